@@ -1,0 +1,71 @@
+// The shape of one load-generator run as written by `c1m-load --json`, read by infra (tables,
+// report, compare). Numbers carry their unit in the name; histograms travel HdrHistogram-encoded
+// (base64, µs resolution) so shards and machines merge exactly.
+import type { EnvInfo } from './env-info.ts';
+
+/** Percentiles of one latency distribution, in microseconds. */
+export interface LatencySummaryUs {
+  count: number;
+  minUs: number;
+  meanUs: number;
+  p50Us: number;
+  p90Us: number;
+  p99Us: number;
+  p999Us: number;
+  maxUs: number;
+}
+
+/** The TcpMotor-style latency bucket table: counts per range, plus average (µs) and sumCount. */
+export type LatencyBuckets = Record<string, number>;
+
+/** One run of c1m-load. Scenario-specific sections are present only for that scenario. */
+export interface DriverResult {
+  tool: 'c1m-load';
+  schemaVersion: 1;
+  scenario: 'echo' | 'hold' | 'short' | 'max-rate';
+  target: string[];
+  /** The exact command line. */
+  command: string[];
+  options: Record<string, unknown>;
+  env: EnvInfo;
+  startedAt: string;
+  durationSeconds: number;
+  passed: boolean;
+  /** Why the run failed its own checks (empty when passed). */
+  failures: string[];
+  connections: {
+    requested: number;
+    established: number;
+    failed: number;
+    failedByCause: Record<string, number>;
+    peak: number;
+    connectSeconds: number;
+  };
+  connectTimeUs: LatencySummaryUs;
+  messages: { sent: number; received: number; mismatches: number; missing: number };
+  messagesPerSecond: number;
+  bytesSentPerSecond: number;
+  bytesReceivedPerSecond: number;
+  /** Latency from the scheduled send time (coordinated omission corrected); equals uncorrected in closed loop. */
+  latencyUs: LatencySummaryUs;
+  /** Latency from the actual send time. */
+  latencyUncorrectedUs: LatencySummaryUs;
+  buckets: LatencyBuckets;
+  errorsByCause: Record<string, number>;
+  histograms: { latencyCorrected: string; latencyUncorrected: string; connect: string };
+  driver: { shards: number; cpuSeconds: number; rssBytesPeak: number; rssBytesPerConnection?: number };
+  hold?: {
+    pingIntervalSeconds: number;
+    rounds: Array<{ atSeconds: number; answered: number; missed: number }>;
+    pingRttUs: LatencySummaryUs;
+  };
+  short?: {
+    loops: Array<{ loop: number; finished: number; failed: number; seconds: number }>;
+    timeWaitAfter: number;
+  };
+  maxRate?: {
+    sloP99Us: number;
+    steps: Array<{ rate: number; messagesPerSecond: number; p99Us: number; withinSlo: boolean }>;
+    bestRate: number;
+  };
+}

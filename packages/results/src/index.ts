@@ -1,0 +1,3 @@
+// Public surface of @c1m/results.
+export type * from './driver-result.ts';
+export type * from './env-info.ts';
