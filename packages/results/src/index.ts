@@ -1,3 +1,4 @@
 // Public surface of @c1m/results.
 export type * from './driver-result.ts';
 export type * from './env-info.ts';
+export * from './proc-tree.ts';
