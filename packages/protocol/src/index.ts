@@ -3,3 +3,7 @@ export * from './errors.ts';
 export * from './frame-codec.ts';
 export * from './body.ts';
 export * from './workloads.ts';
+export * from './ws-client-opcodes.ts';
+export * from './ws-client-handshake.ts';
+export * from './ws-client-encoder.ts';
+export * from './ws-client-decoder.ts';
