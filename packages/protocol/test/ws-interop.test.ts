@@ -2,8 +2,7 @@
 // uWebSockets.js (native build). Each server echoes every message with its opcode.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { WebSocketServer, type WebSocket as WsSocket } from 'ws';
-import { loadUws } from '@c1m/uws';
-import type { us_listen_socket, WebSocket as UwsSocket } from '@trufflesuite/uws-js-unofficial';
+import { loadUws, type Uws } from '@c1m/uws';
 import { OPCODE_BINARY, OPCODE_CLOSE, OPCODE_PING, OPCODE_TEXT, encodeClosePayload } from '../src/index.ts';
 import { connectWs, type WsTestClient } from './ws-test-client.ts';
 
@@ -39,10 +38,14 @@ async function startWsServer(): Promise<EchoServer> {
   };
 }
 
+type ListenSocket = Parameters<Uws['us_listen_socket_close']>[0];
+/** The socket type uWS hands to `open`, derived because only @c1m/uws depends on the uWS package. */
+type UwsSocket = Parameters<NonNullable<Parameters<ReturnType<Uws['App']>['ws']>[1]['open']>>[0];
+
 async function startUwsServer(): Promise<EchoServer> {
   const { uws } = loadUws();
-  const open = new Set<UwsSocket<unknown>>();
-  let listenSocket: us_listen_socket | false = false;
+  const open = new Set<UwsSocket>();
+  let listenSocket: ListenSocket | false = false;
   const app = uws.App().ws('/*', {
     maxPayloadLength: 16 * 1024 * 1024,
     maxBackpressure: 64 * 1024 * 1024,
@@ -58,7 +61,7 @@ async function startUwsServer(): Promise<EchoServer> {
       else reject(new Error('uWS failed to listen'));
     }),
   );
-  const port = uws.us_socket_local_port(listenSocket as unknown as us_listen_socket);
+  const port = uws.us_socket_local_port(listenSocket as unknown as ListenSocket);
   return {
     port,
     sendFragmented: (parts) => {
