@@ -31,8 +31,11 @@ export function writeFrameHeader(target: Buffer, offset: number, length: number)
 export class FrameDecoder {
   private readonly maxFrame: number;
   private readonly onFrame: (body: Buffer) => void;
-  /** Up to 3 bytes of a length prefix that was split across chunks. */
-  private readonly headerBytes = Buffer.alloc(FRAME_HEADER_BYTES);
+  /**
+   * Up to 3 bytes of a length prefix that was split across chunks. Allocated only while a prefix
+   * is actually split: servers hold one decoder per connection, and most never see a split prefix.
+   */
+  private headerBytes: Buffer | null = null;
   private headerHave = 0;
   /** Body being reassembled across chunks, null when between frames. */
   private partial: Buffer | null = null;
@@ -62,6 +65,7 @@ export class FrameDecoder {
     else if (this.headerHave > 0) pos = this.fillHeader(chunk, 0);
     while (pos < end) {
       if (end - pos < FRAME_HEADER_BYTES) {
+        this.headerBytes = Buffer.allocUnsafe(FRAME_HEADER_BYTES);
         chunk.copy(this.headerBytes, 0, pos, end);
         this.headerHave = end - pos;
         return;
@@ -81,13 +85,15 @@ export class FrameDecoder {
   }
 
   private fillHeader(chunk: Buffer, pos: number): number {
+    const headerBytes = this.headerBytes as Buffer;
     const take = Math.min(FRAME_HEADER_BYTES - this.headerHave, chunk.length - pos);
-    chunk.copy(this.headerBytes, this.headerHave, pos, pos + take);
+    chunk.copy(headerBytes, this.headerHave, pos, pos + take);
     this.headerHave += take;
     pos += take;
     if (this.headerHave < FRAME_HEADER_BYTES) return pos;
     this.headerHave = 0;
-    const length = this.headerBytes.readUInt32BE(0);
+    this.headerBytes = null;
+    const length = headerBytes.readUInt32BE(0);
     this.checkLength(length);
     this.partial = Buffer.allocUnsafe(length);
     this.partialHave = 0;

@@ -89,7 +89,12 @@ export function isCorrectReply(workload: Workload, request: Buffer, reply: Buffe
     case 'echo':
       return request.equals(reply);
     case 'cpu':
-      return reply.length === CPU_REPLY_BYTES && cpuReply(request, params.cpuRounds).equals(reply);
+      // A request too short for the cpu workload has no correct reply (the server must close).
+      return (
+        request.length >= BODY_HEADER_BYTES &&
+        reply.length === CPU_REPLY_BYTES &&
+        cpuReply(request, params.cpuRounds).equals(reply)
+      );
     case 'io': {
       if (request.length < IO_REQUEST_BYTES) return false;
       const offset = request.readUInt32BE(BODY_HEADER_BYTES);

@@ -42,7 +42,9 @@ function headerBytesFor(b1: number): number {
  * C1M_WS_PROTOCOL (masked frame, RSV bits, reserved opcode, bad control frame, bad fragment
  * sequence, bad close code), C1M_WS_FRAME_TOO_LARGE (message above `maxMessage`) or
  * C1M_WS_INVALID_UTF8 (text message or close reason); after that every push throws the same code.
- * After a close frame the rest of the stream is ignored.
+ * After a close frame the rest of the stream is ignored. An exception thrown by a handler
+ * propagates out of `push` and the rest of that chunk is not decoded, so the stream is out of step:
+ * treat it like a protocol error and close the connection.
  */
 export class ServerFrameDecoder {
   private readonly maxMessage: number;
