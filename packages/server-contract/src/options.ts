@@ -1,0 +1,60 @@
+// What a server is told to do (parsed flags) and what each server package declares about itself.
+import type { Workload } from '@c1m/protocol';
+
+export const TRANSPORTS = ['tcp', 'ws'] as const;
+export type Transport = (typeof TRANSPORTS)[number];
+
+/** Every contract flag, parsed. */
+export interface ServerOptions {
+  host: string;
+  port: number;
+  transport: Transport;
+  workload: Workload;
+  cpuRounds: number;
+  ioMaxRead: number;
+  /** Size of the io workload's data file (rounded up to a multiple of 251). */
+  ioFileBytes: number;
+  /** Threads or processes, where the architecture has several. */
+  workers: number;
+  /** Architecture variant (io-bound: loop|per-connection, cpu-bound: loop|offload). */
+  style: string;
+  maxFrame: number;
+  statsPort: number;
+  drainTimeoutMs: number;
+  /** Unsent output per connection above which reading stops until it drains. */
+  backpressureSoftBytes: number;
+  /** Unsent output per connection above which the connection is closed and counted. */
+  backpressureHardBytes: number;
+}
+
+/** What a server package declares: it shapes --help, the valid choices and the readiness line. */
+export interface ServerSpec {
+  /** Package directory name, e.g. "single-loop". */
+  name: string;
+  description: string;
+  transports: readonly Transport[];
+  /** True when --workers means something to this architecture. */
+  usesWorkers: boolean;
+  /** True when the server spreads connections over several processes (and so past one fd limit). */
+  multiProcess: boolean;
+  styles?: readonly string[];
+  workloads?: readonly Workload[];
+  defaultWorkload?: Workload;
+}
+
+/** The handle `start(options)` returns. */
+export interface RunningServer {
+  /** The port actually bound. */
+  port: number;
+  /** Connections this server can hold on this machine (fd budget × processes). */
+  maxConnections: number;
+  processes: number;
+  threads: number;
+  /** Stats aggregated over every process and thread. */
+  stats(): Promise<import('./stats.ts').ServerStats>;
+  /** Stop accepting, reply to what was received, close connections; forced at the deadline. */
+  close(drainTimeoutMs: number): Promise<{ forced: boolean }>;
+}
+
+/** What every server package exports from src/server.ts. */
+export type StartServer = (options: ServerOptions) => Promise<RunningServer>;

@@ -1,0 +1,51 @@
+// The contract's flag table: every server parses its command line through this, so flags,
+// defaults, valid choices and --help are the same everywhere.
+import { availableParallelism } from 'node:os';
+import { DEFAULT_CPU_ROUNDS, DEFAULT_IO_MAX_READ, DEFAULT_MAX_FRAME, WORKLOADS } from '@c1m/protocol';
+import { formatHelp, parseFlags, UsageError, type FlagTable } from '@c1m/cli';
+import { TRANSPORTS, type ServerOptions, type ServerSpec } from './options.ts';
+
+function serverFlagTable(spec: ServerSpec): FlagTable<ServerOptions> {
+  const workloads = spec.workloads ?? WORKLOADS;
+  return [
+    { key: 'host', flag: 'host', kind: 'string', help: 'Address to listen on', default: '127.0.0.1' },
+    { key: 'port', flag: 'port', kind: 'int', help: 'Port to listen on; 0 picks a free one (see the ready line)', default: 0, min: 0, max: 65535 },
+    { key: 'transport', flag: 'transport', kind: 'choice', help: 'Wire transport', default: spec.transports[0]!, choices: spec.transports },
+    { key: 'workload', flag: 'workload', kind: 'choice', help: 'What each reply is', default: spec.defaultWorkload ?? 'echo', choices: workloads },
+    { key: 'cpuRounds', flag: 'cpu-rounds', kind: 'int', help: 'cpu workload: SHA-256 rounds per frame', default: DEFAULT_CPU_ROUNDS, min: 1, max: 1_000_000 },
+    { key: 'ioMaxRead', flag: 'io-max-read', kind: 'bytes', help: 'io workload: largest read a request may ask for', default: DEFAULT_IO_MAX_READ, min: 1, max: 16 * 1024 * 1024 },
+    { key: 'ioFileBytes', flag: 'io-file-size', kind: 'bytes', help: 'io workload: size of the data file read from', default: 4 * 1024 * 1024, min: 251 },
+    { key: 'workers', flag: 'workers', kind: 'int', help: spec.usesWorkers ? 'Loops, threads or processes' : 'Ignored: this architecture has one loop', default: availableParallelism(), min: 1, max: 256 },
+    { key: 'style', flag: 'style', kind: 'choice', help: 'Architecture variant', default: spec.styles?.[0] ?? 'default', choices: spec.styles ?? ['default'] },
+    { key: 'maxFrame', flag: 'max-frame', kind: 'bytes', help: 'Largest frame body accepted; larger closes the connection', default: DEFAULT_MAX_FRAME, min: 12, max: 256 * 1024 * 1024 },
+    { key: 'statsPort', flag: 'stats-port', kind: 'int', help: 'Port of the GET /stats HTTP endpoint; 0 picks a free one', default: 0, min: 0, max: 65535 },
+    { key: 'drainTimeoutMs', flag: 'drain-timeout', kind: 'duration', help: 'On SIGTERM/SIGINT, longest wait for replies before forcing', default: 5000, min: 0 },
+    { key: 'backpressureSoftBytes', flag: 'backpressure-soft', kind: 'bytes', help: 'Unsent output per connection that pauses reading', default: 256 * 1024, min: 1024 },
+    { key: 'backpressureHardBytes', flag: 'backpressure-hard', kind: 'bytes', help: 'Unsent output per connection that closes it (counted)', default: 4 * 1024 * 1024, min: 4096 },
+  ];
+}
+
+/** Parses a server's argv. Throws UsageError (exit 2) on a bad flag; returns null when --help was printed. */
+export function parseServerArgs(spec: ServerSpec, argv: readonly string[]): ServerOptions | null {
+  const table = serverFlagTable(spec);
+  const { options, help } = parseFlags(table, argv);
+  if (help) {
+    process.stdout.write(`${serverHelp(spec)}\n`);
+    return null;
+  }
+  if (options.backpressureHardBytes <= options.backpressureSoftBytes) {
+    throw new UsageError('--backpressure-hard must be larger than --backpressure-soft');
+  }
+  if (!TRANSPORTS.includes(options.transport)) throw new UsageError(`--transport must be one of: ${spec.transports.join(', ')}`);
+  return options;
+}
+
+/** The --help text of a server. */
+export function serverHelp(spec: ServerSpec): string {
+  return formatHelp(`Usage: ${spec.name} [options]`, spec.description, serverFlagTable(spec));
+}
+
+/** Defaults for every option, for tests and in-process starts. */
+export function defaultServerOptions(spec: ServerSpec, overrides: Partial<ServerOptions> = {}): ServerOptions {
+  return { ...parseFlags(serverFlagTable(spec), []).options, ...overrides };
+}

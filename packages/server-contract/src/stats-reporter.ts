@@ -1,0 +1,46 @@
+// Builds /stats for a whole server: merges counter snapshots from every thread or process,
+// samples the process tree for RSS and CPU, and remembers the highest concurrent total seen.
+import { sampleProcessTree } from '@c1m/results';
+import { mergeSnapshots, snapshotConnections, toServerStats, type CounterSnapshot, type ServerStats } from './stats.ts';
+
+/** Who is reporting and how to collect every source's counters. */
+export interface StatsSources {
+  architecture: string;
+  processes: () => number;
+  threads: number;
+  fdLimit: number;
+  maxConnections: number;
+  /** Snapshots of every thread/process counter block. */
+  collect: () => Promise<CounterSnapshot[]> | CounterSnapshot[];
+}
+
+/** A stats() function over the given sources. */
+export function createStatsReporter(sources: StatsSources): () => Promise<ServerStats> {
+  const startedAtMs = Date.now();
+  let observedPeak = 0;
+  const observe = async () => {
+    const merged = mergeSnapshots(await sources.collect());
+    observedPeak = Math.max(observedPeak, snapshotConnections(merged));
+    return merged;
+  };
+  // Several sources' peaks happen at different moments, so their sum overstates the true peak;
+  // sampling the merged current often catches the real one.
+  const timer = setInterval(() => void observe().catch(() => {}), 250);
+  timer.unref();
+  return async () => {
+    const merged = await observe();
+    const tree = sampleProcessTree(process.pid);
+    return toServerStats(merged, {
+      architecture: sources.architecture,
+      pid: process.pid,
+      processes: sources.processes(),
+      threads: sources.threads,
+      startedAtMs,
+      fdLimit: sources.fdLimit,
+      maxConnections: sources.maxConnections,
+      rssBytes: tree.rssBytes,
+      cpuSeconds: tree.cpuSeconds,
+      observedPeak,
+    });
+  };
+}

@@ -1,0 +1,138 @@
+// One TCP connection speaking wire protocol v1: decodes frames, computes replies with the
+// workload handler, writes them in order, and enforces backpressure. The architecture decides
+// only how chunks arrive (an event callback or a `for await` loop); everything else is here.
+import type { Socket } from 'node:net';
+import { encodeFrame, FrameDecoder, isC1mError } from '@c1m/protocol';
+import type { StatsCounters } from './stats.ts';
+import type { FrameHandler } from './workload-handler.ts';
+
+/** What every session of one server shares. */
+export interface TcpSessionContext {
+  counters: StatsCounters;
+  handle: FrameHandler;
+  asyncHandler: boolean;
+  maxFrame: number;
+  softBytes: number;
+  hardBytes: number;
+}
+
+/** Async replies in flight per connection before reading pauses. */
+const MAX_IN_FLIGHT = 256;
+
+/** Protocol state of one TCP connection. */
+export class TcpSession {
+  private readonly decoder: FrameDecoder;
+  /** Tail of the ordered chain of async replies. */
+  private tail: Promise<void> | null = null;
+  private inFlight = 0;
+  private closed = false;
+  private draining = false;
+  private waiter: (() => void) | null = null;
+
+  constructor(
+    readonly socket: Socket,
+    private readonly ctx: TcpSessionContext,
+  ) {
+    this.decoder = new FrameDecoder(ctx.maxFrame, (body) => this.onFrame(body));
+  }
+
+  /** Feeds received bytes. Returns false when the connection was closed for a protocol error. */
+  onChunk(chunk: Buffer): boolean {
+    if (this.closed) return false;
+    try {
+      this.decoder.push(chunk);
+    } catch (err) {
+      this.fail(err);
+      return false;
+    }
+    return !this.closed;
+  }
+
+  /** True when reading should wait: too much unsent output or too many async replies pending. */
+  get mustWait(): boolean {
+    return this.socket.writableLength > this.ctx.softBytes || this.inFlight >= MAX_IN_FLIGHT;
+  }
+
+  /** Resolves when reading may go on again (or the connection closed). */
+  ready(): Promise<void> {
+    if (!this.mustWait || this.closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.waiter = resolve;
+      if (this.socket.writableLength > this.ctx.softBytes) this.socket.once('drain', () => this.wake());
+    });
+  }
+
+  /** True when nothing received is still owed a reply. */
+  get settled(): boolean {
+    return this.inFlight === 0 && this.socket.writableLength === 0;
+  }
+
+  /** Marks the session as closing: no protocol errors are counted for resets from here on. */
+  markClosed(): void {
+    this.closed = true;
+    this.wake();
+  }
+
+  /** Graceful end for a drain: FIN after every reply owed has been written. */
+  endWhenSettled(): void {
+    this.draining = true;
+    if (this.inFlight === 0) this.socket.end();
+  }
+
+  private wake(): void {
+    const w = this.waiter;
+    if (w && (!this.mustWait || this.closed)) {
+      this.waiter = null;
+      w();
+    }
+  }
+
+  private onFrame(body: Buffer): void {
+    const { counters } = this.ctx;
+    counters.frameIn(body.length);
+    if (!this.ctx.asyncHandler) {
+      this.write(this.ctx.handle(body) as Buffer);
+      return;
+    }
+    // Async workloads: keep replies in request order with one chain per connection. The body may
+    // be a view into a chunk that is reused later, so it is copied before the handler awaits.
+    this.inFlight++;
+    const reply = Promise.resolve(this.ctx.handle(Buffer.from(body)));
+    const prev = this.tail ?? Promise.resolve();
+    this.tail = prev
+      .then(() => reply)
+      .then(
+        (r) => {
+          this.inFlight--;
+          if (!this.closed) this.write(r);
+          if (this.draining && this.inFlight === 0 && !this.closed) this.socket.end();
+          this.wake();
+        },
+        (err) => {
+          this.inFlight--;
+          this.fail(err);
+        },
+      );
+  }
+
+  private write(reply: Buffer): void {
+    if (this.closed) return;
+    const frame = encodeFrame(reply);
+    this.socket.write(frame);
+    this.ctx.counters.frameOut(reply.length);
+    if (this.socket.writableLength > this.ctx.hardBytes) {
+      this.ctx.counters.backpressureClose();
+      this.closed = true;
+      this.socket.destroy();
+    }
+  }
+
+  private fail(err: unknown): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (isC1mError(err)) this.ctx.counters.protocolError(err.code);
+    // RST: the peer broke the protocol, nothing more is owed to it.
+    this.socket.resetAndDestroy();
+    this.wake();
+  }
+}

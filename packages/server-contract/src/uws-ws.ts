@@ -1,0 +1,173 @@
+// Wire protocol v1 over WebSocket on one uWebSockets.js app: the behaviour every uWS-based
+// server shares (single-loop, multi-loop, prefork, worker-pool, io-bound, cpu-bound). Per-socket
+// state is nothing unless a reply is asynchronous; counting, fd budget, backpressure and drain live here.
+import { isC1mError } from '@c1m/protocol';
+import { loadUws, type Uws } from '@c1m/uws';
+import type { ConnectionGate } from './connection-gate.ts';
+import type { StatsCounters } from './stats.ts';
+import type { FrameHandler } from './workload-handler.ts';
+
+type App = ReturnType<Uws['App']>;
+type ListenSocket = unknown;
+/** The uWS WebSocket handle, with the one field this module may set on it. */
+interface Ws {
+  send(message: ArrayBuffer | Uint8Array, isBinary?: boolean): number;
+  end(code?: number, reason?: string): void;
+  close(): void;
+  getBufferedAmount(): number;
+  getUserData(): SocketData;
+}
+interface SocketData {
+  /** Tail of the ordered chain of async replies; absent for synchronous workloads. */
+  tail?: Promise<void>;
+  inFlight?: number;
+}
+
+/** What the app needs from its server. */
+export interface UwsWsContext {
+  counters: StatsCounters;
+  gate: ConnectionGate;
+  handle: FrameHandler;
+  asyncHandler: boolean;
+  /** True for echo: the reply is the request, sent back with the request's opcode. */
+  echo: boolean;
+  maxFrame: number;
+  hardBytes: number;
+}
+
+/** A listening uWS WebSocket server (one loop). */
+export interface UwsWsServer {
+  port: number;
+  /** Stops accepting, lets owed replies go out, closes connections; forced at the deadline. */
+  close(deadlineMs: number): Promise<{ forced: boolean }>;
+}
+
+/** uWS reports these close messages when it drops a peer for breaking the protocol. */
+const CLOSE_REASON_CODES = {
+  'Received invalid UTF-8': 'C1M_WS_INVALID_UTF8',
+  'Received too big message': 'C1M_WS_FRAME_TOO_LARGE',
+} as const;
+
+const DRAIN_QUIET_MS = 100;
+
+/** Creates the app, listens on host:port (0 = any; shared with siblings via SO_REUSEPORT). */
+export function listenUwsWs(host: string, port: number, ctx: UwsWsContext): Promise<UwsWsServer> {
+  const { uws } = loadUws();
+  const app: App = uws.App();
+  const sockets = new Set<Ws>();
+  const { counters, gate } = ctx;
+
+  const sendReply = (ws: Ws, reply: Uint8Array, isBinary: boolean) => {
+    ws.send(reply, isBinary);
+    counters.frameOut(reply.byteLength);
+    if (ws.getBufferedAmount() > ctx.hardBytes) {
+      counters.backpressureClose();
+      ws.close();
+    }
+  };
+  const fail = (ws: Ws, err: unknown) => {
+    if (isC1mError(err)) counters.protocolError(err.code);
+    ws.end(1008, isC1mError(err) ? err.code : 'internal error');
+  };
+
+  app.ws('/*', {
+    maxPayloadLength: ctx.maxFrame,
+    maxBackpressure: ctx.hardBytes * 2,
+    idleTimeout: 0,
+    sendPingsAutomatically: false,
+    upgrade: (res, req, context) => {
+      if (!gate.tryAdmit()) {
+        counters.refused();
+        res.writeStatus('503 Service Unavailable').end('connection budget spent', true);
+        return;
+      }
+      res.upgrade<SocketData>(
+        {},
+        req.getHeader('sec-websocket-key'),
+        req.getHeader('sec-websocket-protocol'),
+        req.getHeader('sec-websocket-extensions'),
+        context,
+      );
+    },
+    open: (ws) => {
+      sockets.add(ws as unknown as Ws);
+      counters.connectionOpened();
+    },
+    message: (wsIn, message, isBinary) => {
+      const ws = wsIn as unknown as Ws;
+      counters.frameIn(message.byteLength);
+      if (ctx.echo) return sendReply(ws, new Uint8Array(message), isBinary);
+      if (!ctx.asyncHandler) {
+        try {
+          return sendReply(ws, ctx.handle(Buffer.from(message)) as Buffer, true);
+        } catch (err) {
+          return fail(ws, err);
+        }
+      }
+      // The message memory is only valid during this callback: copy before awaiting.
+      const data = ws.getUserData();
+      const reply = Promise.resolve().then(() => ctx.handle(Buffer.from(message.slice(0))));
+      data.inFlight = (data.inFlight ?? 0) + 1;
+      data.tail = (data.tail ?? Promise.resolve()).then(() =>
+        reply.then(
+          (r) => {
+            data.inFlight! -= 1;
+            if (sockets.has(ws)) sendReply(ws, r, true);
+          },
+          (err) => {
+            data.inFlight! -= 1;
+            if (sockets.has(ws)) fail(ws, err);
+          },
+        ),
+      );
+    },
+    close: (wsIn, code, message) => {
+      const ws = wsIn as unknown as Ws;
+      sockets.delete(ws);
+      gate.release();
+      counters.connectionClosed();
+      if (code === 1006 && message.byteLength > 0) {
+        const reason = Buffer.from(message).toString() as keyof typeof CLOSE_REASON_CODES;
+        const errorCode = CLOSE_REASON_CODES[reason];
+        if (errorCode) counters.protocolError(errorCode);
+      }
+    },
+  });
+
+  return new Promise((resolve, reject) => {
+    app.listen(host, port, (listenSocket: ListenSocket) => {
+      if (!listenSocket) {
+        reject(new Error(`uWS could not listen on ${host}:${port}`));
+        return;
+      }
+      resolve({
+        port: uws.us_socket_local_port(listenSocket as never),
+        close: (deadlineMs) => drain(uws, app, listenSocket, sockets, deadlineMs),
+      });
+    });
+  });
+}
+
+async function drain(uws: Uws, app: App, listenSocket: ListenSocket, sockets: Set<Ws>, deadlineMs: number): Promise<{ forced: boolean }> {
+  const deadline = Date.now() + deadlineMs;
+  uws.us_listen_socket_close(listenSocket as never);
+  await sleep(Math.min(DRAIN_QUIET_MS, deadlineMs));
+  const ending = new Set<Ws>();
+  while (sockets.size > 0 && Date.now() < deadline) {
+    for (const ws of sockets) {
+      if (ending.has(ws) || (ws.getUserData().inFlight ?? 0) > 0) continue;
+      ending.add(ws);
+      ws.end(1001, 'server shutting down');
+    }
+    await sleep(20);
+  }
+  const forced = sockets.size > 0;
+  for (const ws of sockets) ws.close();
+  // close() exists on the native app though the bundled typings omit it.
+  (app as unknown as { close(): void }).close();
+  return { forced };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,121 @@
+// WebSocket side of connection-per-socket: the `ws` library on a node:http server, one coroutine
+// per WebSocket consuming its messages in order. Upgrade errors, RFC 6455 violations and the
+// connection budget are counted here.
+import { createServer, type IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { on } from 'node:events';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { C1mErrorCode } from '@c1m/protocol';
+import { isC1mError } from '@c1m/protocol';
+import type { ServerOptions, StatsCounters, WorkloadHandler } from '@c1m/server-contract';
+
+/** ws error codes mapped to c1m's. */
+const WS_ERROR_CODES: Record<string, C1mErrorCode> = {
+  WS_ERR_INVALID_UTF8: 'C1M_WS_INVALID_UTF8',
+  WS_ERR_UNSUPPORTED_MESSAGE_LENGTH: 'C1M_WS_FRAME_TOO_LARGE',
+};
+
+const DRAIN_QUIET_MS = 100;
+const HEADERS_TIMEOUT_MS = 10_000;
+
+/** Listens for WebSocket clients; resolves with the port and a drain function. */
+export async function listenWebSocket(
+  options: ServerOptions,
+  counters: StatsCounters,
+  handler: WorkloadHandler,
+  maxConnections: number,
+): Promise<{ port: number; close(deadlineMs: number): Promise<{ forced: boolean }> }> {
+  const http = createServer((_req, res) => res.writeHead(426, { connection: 'close' }).end('WebSocket only\n'));
+  http.headersTimeout = HEADERS_TIMEOUT_MS;
+  http.requestTimeout = HEADERS_TIMEOUT_MS;
+  http.maxConnections = maxConnections;
+  http.on('drop', () => counters.refused());
+  http.on('clientError', (_err, socket: Duplex) => {
+    counters.protocolError('C1M_HTTP_UPGRADE');
+    socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+  });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrame, perMessageDeflate: false });
+  const sockets = new Set<WebSocket>();
+  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => {});
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      sockets.add(ws);
+      counters.connectionOpened();
+      ws.on('error', (err: Error & { code?: string }) => {
+        if (err.code?.startsWith('WS_ERR_')) counters.protocolError(WS_ERROR_CODES[err.code] ?? 'C1M_WS_PROTOCOL');
+      });
+      ws.on('close', () => {
+        sockets.delete(ws);
+        counters.connectionClosed();
+      });
+      void serveWebSocket(ws, options, counters, handler);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen({ host: options.host, port: options.port, backlog: 4096 }, () => resolve());
+  });
+  const address = http.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+
+  return {
+    port,
+    close: async (deadlineMs) => {
+      const deadline = Date.now() + deadlineMs;
+      http.close();
+      await sleep(Math.min(DRAIN_QUIET_MS, deadlineMs));
+      for (const ws of sockets) ws.close(1001, 'server shutting down');
+      while (sockets.size > 0 && Date.now() < deadline) await sleep(20);
+      const forced = sockets.size > 0;
+      for (const ws of sockets) ws.terminate();
+      http.closeAllConnections();
+      return { forced };
+    },
+  };
+}
+
+/** The coroutine of one WebSocket: each message answered in order, reading paused under backpressure. */
+async function serveWebSocket(ws: WebSocket, options: ServerOptions, counters: StatsCounters, handler: WorkloadHandler): Promise<void> {
+  const stop = new AbortController();
+  ws.once('close', () => stop.abort());
+  try {
+    for await (const [data, isBinary] of on(ws, 'message', { signal: stop.signal }) as AsyncIterable<[RawData, boolean]>) {
+      const body = data as Buffer;
+      counters.frameIn(body.length);
+      let reply: Buffer;
+      try {
+        reply = options.workload === 'echo' ? body : await handler.handle(body);
+      } catch (err) {
+        if (isC1mError(err)) counters.protocolError(err.code);
+        ws.close(1008, isC1mError(err) ? err.code : 'internal error');
+        return;
+      }
+      ws.send(reply, { binary: options.workload === 'echo' ? isBinary : true });
+      counters.frameOut(reply.length);
+      if (ws.bufferedAmount > options.backpressureHardBytes) {
+        counters.backpressureClose();
+        ws.terminate();
+        return;
+      }
+      if (ws.bufferedAmount > options.backpressureSoftBytes) {
+        ws.pause();
+        await waitForDrain(ws);
+        ws.resume();
+      }
+    }
+  } catch {
+    // aborted on close
+  }
+}
+
+function waitForDrain(ws: WebSocket): Promise<void> {
+  const socket = (ws as unknown as { _socket: Duplex })._socket;
+  return new Promise((resolve) => {
+    socket.once('drain', resolve);
+    ws.once('close', resolve);
+  });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
