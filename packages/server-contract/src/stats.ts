@@ -110,12 +110,15 @@ export class StatsCounters {
   }
 }
 
-/** Merges snapshots: sums, except peak and event-loop delay which take the maximum per source. */
+/**
+ * Merges snapshots: sums, except the per-source peak and event-loop delay, which take the maximum
+ * (the merged peak is then a lower bound of the true concurrent peak; see StatsContext.observedPeak).
+ */
 export function mergeSnapshots(snapshots: readonly CounterSnapshot[]): CounterSnapshot {
   const out = new Array<number>(COUNTER_SLOTS).fill(0);
   for (const s of snapshots) {
     for (let i = 0; i < COUNTER_SLOTS; i++) {
-      if (i === INDEX.eventLoopDelayP99Ms) out[i] = Math.max(out[i]!, s[i] ?? 0);
+      if (i === INDEX.eventLoopDelayP99Ms || i === INDEX.connectionsPeak) out[i] = Math.max(out[i]!, s[i] ?? 0);
       else out[i]! += s[i] ?? 0;
     }
   }
@@ -150,7 +153,7 @@ export function toServerStats(s: CounterSnapshot, ctx: StatsContext): ServerStat
     uptimeSeconds: (Date.now() - ctx.startedAtMs) / 1000,
     fdLimit: ctx.fdLimit,
     maxConnections: ctx.maxConnections,
-    connections: { current, peak: Math.max(ctx.observedPeak, current), total: s[INDEX.connectionsTotal]! },
+    connections: { current, peak: Math.max(ctx.observedPeak, s[INDEX.connectionsPeak]!, current), total: s[INDEX.connectionsTotal]! },
     framesIn: s[INDEX.framesIn]!,
     framesOut: s[INDEX.framesOut]!,
     bytesIn: s[INDEX.bytesIn]!,
