@@ -1,0 +1,13 @@
+// CLI: compile the C baseline pair (`pnpm --filter @c1m/infra build:baseline`).
+import { buildBaseline } from './baseline/build.ts';
+import { runCli } from './lib/cli.ts';
+
+runCli(async () => {
+  const build = await buildBaseline();
+  if (!build.ok) {
+    process.stdout.write(`baseline skipped: ${build.reason}\n`);
+    return 0;
+  }
+  process.stdout.write(`built with ${build.compiler}:\n  ${build.server}\n  ${build.client}\n`);
+  return 0;
+});
