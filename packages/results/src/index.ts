@@ -2,3 +2,5 @@
 export type * from './driver-result.ts';
 export type * from './env-info.ts';
 export * from './proc-tree.ts';
+export * from './histogram.ts';
+export * from './env.ts';
