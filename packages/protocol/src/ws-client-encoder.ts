@@ -77,6 +77,33 @@ export function writeClientFrameHeader(
 }
 
 /**
+ * Payloads from this size on are masked a 32-bit word at a time: the typed-array view costs about
+ * as much as masking ~128 bytes one by one (measured crossover on Node 20), then wins 2-3x.
+ */
+const WORD_MASK_MIN_BYTES = 128;
+/** The current mask, and a scratch word for turning 4 bytes into a native-endian Int32. */
+const maskKeyBytes = new Uint8Array(4);
+const maskWordBytes = new Uint8Array(4);
+const maskWord = new Int32Array(maskWordBytes.buffer);
+
+/**
+ * XORs `target[from..to)` in place with the mask in `maskKeyBytes`, where `from` is payload byte 0.
+ * Unaligned head and tail bytes go one by one, the aligned middle as 32-bit words.
+ */
+function maskRangeInPlace(target: Buffer, from: number, to: number): void {
+  const lead = (4 - ((target.byteOffset + from) & 3)) & 3;
+  for (let i = 0; i < lead; i++) target[from + i]! ^= maskKeyBytes[i]!;
+  const wordsAt = from + lead;
+  const words = (to - wordsAt) >> 2;
+  // The word starting at payload byte `lead` meets mask bytes lead, lead+1, ... in memory order.
+  for (let k = 0; k < 4; k++) maskWordBytes[k] = maskKeyBytes[(lead + k) & 3]!;
+  const word = maskWord[0]!;
+  const view = new Int32Array(target.buffer, target.byteOffset + wordsAt, words);
+  for (let k = 0; k < words; k++) view[k]! ^= word;
+  for (let i = wordsAt + words * 4; i < to; i++) target[i]! ^= maskKeyBytes[(i - from) & 3]!;
+}
+
+/**
  * XORs `source` with the 4-byte mask `target[maskAt..maskAt+3]` into `target` starting at `to`.
  * `source` may be the very bytes at `to` (in-place masking): each byte is read before it is written.
  */
@@ -86,6 +113,16 @@ function maskInto(source: Uint8Array, target: Buffer, to: number, maskAt: number
   const m2 = target[maskAt + 2]!;
   const m3 = target[maskAt + 3]!;
   const n = source.length;
+  if (n >= WORD_MASK_MIN_BYTES) {
+    // memcpy first (a no-op move when masking in place), then XOR words in place.
+    target.set(source, to);
+    maskKeyBytes[0] = m0;
+    maskKeyBytes[1] = m1;
+    maskKeyBytes[2] = m2;
+    maskKeyBytes[3] = m3;
+    maskRangeInPlace(target, to, to + n);
+    return;
+  }
   let i = 0;
   for (const last = n - 3; i < last; i += 4) {
     target[to + i] = source[i]! ^ m0;

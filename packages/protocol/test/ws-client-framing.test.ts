@@ -141,6 +141,24 @@ describe('encodeClientFrame', () => {
     expect(parseClientFrame(target.subarray(3)).payload.equals(payload)).toBe(true);
   });
 
+  test('property: masking is right at every memory alignment, copied or in place (byte and word paths)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 700 }), fc.nat({ max: 7 }), fc.boolean(), (bytes, offset, inPlace) => {
+        const payload = Buffer.from(bytes);
+        const target = Buffer.alloc(offset + clientFrameBytes(payload.length));
+        let source: Uint8Array = payload;
+        if (inPlace) {
+          const at = offset + clientFrameHeaderBytes(payload.length);
+          payload.copy(target, at);
+          source = target.subarray(at, at + payload.length);
+        }
+        encodeClientFrameInto(target, offset, OPCODE_BINARY, source);
+        expect(parseClientFrame(target.subarray(offset)).payload.equals(payload)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   test('writeClientFrameHeader + maskPayloadInPlace build a frame around a body written in place', () => {
     const n = 300;
     const frame = Buffer.alloc(clientFrameBytes(n));
