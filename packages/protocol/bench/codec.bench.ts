@@ -1,7 +1,8 @@
 // Codec benchmark (not a test): frames/s and MB/s of the TCP frame encoder/decoder and of the
 // client WebSocket encoder / server-frame decoder, for 64 B and 1 KiB bodies; decoders are fed
 // both whole frames (64 KiB chunks cut at frame boundaries) and split frames (every frame cut in
-// two, the worst case: each one is reassembled). Prints a table and writes JSON.
+// two, the worst case: each one is reassembled); then the idle heap bytes of one decoder.
+// Prints a table and writes JSON.
 //   pnpm --filter @c1m/protocol bench [-- --json path] [--rounds 5] [--round-ms 400]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -18,6 +19,7 @@ import {
   makeBody,
 } from '../src/index.ts';
 import { benchEnv } from './env.ts';
+import { heapBytesPerInstance } from './footprint.ts';
 import { measure, type Rate } from './measure.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -172,8 +174,17 @@ function main(): void {
   }
   if (sink === 0) throw new Error('benchmark did no work');
 
+  // Idle decoder state, as held per connection (handlers shared, as a driver shard would share them).
+  const sharedHandlers = { onMessage: () => {}, onPing: () => {}, onPong: () => {}, onClose: () => {} };
+  const onAnyFrame = (): void => {};
+  const footprint = {
+    frameDecoderHeapBytes: heapBytesPerInstance(() => new FrameDecoder(1 << 20, onAnyFrame)),
+    serverFrameDecoderHeapBytes: heapBytesPerInstance(() => new ServerFrameDecoder(1 << 20, sharedHandlers)),
+  };
+  console.log(`\nidle heap per instance: FrameDecoder ${footprint.frameDecoderHeapBytes} B, ServerFrameDecoder ${footprint.serverFrameDecoderHeapBytes} B`);
+
   mkdirSync(dirname(jsonPath), { recursive: true });
-  const output = { benchmark: 'protocol-codec', env: benchEnv(REPO_ROOT), rounds, roundMs, results };
+  const output = { benchmark: 'protocol-codec', env: benchEnv(REPO_ROOT), rounds, roundMs, results, footprint };
   writeFileSync(jsonPath, `${JSON.stringify(output, null, 2)}\n`);
   console.log(`\nwrote ${jsonPath}`);
 }
