@@ -1,0 +1,165 @@
+// The files bench:all writes under results/<run-id>/: one CaseResult per case (cases/*.json),
+// run.json (the plan and how each case went) and env.json. Tables, the report and compare
+// read only these shapes.
+import type { DriverResult, EnvInfo, ProcessTreeSample } from '@c1m/results';
+
+/** Scenario ids of the matrix. `c-pair` is the C client against the C server. */
+export const SCENARIOS = ['hold', 'echo-100', 'echo-10k', 'cpu', 'io', 'short', 'c-pair'] as const;
+export type ScenarioId = (typeof SCENARIOS)[number];
+
+/** Name of the C baseline server in results. */
+export const BASELINE_SERVER = 'baseline-c';
+
+/** One case of the matrix: what was run, with which parameters. */
+export interface CaseSpec {
+  /** Unique within a run, also the file name: "007-echo-100-single-loop-ws". */
+  id: string;
+  /** Identity across runs (compare pairs cases by it): "echo-100 single-loop ws". */
+  key: string;
+  scenario: ScenarioId;
+  /** servers/<dir> name, or baseline-c. */
+  server: string;
+  transport: 'tcp' | 'ws';
+  style?: string;
+  workload: 'echo' | 'cpu' | 'io';
+  connections: number;
+  durationSeconds: number;
+  warmupSeconds: number;
+  /** Payload bytes per message (the driver's --size). */
+  sizeBytes: number;
+  pipeline?: number;
+  /** --workers given to a multi-process server. */
+  workers?: number;
+  /** short: connect/send/receive/close rounds. */
+  loops?: number;
+  /** hold: seconds between proof-of-life round trips. */
+  pingIntervalSeconds?: number;
+  /** 1-based round of the matrix (bench:all --repeat). */
+  repetition: number;
+  /** A baseline case placed between others so that ratios compare measurements close in time. */
+  bracket?: boolean;
+  /** What was capped and why ("connections 19,000: descriptor limit of one process"). */
+  caps: string[];
+}
+
+/** The C client's JSON line (infra/baseline/echo-client.c). */
+export interface BaselineClientResult {
+  tool: 'c1m-baseline-client';
+  connections: number;
+  bodyBytes: number;
+  pipeline: number;
+  warmupSeconds: number;
+  durationSeconds: number;
+  connectSeconds: number;
+  messages: number;
+  messagesPerSecond: number;
+  latencyMeanUs: number;
+  latencyP50Us: number;
+  latencyP90Us: number;
+  latencyP99Us: number;
+  latencyP999Us: number;
+  latencyMaxUs: number;
+  mismatches: number;
+  errors: number;
+  unfinished: number;
+  cpuSeconds: number;
+  rssBytesPeak: number;
+}
+
+/** The subset of a server's GET /stats that infra reads (the full object is kept as served). */
+export interface ServerStatsSnapshot {
+  connections: { current: number; peak: number; total: number };
+  framesIn: number;
+  framesOut: number;
+  bytesIn?: number;
+  bytesOut?: number;
+  protocolErrors?: Record<string, number>;
+  backpressureCloses?: number;
+  refusedConnections?: number;
+  rssBytes?: number;
+  cpuSeconds?: number;
+  eventLoopDelayP99Ms?: number;
+  [field: string]: unknown;
+}
+
+/** One ~1 s sample taken while a case runs. */
+export interface CaseSample {
+  atSeconds: number;
+  server: Pick<ProcessTreeSample, 'rssBytes' | 'cpuSeconds'> & { processes: number };
+  driver?: Pick<ProcessTreeSample, 'rssBytes' | 'cpuSeconds'> & { processes: number };
+  stats?: ServerStatsSnapshot;
+  stealPercent: number;
+  busyPercent: number;
+  tcpInuse: number;
+  timeWait: number;
+}
+
+/** How the case waited for TIME_WAIT sockets of earlier cases to go. */
+export interface TimeWaitRecord {
+  thresholdCount: number;
+  before: number;
+  after: number;
+  waitedSeconds: number;
+  outcome: 'clear' | 'waited' | 'timed-out';
+}
+
+/** Everything known about one case. */
+export interface CaseResult {
+  schemaVersion: 1;
+  runId: string;
+  case: CaseSpec;
+  status: 'passed' | 'failed';
+  failures: string[];
+  startedAt: string;
+  finishedAt: string;
+  wallSeconds: number;
+  timeWait: TimeWaitRecord;
+  server: {
+    command: string[];
+    ready?: Record<string, unknown> & { port: number; pid: number; statsPort?: number | null; maxConnections?: number };
+    closed?: Record<string, unknown>;
+    exitCode: number | null;
+    signal: string | null;
+    /** Exited 0 on its own after SIGTERM, within the stop timeout. */
+    cleanExit: boolean;
+    stopSeconds: number;
+    statsBefore?: ServerStatsSnapshot;
+    statsAfter?: ServerStatsSnapshot;
+    stderrTail: string;
+  };
+  /** The load window: from just before the load started to just after it ended. */
+  load: {
+    seconds: number;
+    serverCpuSeconds: number;
+    serverRssBytesIdle: number;
+    serverRssBytesPeak: number;
+    driverCpuSeconds: number;
+    driverRssBytesPeak: number;
+  };
+  driver?: DriverResult;
+  driverProcess?: { command: string[]; exitCode: number | null; signal: string | null; stderrTail: string };
+  baselineClient?: BaselineClientResult;
+  samples: CaseSample[];
+  steal: { meanPercent: number; maxPercent: number; thresholdPercent: number; flagged: boolean };
+}
+
+/** run.json: the run as a whole. */
+export interface RunInfo {
+  schemaVersion: 1;
+  runId: string;
+  profile: string;
+  argv: string[];
+  startedAt: string;
+  finishedAt?: string;
+  wallSeconds?: number;
+  repeat: number;
+  /** Decisions about the matrix: caps, skipped servers, baseline availability. */
+  notes: string[];
+  cases: Array<{ id: string; key: string; status: 'passed' | 'failed' | 'pending'; file: string }>;
+  interrupted?: boolean;
+}
+
+/** env.json: the shared EnvInfo plus what bench:all detected about limits. */
+export interface RunEnv extends EnvInfo {
+  limits: Record<string, number>;
+}
