@@ -2,8 +2,9 @@
 // of whole frames, and every malformed input.
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
-import { DEFAULT_MAX_FRAME, FrameDecoder, encodeFrame, isC1mError, writeFrameHeader } from '../src/index.ts';
+import { DEFAULT_MAX_FRAME, FrameDecoder, encodeFrame, writeFrameHeader } from '../src/index.ts';
 import { cutPoints, splitAt } from './chunking.ts';
+import { codeOf } from './code-of.ts';
 
 /** Bodies of mixed sizes, weighted towards the interesting small ones (0 bytes, under 12 bytes). */
 const body = fc.oneof(
@@ -19,15 +20,6 @@ function decodeAll(chunks: Buffer[], maxFrame = DEFAULT_MAX_FRAME): Buffer[] {
   expect(decoder.idle).toBe(true);
   expect(decoder.bufferedBytes).toBe(0);
   return out;
-}
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    return isC1mError(err) ? err.code : `not a C1mError: ${String(err)}`;
-  }
-  return undefined;
 }
 
 describe('encodeFrame', () => {

@@ -2,7 +2,8 @@
 // write can fall out of range.
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
-import { PacketReader, PacketWriter, isC1mError } from '../src/index.ts';
+import { PacketReader, PacketWriter } from '../src/index.ts';
+import { codeOf } from './code-of.ts';
 
 type Field =
   | { kind: 'u8' | 'u16' | 'u32'; value: number }
@@ -29,15 +30,6 @@ function write(w: PacketWriter, f: Field): void {
 function read(r: PacketReader, f: Field): unknown {
   if (f.kind === 'bytes') return new Uint8Array(r.bytes(f.value.length));
   return r[f.kind]();
-}
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    return isC1mError(err) ? err.code : `not a C1mError: ${String(err)}`;
-  }
-  return undefined;
 }
 
 describe('PacketWriter / PacketReader', () => {

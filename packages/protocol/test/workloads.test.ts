@@ -10,7 +10,6 @@ import {
   cpuReply,
   fillIoPattern,
   ioPatternByte,
-  isC1mError,
   isCorrectReply,
   makeBody,
   makeIoRequest,
@@ -18,15 +17,7 @@ import {
   readSendTime,
   readSeq,
 } from '../src/index.ts';
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    return isC1mError(err) ? err.code : `not a C1mError: ${String(err)}`;
-  }
-  return undefined;
-}
+import { codeOf } from './code-of.ts';
 
 /** The cpu reply computed from the definition, step by step, with no code shared with src/. */
 function expectedCpuReply(body: Buffer, rounds: number): Buffer {

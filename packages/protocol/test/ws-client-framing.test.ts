@@ -19,22 +19,13 @@ import {
   encodeClientClose,
   encodeClientFrame,
   encodeClientFrameInto,
-  isC1mError,
   makeWsKey,
   maskPayloadInPlace,
   writeClientFrameHeader,
   wsAcceptFor,
 } from '../src/index.ts';
 import { cutPoints, splitAt } from './chunking.ts';
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    return isC1mError(err) ? err.code : `not a C1mError: ${String(err)}`;
-  }
-  return undefined;
-}
+import { codeOf } from './code-of.ts';
 
 /** Parses one client frame straight from RFC 6455 §5.2 and unmasks its payload. */
 function parseClientFrame(frame: Buffer): { fin: boolean; opcode: number; mask: Buffer; payload: Buffer; size: number } {

@@ -77,6 +77,8 @@ async function startUwsServer(): Promise<EchoServer> {
       for (const ws of [...open]) ws.close();
       if (listenSocket) uws.us_listen_socket_close(listenSocket);
       listenSocket = false;
+      // The native app has close() (it ends every socket it still owns); the bundled typings omit it.
+      (app as unknown as { close?: () => void }).close?.();
     },
   };
 }
