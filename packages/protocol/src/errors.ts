@@ -14,6 +14,9 @@ export const ERROR_CODES = [
   'C1M_HTTP_UPGRADE',
   'C1M_HANDSHAKE_TIMEOUT',
   'C1M_REPLY_MISMATCH',
+  // A server shed the request because its work queue was full (worker-pool, cpu-bound offload);
+  // the connection is closed (WebSocket close code 1013, "try again later").
+  'C1M_OVERLOADED',
 ] as const;
 
 export type C1mErrorCode = (typeof ERROR_CODES)[number];
