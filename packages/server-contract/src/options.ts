@@ -25,6 +25,12 @@ export interface ServerOptions {
   backpressureSoftBytes: number;
   /** Unsent output per connection above which the connection is closed and counted. */
   backpressureHardBytes: number;
+  /**
+   * Offloading servers (worker-pool, cpu-bound --style offload): requests waiting for or inside
+   * worker threads; past it new requests are shed (C1M_OVERLOADED). Optional so options built
+   * before this flag existed stay valid; parsed options always carry it.
+   */
+  queueLimit?: number;
 }
 
 /** What a server package declares: it shapes --help, the valid choices and the readiness line. */

@@ -5,6 +5,9 @@ import { DEFAULT_CPU_ROUNDS, DEFAULT_IO_MAX_READ, DEFAULT_MAX_FRAME, WORKLOADS }
 import { formatHelp, parseFlags, UsageError, type FlagTable } from '@c1m/cli';
 import { TRANSPORTS, type ServerOptions, type ServerSpec } from './options.ts';
 
+/** Default --queue-limit: room for one request from each of ~16K connections. */
+export const DEFAULT_QUEUE_LIMIT = 16_384;
+
 function serverFlagTable(spec: ServerSpec): FlagTable<ServerOptions> {
   const workloads = spec.workloads ?? WORKLOADS;
   return [
@@ -22,6 +25,7 @@ function serverFlagTable(spec: ServerSpec): FlagTable<ServerOptions> {
     { key: 'drainTimeoutMs', flag: 'drain-timeout', kind: 'duration', help: 'On SIGTERM/SIGINT, longest wait for replies before forcing', default: 5000, min: 0 },
     { key: 'backpressureSoftBytes', flag: 'backpressure-soft', kind: 'bytes', help: 'Unsent output per connection that pauses reading', default: 256 * 1024, min: 1024 },
     { key: 'backpressureHardBytes', flag: 'backpressure-hard', kind: 'bytes', help: 'Unsent output per connection that closes it (counted)', default: 4 * 1024 * 1024, min: 4096 },
+    { key: 'queueLimit', flag: 'queue-limit', kind: 'int', help: 'Offloading servers: requests queued for worker threads before new ones are shed (C1M_OVERLOADED)', default: DEFAULT_QUEUE_LIMIT, min: 1, max: 1 << 24 },
   ];
 }
 

@@ -98,6 +98,9 @@ export class TcpSession {
     // be a view into a chunk that is reused later, so it is copied before the handler awaits.
     this.inFlight++;
     const reply = Promise.resolve(this.ctx.handle(Buffer.from(body)));
+    // Its rejection is read only when the replies before it are written; until then it must not
+    // count as unhandled (which would end the process).
+    reply.catch(() => {});
     const prev = this.tail ?? Promise.resolve();
     this.tail = prev
       .then(() => reply)

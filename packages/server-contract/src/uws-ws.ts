@@ -29,10 +29,19 @@ export interface UwsWsContext {
   gate: ConnectionGate;
   handle: FrameHandler;
   asyncHandler: boolean;
-  /** True for echo: the reply is the request, sent back with the request's opcode. */
+  /**
+   * True for echo: the reply is the request, sent back with the request's opcode. With a
+   * synchronous handler the loop answers directly; an async handler (a reactor handing frames to
+   * worker threads) still computes the reply and the request's opcode is kept.
+   */
   echo: boolean;
   maxFrame: number;
   hardBytes: number;
+  /**
+   * Sibling threads or processes will listen on the same port. uSockets sets SO_REUSEPORT only on
+   * a port given by number, so with port 0 the port picked is bound again by number before use.
+   */
+  sharedPort?: boolean;
 }
 
 /** A listening uWS WebSocket server (one loop). */
@@ -67,7 +76,8 @@ export function listenUwsWs(host: string, port: number, ctx: UwsWsContext): Prom
   };
   const fail = (ws: Ws, err: unknown) => {
     if (isC1mError(err)) counters.protocolError(err.code);
-    ws.end(1008, isC1mError(err) ? err.code : 'internal error');
+    // 1013 "try again later" tells a shed client the server was busy, not that it misbehaved.
+    ws.end(isC1mError(err, 'C1M_OVERLOADED') ? 1013 : 1008, isC1mError(err) ? err.code : 'internal error');
   };
 
   app.ws('/*', {
@@ -96,7 +106,7 @@ export function listenUwsWs(host: string, port: number, ctx: UwsWsContext): Prom
     message: (wsIn, message, isBinary) => {
       const ws = wsIn as unknown as Ws;
       counters.frameIn(message.byteLength);
-      if (ctx.echo) return sendReply(ws, new Uint8Array(message), isBinary);
+      if (ctx.echo && !ctx.asyncHandler) return sendReply(ws, new Uint8Array(message), isBinary);
       if (!ctx.asyncHandler) {
         try {
           return sendReply(ws, ctx.handle(Buffer.from(message)) as Buffer, true);
@@ -104,15 +114,20 @@ export function listenUwsWs(host: string, port: number, ctx: UwsWsContext): Prom
           return fail(ws, err);
         }
       }
-      // The message memory is only valid during this callback: copy before awaiting.
+      // The message memory is only valid during this callback: copy it here, before any await.
       const data = ws.getUserData();
-      const reply = Promise.resolve().then(() => ctx.handle(Buffer.from(message.slice(0))));
+      const body = Buffer.from(message.slice(0));
+      const replyBinary = ctx.echo ? isBinary : true;
+      const reply = Promise.resolve().then(() => ctx.handle(body));
+      // Its rejection is read only when the replies before it are sent; until then it must not
+      // count as unhandled (which would end the process).
+      reply.catch(() => {});
       data.inFlight = (data.inFlight ?? 0) + 1;
       data.tail = (data.tail ?? Promise.resolve()).then(() =>
         reply.then(
           (r) => {
             data.inFlight! -= 1;
-            if (sockets.has(ws)) sendReply(ws, r, true);
+            if (sockets.has(ws)) sendReply(ws, r, replyBinary);
           },
           (err) => {
             data.inFlight! -= 1;
@@ -134,18 +149,29 @@ export function listenUwsWs(host: string, port: number, ctx: UwsWsContext): Prom
     },
   });
 
-  return new Promise((resolve, reject) => {
-    app.listen(host, port, (listenSocket: ListenSocket) => {
-      if (!listenSocket) {
-        reject(new Error(`uWS could not listen on ${host}:${port}`));
-        return;
-      }
-      resolve({
-        port: uws.us_socket_local_port(listenSocket as never),
-        close: (deadlineMs) => drain(uws, app, listenSocket, sockets, deadlineMs),
-      });
-    });
-  });
+  return bindPort(uws, app, host, port, ctx.sharedPort ?? false).then((listenSocket) => ({
+    port: uws.us_socket_local_port(listenSocket as never),
+    close: (deadlineMs) => drain(uws, app, listenSocket, sockets, deadlineMs),
+  }));
+}
+
+/** Tries to pick a shareable port this many times before giving up. */
+const SHARED_PORT_ATTEMPTS = 5;
+
+/** Listens on host:port; with `shared` and port 0, re-binds the picked port by number (see UwsWsContext). */
+async function bindPort(uws: Uws, app: App, host: string, port: number, shared: boolean): Promise<ListenSocket> {
+  const listen = (p: number) => new Promise<ListenSocket | false>((resolve) => app.listen(host, p, (s: ListenSocket) => resolve(s || false)));
+  for (let attempt = 0; attempt < SHARED_PORT_ATTEMPTS; attempt++) {
+    const socket = await listen(port);
+    if (!socket) break;
+    if (port !== 0 || !shared) return socket;
+    const picked = uws.us_socket_local_port(socket as never);
+    uws.us_listen_socket_close(socket as never);
+    // Another socket may take the port in the moment it is free: then pick another one.
+    const again = await listen(picked);
+    if (again) return again;
+  }
+  throw new Error(`uWS could not listen on ${host}:${port}`);
 }
 
 async function drain(uws: Uws, app: App, listenSocket: ListenSocket, sockets: Set<Ws>, deadlineMs: number): Promise<{ forced: boolean }> {
