@@ -42,7 +42,7 @@ describe('noise rule', () => {
     expect(sameCodeRatios([100, 110, 99])).toEqual([1.1, 0.9]);
     const j = judge([100, 104, 100], [120, 125, 121])!;
     expect(j.noise).toBeCloseTo(125 / 120 - 1, 6); // B's own spread beats A's 4%
-    expect(j.ratio).toBeCloseTo(1.2, 6);
+    expect(j.ratio).toBeCloseTo(125 / 104, 6); // median of 120/100, 125/104, 121/100
     expect(j.notable).toBe(true);
   });
 
