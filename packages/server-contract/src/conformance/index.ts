@@ -1,0 +1,5 @@
+// The conformance suite and its tools, for server packages' tests.
+export * from './suite.ts';
+export * from './server-process.ts';
+export * from './test-client.ts';
+export * from './requests.ts';

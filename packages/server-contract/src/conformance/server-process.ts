@@ -1,0 +1,95 @@
+// Starts a built server package as a real process and talks to it the way a user does: waits for
+// the ready line, reads /stats over HTTP, stops it with a signal and collects the closed line.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { join } from 'node:path';
+import type { ServerStats } from '../stats.ts';
+
+/** The ready line every server prints once. */
+export interface ReadyLine {
+  event: 'ready';
+  architecture: string;
+  transport: string;
+  port: number;
+  statsPort: number;
+  pid: number;
+  fdLimit: number;
+  maxConnections: number;
+  processes: number;
+  threads: number;
+}
+
+/** A running server process. */
+export interface ServerProcess {
+  child: ChildProcess;
+  ready: ReadyLine;
+  /** Every stdout line so far. */
+  lines: string[];
+  stats(): Promise<ServerStats>;
+  /** Sends the signal and resolves with the exit code and the closed line (if printed). */
+  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; closed: Record<string, unknown> | undefined }>;
+}
+
+/** How to start the server under test. */
+export interface SpawnOptions {
+  /** Absolute path of the server package (its dist/main.js is run). */
+  packageDir: string;
+  args: string[];
+  /** Runs the server under `prlimit --nofile=N:N` to test the descriptor budget. */
+  nofile?: number;
+  readyTimeoutMs?: number;
+}
+
+/** Spawns `node dist/main.js --port 0 --stats-port 0 …args` and waits for its ready line. */
+export async function spawnServer(opts: SpawnOptions): Promise<ServerProcess> {
+  const main = join(opts.packageDir, 'dist', 'main.js');
+  const nodeArgs = [main, '--port', '0', '--stats-port', '0', ...opts.args];
+  const child =
+    opts.nofile === undefined
+      ? spawn(process.execPath, nodeArgs, { stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn('prlimit', [`--nofile=${opts.nofile}:${opts.nofile}`, process.execPath, ...nodeArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const ready = await new Promise<ReadyLine>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ready line within ${opts.readyTimeoutMs ?? 15000} ms; stderr: ${stderr}`)), opts.readyTimeoutMs ?? 15_000);
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      lines.push(line);
+      const event = safeJson(line);
+      if (event?.event === 'ready') {
+        clearTimeout(timer);
+        resolve(event as unknown as ReadyLine);
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code} before ready; stderr: ${stderr}`));
+    });
+  });
+  return {
+    child,
+    ready,
+    lines,
+    stats: async () => {
+      const res = await fetch(`http://127.0.0.1:${ready.statsPort}/stats`);
+      if (!res.ok) throw new Error(`/stats answered ${res.status}`);
+      return (await res.json()) as ServerStats;
+    },
+    stop: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      const code = await exited;
+      const closed = lines.map(safeJson).find((e) => e?.event === 'closed');
+      return { code, closed };
+    },
+  };
+}
+
+function safeJson(line: string): Record<string, unknown> | undefined {
+  try {
+    const v: unknown = JSON.parse(line);
+    return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}

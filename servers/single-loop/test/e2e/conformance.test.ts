@@ -1,0 +1,9 @@
+import { fileURLToPath } from 'node:url';
+import { describeConformance } from '@c1m/server-contract/conformance';
+
+describeConformance({
+  name: 'single-loop',
+  packageDir: fileURLToPath(new URL('../..', import.meta.url)),
+  transports: ['ws'],
+  wsEngine: 'uws',
+});
