@@ -44,8 +44,10 @@ export function parseFlags<O>(table: FlagTable<O>, argv: readonly string[], allo
   const config: Record<string, { type: 'string' | 'boolean' }> = { help: { type: 'boolean' } };
   for (const row of table) config[row.flag] = { type: row.kind === 'boolean' ? 'boolean' : 'string' };
   let raw: { values: Record<string, string | boolean | undefined>; positionals: string[] };
+  // `pnpm start -- --port 9000` hands the script a literal leading "--": drop it.
+  const args = argv[0] === '--' ? argv.slice(1) : [...argv];
   try {
-    raw = parseArgs({ args: [...argv], options: config, strict: true, allowPositionals }) as typeof raw;
+    raw = parseArgs({ args, options: config, strict: true, allowPositionals }) as typeof raw;
   } catch (err) {
     const valid = table.map((r) => `--${r.flag}`).join(', ');
     throw new UsageError(`${(err as Error).message.split('\n')[0]}\nValid flags: ${valid}, --help`);
