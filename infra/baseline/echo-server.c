@@ -9,7 +9,9 @@
  *
  * Usage: echo-server [--host 127.0.0.1] [--port 0]
  * Prints one JSON line {"event":"ready",...} when accepting (same shape as the Node servers'
- * readiness line), and {"event":"closed",...} on SIGTERM/SIGINT, then exits 0.
+ * readiness line), and {"event":"closed",...} on SIGTERM/SIGINT, then exits 0. It has no stats
+ * port: on SIGUSR1 it prints {"event":"stats",...} with its byte and connection counters, which
+ * bench:all turns into frames (fixed-size echo frames) to compute CPU per message.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -39,6 +41,9 @@ struct conn {
 };
 
 static volatile sig_atomic_t stopping = 0;
+static volatile sig_atomic_t stats_requested = 0;
+static unsigned long long bytes_in = 0, bytes_out = 0;
+static long peak_connections = 0;
 static char read_buffer[READ_BUFFER_BYTES];
 static long current_connections = 0;
 static long total_connections = 0;
@@ -48,8 +53,16 @@ static long refused_connections = 0;
 static int spare_fd = -1;
 
 static void on_signal(int sig) {
-  (void)sig;
-  stopping = 1;
+  if (sig == SIGUSR1) stats_requested = 1;
+  else stopping = 1;
+}
+
+static void print_stats(void) {
+  printf("{\"event\":\"stats\",\"bytesIn\":%llu,\"bytesOut\":%llu,\"connections\":"
+         "{\"current\":%ld,\"peak\":%ld,\"total\":%ld},\"refusedConnections\":%ld}\n",
+         bytes_in, bytes_out, current_connections, peak_connections, total_connections,
+         refused_connections);
+  fflush(stdout);
 }
 
 static void close_conn(struct conn *c) {
@@ -65,6 +78,7 @@ static int flush_pending(struct conn *c) {
     ssize_t n = write(c->fd, c->pending + c->pending_off, c->pending_len - c->pending_off);
     if (n > 0) {
       c->pending_off += (size_t)n;
+      bytes_out += (unsigned long long)n;
     } else if (n < 0 && errno == EINTR) {
       continue;
     } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
@@ -94,11 +108,13 @@ static int service(struct conn *c) {
       if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
       return -1;
     }
+    bytes_in += (unsigned long long)n;
     size_t off = 0;
     while (off < (size_t)n) {
       ssize_t w = write(c->fd, read_buffer + off, (size_t)n - off);
       if (w > 0) {
         off += (size_t)w;
+        bytes_out += (unsigned long long)w;
       } else if (w < 0 && errno == EINTR) {
         continue;
       } else if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
@@ -150,6 +166,7 @@ static void accept_all(int listen_fd, int epfd) {
     }
     current_connections++;
     total_connections++;
+    if (current_connections > peak_connections) peak_connections = current_connections;
     /* Data may already be waiting: with edge triggering no event would announce it. */
     if (service(c) < 0) close_conn(c);
   }
@@ -184,6 +201,7 @@ int main(int argc, char **argv) {
   sa.sa_handler = on_signal;
   sigaction(SIGTERM, &sa, NULL);
   sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGUSR1, &sa, NULL);
   signal(SIGPIPE, SIG_IGN);
 
   int listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -214,6 +232,10 @@ int main(int argc, char **argv) {
 
   struct epoll_event events[MAX_EVENTS];
   while (!stopping) {
+    if (stats_requested) {
+      stats_requested = 0;
+      print_stats();
+    }
     int n = epoll_wait(epfd, events, MAX_EVENTS, 1000);
     for (int i = 0; i < n; i++) {
       struct conn *c = events[i].data.ptr;
@@ -229,8 +251,8 @@ int main(int argc, char **argv) {
     }
   }
   printf("{\"event\":\"closed\",\"connectionsOpen\":%ld,\"connectionsTotal\":%ld,"
-         "\"refusedConnections\":%ld}\n",
-         current_connections, total_connections, refused_connections);
+         "\"refusedConnections\":%ld,\"bytesIn\":%llu,\"bytesOut\":%llu}\n",
+         current_connections, total_connections, refused_connections, bytes_in, bytes_out);
   fflush(stdout);
   return 0;
 }

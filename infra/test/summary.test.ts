@@ -9,14 +9,19 @@ import { at, fixtureCase, writeFixtureRun } from './helpers/fixture-run.ts';
 describe('case metrics', () => {
   it('derives CPU per million messages, bytes per connection and latency from a case', () => {
     const m = caseMetrics(
-      fixtureCase({ scenario: 'echo-100', server: 'single-loop', startedAt: at(0), serverCpuSeconds: 5, messages: 2_000_000, rssIdleBytes: 40e6, rssPeakBytes: 42e6, connections: 100, latenciesUs: [100, 100, 100, 5000] }, 1),
+      fixtureCase({ scenario: 'echo-10k', server: 'single-loop', startedAt: at(0), serverCpuSeconds: 5, messages: 2_000_000, rssIdleBytes: 40e6, rssPeakBytes: 42e6, connections: 1000, latenciesUs: [100, 100, 100, 5000] }, 1),
     );
     expect(m.serverCpuSecondsPerMillionMessages).toBe(2.5);
-    expect(m.serverBytesPerConnection).toBe(20_000);
+    expect(m.serverBytesPerConnection).toBe(2000);
     expect(m.latencyP50Us).toBe(100);
     expect(m.latencyP99Us).toBeGreaterThanOrEqual(4995);
-    expect(m.connectionsHeld).toBe(100);
-    expect(m.connectRatePerSecond).toBe(100);
+    expect(m.connectionsHeld).toBe(1000);
+    expect(m.connectRatePerSecond).toBe(1000);
+  });
+
+  it('leaves memory per connection out below 1,000 connections, where heap growth drowns it', () => {
+    const m = caseMetrics(fixtureCase({ scenario: 'echo-100', server: 'single-loop', startedAt: at(0), connections: 100, rssIdleBytes: 40e6, rssPeakBytes: 42e6 }, 1));
+    expect(m.serverBytesPerConnection).toBeUndefined();
     expect(m.errors).toBe(0);
   });
 });

@@ -19,6 +19,9 @@ export interface CaseMetrics {
   errors: number;
 }
 
+/** Fewest connections at which RSS growth per connection is reported. */
+export const MIN_CONNECTIONS_FOR_MEMORY = 1000;
+
 /** Metric names with their direction, unit and label, in table order. */
 export const METRICS = [
   { name: 'connectionsHeld', label: 'conns held', better: 'higher', unit: '' },
@@ -42,6 +45,27 @@ const sum = (values: Iterable<number>) => {
 
 function perMillion(seconds: number, messages: number): number | undefined {
   return messages > 0 ? (seconds * 1e6) / messages : undefined;
+}
+
+/**
+ * Server CPU per million messages from the samples: CPU of the server's process tree over the
+ * sample intervals in which it answered frames, divided by the frames it answered in them (its
+ * own counters, so warm-up and measured messages are both counted, like their CPU).
+ */
+function cpuPerMillionFromSamples(r: CaseResult): number | undefined {
+  let cpu = 0;
+  let frames = 0;
+  for (let i = 1; i < r.samples.length; i++) {
+    const a = r.samples[i - 1]!;
+    const b = r.samples[i]!;
+    if (!a.stats || !b.stats) continue;
+    const answered = b.stats.framesOut - a.stats.framesOut;
+    if (answered > 0) {
+      frames += answered;
+      cpu += b.server.cpuSeconds - a.server.cpuSeconds;
+    }
+  }
+  return perMillion(cpu, frames);
 }
 
 /** Errors the server counted: protocol errors by code, backpressure closes, refused connections. */
@@ -91,7 +115,9 @@ export function caseMetrics(r: CaseResult): CaseMetrics {
     m.driverCpuSecondsPerMillionMessages = perMillion(c.cpuSeconds, c.messages);
     m.errors += c.mismatches + c.errors;
   }
-  if (m.connectionsHeld && m.connectionsHeld > 0 && r.load.serverRssBytesPeak > 0) {
+  m.serverCpuSecondsPerMillionMessages = cpuPerMillionFromSamples(r) ?? m.serverCpuSecondsPerMillionMessages;
+  // Below ~1,000 connections the heap's own growth under load drowns the per-connection cost.
+  if (m.connectionsHeld && m.connectionsHeld >= MIN_CONNECTIONS_FOR_MEMORY && r.load.serverRssBytesPeak > 0) {
     m.serverBytesPerConnection = Math.max(0, r.load.serverRssBytesPeak - r.load.serverRssBytesIdle) / m.connectionsHeld;
   }
   return m;

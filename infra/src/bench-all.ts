@@ -1,0 +1,154 @@
+// CLI `pnpm bench:all`: every server × transport × scenario, one case at a time, with the C
+// baseline interleaved; results/<run-id>/ with one JSON per case, env.json, summary.md and
+// report.html. Exit 0 when every case passed, 1 when one failed (the matrix still runs to the
+// end), 2 on bad arguments, 130 when interrupted (children stopped, partial results written).
+import { type FlagTable, formatHelp, parseFlags, UsageError } from '@c1m/cli';
+import { captureEnv } from '@c1m/results';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildBaseline } from './baseline/build.ts';
+import { parseList, runCli } from './lib/cli.ts';
+import { repoRoot, resultsRoot } from './lib/paths.ts';
+import { detectLimits } from './matrix/limits.ts';
+import { planMatrix } from './matrix/plan.ts';
+import { PROFILES } from './matrix/profiles.ts';
+import { discoverServers } from './matrix/servers.ts';
+import { BASELINE_SERVER, type RunInfo, SCENARIOS, type ScenarioId } from './model/case-result.ts';
+import { formatDuration } from './report/format.ts';
+import { runCase } from './run/case.ts';
+import { DRIVER_CLI } from './run/driver.ts';
+import { stopAll } from './run/processes.ts';
+import { Progress } from './run/progress.ts';
+import { newRunId, RunDir } from './run/run-dir.ts';
+
+interface BenchOptions {
+  quick: boolean;
+  connections: number;
+  only: string;
+  scenarios: string;
+  repeat: number;
+  runId: string;
+  stealThreshold: number;
+  dryRun: boolean;
+}
+
+const FLAGS: FlagTable<BenchOptions> = [
+  { key: 'quick', flag: 'quick', kind: 'boolean', default: false, help: 'Small counts and short durations: the whole matrix in under 3 minutes (CI)' },
+  { key: 'connections', flag: 'connections', kind: 'int', min: 1, default: 0, help: 'Hold size for every server (single-process ones capped at their descriptor limit); echo-10k runs at most this; 0 = sized by the profile' },
+  { key: 'only', flag: 'only', kind: 'string', default: '', help: 'Comma-separated server dirs (and/or baseline-c) to run; default all' },
+  { key: 'scenarios', flag: 'scenarios', kind: 'string', default: '', help: `Comma-separated scenarios: ${SCENARIOS.join(', ')} (echo = both echo sizes); default all` },
+  { key: 'repeat', flag: 'repeat', kind: 'int', min: 1, max: 20, default: 1, help: 'Rounds of the whole matrix (repetitions measure the noise that compare uses)' },
+  { key: 'runId', flag: 'run-id', kind: 'string', default: '', help: 'Name of results/<run-id>/ (default: start time and profile)' },
+  { key: 'stealThreshold', flag: 'steal-threshold', kind: 'int', min: 1, max: 100, default: 10, help: 'Flag a case whose mean CPU steal reached this percent' },
+  { key: 'dryRun', flag: 'dry-run', kind: 'boolean', default: false, help: 'Print the planned matrix and exit' },
+];
+
+const USAGE = 'pnpm bench:all [--quick] [--connections N] [--only a,b] [--scenarios s,t] [--repeat N] [--run-id ID] [--dry-run]';
+
+function parseScenarios(text: string): ScenarioId[] | undefined {
+  if (!text) return undefined;
+  const items = parseList('scenarios', text, [...SCENARIOS, 'echo']);
+  return [...new Set(items.flatMap((s) => (s === 'echo' ? (['echo-100', 'echo-10k'] as ScenarioId[]) : [s as ScenarioId])))];
+}
+
+runCli(async () => {
+  const { options, positionals, help } = parseFlags(FLAGS, process.argv.slice(2));
+  if (help) {
+    process.stdout.write(`${formatHelp(USAGE, 'Runs the benchmark matrix and writes results/<run-id>/.', FLAGS)}\n`);
+    return 0;
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}; usage: ${USAGE}`);
+  if (options.runId && !/^[\w.-]+$/.test(options.runId)) throw new UsageError(`--run-id ${options.runId}: use letters, digits, dot, dash, underscore`);
+
+  const servers = discoverServers(repoRoot);
+  const only = options.only ? parseList('only', options.only, [...servers.map((s) => s.dir), BASELINE_SERVER]) : undefined;
+  const scenarios = parseScenarios(options.scenarios);
+  const profile = PROFILES[options.quick ? 'quick' : 'default'];
+
+  const baseline = await buildBaseline();
+  const limits = detectLimits();
+  const plan = planMatrix(servers, limits, {
+    profile,
+    connections: options.connections > 0 ? options.connections : undefined,
+    only,
+    scenarios,
+    repeat: options.repeat,
+    baseline: baseline.ok,
+  });
+  const notes = [...plan.notes];
+  if (!baseline.ok) notes.unshift(`baseline skipped: ${baseline.reason}`);
+  const runId = options.runId || newRunId(profile.name);
+  process.stderr.write(`bench:all ${profile.name}: ${plan.cases.length} cases → results/${runId}/\n`);
+  for (const n of notes) process.stderr.write(`  note: ${n}\n`);
+  if (options.dryRun) {
+    for (const c of plan.cases) process.stdout.write(`${c.id}  connections=${c.connections}${c.workers ? ` workers=${c.workers}` : ''}${c.caps.length ? `  [${c.caps.join('; ')}]` : ''}\n`);
+    return 0;
+  }
+  if (plan.cases.length === 0) throw new UsageError('nothing to run: the filters left no case (or no server is built: run pnpm build)');
+  if (plan.cases.some((c) => c.scenario !== 'c-pair') && !existsSync(DRIVER_CLI)) {
+    throw new Error(`the load generator is not built (${DRIVER_CLI} missing): run pnpm build`);
+  }
+
+  const dir = new RunDir(join(resultsRoot, runId));
+  dir.writeEnv({
+    ...captureEnv(),
+    limits: { fdSoft: limits.fdSoft, fdHard: limits.fdHard, perProcessConnections: limits.perProcessConnections, memAvailableBytes: limits.memAvailableBytes, portRangeSize: limits.portRangeSize },
+  });
+  const run: RunInfo = {
+    schemaVersion: 1,
+    runId,
+    profile: profile.name,
+    argv: process.argv.slice(2),
+    startedAt: new Date().toISOString(),
+    repeat: options.repeat,
+    notes,
+    cases: plan.cases.map((c) => ({ id: c.id, key: c.key, status: 'pending', file: `cases/${c.id}.json` })),
+  };
+  dir.writeRun(run);
+
+  // Ctrl-C: stop every child we started (the case in flight then ends quickly), write what ran.
+  let interrupted = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) {
+      void stopAll(0).then(() => process.exit(130));
+      return;
+    }
+    interrupted = true;
+    process.stderr.write(`\n${signal}: stopping the case in flight and every process this run started…\n`);
+    void stopAll();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const progress = new Progress(plan.cases, profile);
+  let failed = 0;
+  for (let i = 0; i < plan.cases.length && !interrupted; i++) {
+    progress.begin(i);
+    const result = await runCase(plan.cases[i]!, {
+      runId,
+      runDir: dir.dir,
+      profile,
+      baseline: baseline.ok ? baseline : undefined,
+      stealThresholdPercent: options.stealThreshold,
+    });
+    if (interrupted) result.failures.push('interrupted');
+    if (interrupted) result.status = 'failed';
+    dir.writeCase(result);
+    run.cases[i]!.status = result.status;
+    if (result.status === 'failed') failed++;
+    progress.end(i, result);
+    dir.writeRun(run);
+  }
+  run.finishedAt = new Date().toISOString();
+  run.wallSeconds = Math.round(progress.elapsedSeconds() * 10) / 10;
+  run.interrupted = interrupted || undefined;
+  dir.writeRun(run);
+  const { summary, report } = dir.writeReports();
+  process.stderr.write(
+    `\nbench:all ${interrupted ? 'interrupted' : 'done'} in ${formatDuration(run.wallSeconds)}: ` +
+      `${run.cases.filter((c) => c.status === 'passed').length} passed, ${failed} failed\n  ${summary}\n  ${report}\n`,
+  );
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  return interrupted ? 130 : failed > 0 ? 1 : 0;
+});

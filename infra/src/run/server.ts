@@ -1,0 +1,110 @@
+// Starts one server of a case (a Node architecture or the C baseline), waits for its ready line,
+// reads its stats, and stops it with SIGTERM, checking for a clean exit.
+import { join } from 'node:path';
+import type { CaseSpec, ServerStatsSnapshot } from '../model/case-result.ts';
+import { BASELINE_SERVER } from '../model/case-result.ts';
+import { repoRoot } from '../lib/paths.ts';
+import { spawnTracked, type StopOutcome, stopTracked, type Tracked } from './processes.ts';
+
+/** The ready line (fields infra reads; the rest is kept as printed). */
+export type ReadyLine = Record<string, unknown> & { port: number; pid: number; statsPort?: number | null; maxConnections?: number };
+
+/** A server that printed its ready line. */
+export interface RunningServer {
+  tracked: Tracked;
+  ready: ReadyLine;
+  /** Current counters, or undefined when the server did not answer in time. */
+  stats(): Promise<ServerStatsSnapshot | undefined>;
+  closedLine(): Record<string, unknown> | undefined;
+}
+
+/** The server's argv for a case. `baselineServer` is the compiled C server. */
+export function serverCommand(spec: CaseSpec, drainTimeoutSeconds: number, baselineServer?: string): string[] {
+  if (spec.server === BASELINE_SERVER) {
+    if (!baselineServer) throw new Error('baseline case without a compiled C server');
+    return [baselineServer, '--host', '127.0.0.1', '--port', '0'];
+  }
+  const args = [
+    process.execPath,
+    join(repoRoot, 'servers', spec.server, 'dist', 'main.js'),
+    '--host', '127.0.0.1', '--port', '0', '--stats-port', '0',
+    '--transport', spec.transport,
+    '--workload', spec.workload,
+    '--drain-timeout', `${drainTimeoutSeconds}s`,
+  ];
+  if (spec.workers !== undefined) args.push('--workers', String(spec.workers));
+  if (spec.style !== undefined) args.push('--style', spec.style);
+  return args;
+}
+
+function parseJsonLine(line: string): Record<string, unknown> | undefined {
+  if (!line.startsWith('{')) return undefined;
+  try {
+    return JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Starts the server and resolves once its ready line arrives; rejects when it exits first or
+ * `timeoutMs` passes (the process is then stopped).
+ */
+export async function startServer(command: string[], spec: CaseSpec, timeoutMs: number): Promise<RunningServer> {
+  const tracked = spawnTracked(command, { cwd: repoRoot });
+  let closed: Record<string, unknown> | undefined;
+  const statsWaiters: Array<(s: Record<string, unknown>) => void> = [];
+  const ready = await new Promise<ReadyLine>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ready line within ${timeoutMs / 1000}s`)), timeoutMs);
+    tracked.onLine((line) => {
+      const event = parseJsonLine(line);
+      if (event?.event === 'ready') {
+        clearTimeout(timer);
+        resolve(event as ReadyLine);
+      } else if (event?.event === 'closed') closed = event;
+      else if (event?.event === 'stats') statsWaiters.shift()?.(event);
+    });
+    void tracked.exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited (${signal ?? code}) before its ready line: ${tracked.stderrTail().trim().slice(-600)}`));
+    });
+  }).catch(async (err: unknown) => {
+    await stopTracked(tracked, 2000);
+    throw err;
+  });
+
+  const frameBytes = 4 + spec.sizeBytes;
+  const stats = async (): Promise<ServerStatsSnapshot | undefined> => {
+    if (tracked.hasExited()) return undefined;
+    if (typeof ready.statsPort === 'number') {
+      try {
+        const res = await fetch(`http://127.0.0.1:${ready.statsPort}/stats`, { signal: AbortSignal.timeout(1500) });
+        return (await res.json()) as ServerStatsSnapshot;
+      } catch {
+        return undefined;
+      }
+    }
+    // The C server answers SIGUSR1 with a stats line of byte counters: fixed-size echo frames.
+    const line = await new Promise<Record<string, unknown> | undefined>((resolve) => {
+      const timer = setTimeout(() => resolve(undefined), 1000);
+      statsWaiters.push((s) => {
+        clearTimeout(timer);
+        resolve(s);
+      });
+      tracked.child.kill('SIGUSR1');
+    });
+    if (!line) return undefined;
+    return {
+      ...line,
+      connections: line.connections as ServerStatsSnapshot['connections'],
+      framesIn: Math.floor(Number(line.bytesIn) / frameBytes),
+      framesOut: Math.floor(Number(line.bytesOut) / frameBytes),
+    };
+  };
+  return { tracked, ready, stats, closedLine: () => closed };
+}
+
+/** SIGTERM and wait: the server should drain and exit 0 within its drain timeout. */
+export async function stopServer(server: RunningServer, drainTimeoutSeconds: number): Promise<StopOutcome> {
+  return stopTracked(server.tracked, (drainTimeoutSeconds + 5) * 1000);
+}
