@@ -29,7 +29,10 @@ export interface DriverResult {
   options: Record<string, unknown>;
   env: EnvInfo;
   startedAt: string;
+  /** The measured time messagesPerSecond is taken over (echo: --duration; hold: the hold; short: all loops; max-rate: all steps). */
   durationSeconds: number;
+  /** Wall time of the whole run: shard start, ramp, load, grace and close. */
+  wallSeconds?: number;
   passed: boolean;
   /** Why the run failed its own checks (empty when passed). */
   failures: string[];
@@ -40,9 +43,16 @@ export interface DriverResult {
     failedByCause: Record<string, number>;
     peak: number;
     connectSeconds: number;
+    /** Established during the ramp but lost again before it ended. */
+    lostDuringRamp?: number;
   };
   connectTimeUs: LatencySummaryUs;
-  messages: { sent: number; received: number; mismatches: number; missing: number };
+  /**
+   * Every request and reply of the run, warm-up included (every reply is checked). `measured`
+   * counts the correct replies inside the measurement window (the latency histograms' count);
+   * `notSent` the scheduled sends skipped because their connection was gone.
+   */
+  messages: { sent: number; received: number; mismatches: number; missing: number; measured?: number; notSent?: number };
   messagesPerSecond: number;
   bytesSentPerSecond: number;
   bytesReceivedPerSecond: number;
@@ -53,19 +63,31 @@ export interface DriverResult {
   buckets: LatencyBuckets;
   errorsByCause: Record<string, number>;
   histograms: { latencyCorrected: string; latencyUncorrected: string; connect: string };
-  driver: { shards: number; cpuSeconds: number; rssBytesPeak: number; rssBytesPerConnection?: number };
+  driver: {
+    shards: number;
+    /** CPU (user + system) of the coordinator and every shard. */
+    cpuSeconds: number;
+    /** Sum of the shards' peak RSS. */
+    rssBytesPeak: number;
+    /** Shard RSS gained per established connection, after GC, beyond rssBytesBaseline. */
+    rssBytesPerConnection?: number;
+    /** Sum of the shards' RSS before connecting (after GC). */
+    rssBytesBaseline?: number;
+  };
   hold?: {
     pingIntervalSeconds: number;
     rounds: Array<{ atSeconds: number; answered: number; missed: number }>;
     pingRttUs: LatencySummaryUs;
   };
   short?: {
-    loops: Array<{ loop: number; finished: number; failed: number; seconds: number }>;
+    /** Per loop; timeWait is the kernel's TIME_WAIT count (/proc/net/sockstat `tw`) right after it. */
+    loops: Array<{ loop: number; finished: number; failed: number; seconds: number; timeWait?: number }>;
     timeWaitAfter: number;
+    timeWaitBefore?: number;
   };
   maxRate?: {
     sloP99Us: number;
-    steps: Array<{ rate: number; messagesPerSecond: number; p99Us: number; withinSlo: boolean }>;
+    steps: Array<{ rate: number; messagesPerSecond: number; p99Us: number; withinSlo: boolean; p50Us?: number; missing?: number }>;
     bestRate: number;
   };
 }

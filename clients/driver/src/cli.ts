@@ -1,0 +1,41 @@
+// c1m-load: parse the command line, run the scenario over forked shards, print the summary,
+// write --json, and exit 0 (passed), 1 (failed its own checks) or 2 (bad arguments).
+import { writeFileSync } from 'node:fs';
+import { UsageError } from '@c1m/cli';
+import { helpText, parseOptions, type Scenario } from './options.ts';
+import { runScenario, type ScenarioRunner } from './run.ts';
+import { runEcho } from './scenario-echo.ts';
+import { runHold } from './scenario-hold.ts';
+import { runMaxRate } from './scenario-max-rate.ts';
+import { runShort } from './scenario-short.ts';
+import { formatSummary } from './summary.ts';
+
+const RUNNERS: Record<Scenario, ScenarioRunner> = { echo: runEcho, hold: runHold, short: runShort, 'max-rate': runMaxRate };
+
+async function main(argv: string[]): Promise<number> {
+  const options = parseOptions(argv);
+  if (options === null) {
+    process.stdout.write(`${helpText()}\n`);
+    return 0;
+  }
+  const command = [process.argv0, ...process.argv.slice(1)];
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+  const result = await runScenario(options, RUNNERS[options.scenario], command, log, process.stderr.isTTY === true);
+  process.stdout.write(`${formatSummary(result)}\n`);
+  if (options.json !== '') writeFileSync(options.json, `${JSON.stringify(result, null, 2)}\n`);
+  return result.passed ? 0 : 1;
+}
+
+main(process.argv.slice(2))
+  .then((code) => {
+    process.exitCode = code;
+  })
+  .catch((err: unknown) => {
+    if (err instanceof UsageError) {
+      process.stderr.write(`c1m-load: ${err.message}\n`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`c1m-load: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exitCode = 1;
+    }
+  });

@@ -1,0 +1,83 @@
+// Ramps a shard's connections at its share of --connect-rate and reports how the ramp went:
+// established, failed by cause, connect-time histogram. One timer paces all connects.
+import { createHistogram, encodeHistogram, recordUs, type LatencyHistogram } from '@c1m/results';
+import { nowUs } from './clock.ts';
+import type { Conn } from './conn.ts';
+import { settledRssBytes } from './memory.ts';
+import type { ConnectReport } from './messages.ts';
+import { IDLE_LISTENER, type PhaseListener, type Pool } from './pool.ts';
+import { countCause, PhaseStats } from './stats.ts';
+
+/** Connects scheduled in one go when unbounded, so the event loop keeps answering in between. */
+const UNBOUNDED_BATCH = 1000;
+
+/**
+ * Opens `count` connections starting at `startUs`, `rate` per second (0 = as fast as possible).
+ * Errors go to `stats` (a fresh PhaseStats unless the caller counts the ramp into its own).
+ */
+export function rampConnections(
+  pool: Pool,
+  count: number,
+  rate: number,
+  startUs: number,
+  { measureRss = true, stats = new PhaseStats() }: { measureRss?: boolean; stats?: PhaseStats } = {},
+): Promise<ConnectReport> {
+  return new Promise((resolve) => {
+    const hist: LatencyHistogram = createHistogram();
+    const report: ConnectReport = {
+      requested: count,
+      established: 0,
+      failed: 0,
+      failedByCause: {},
+      lostDuringRamp: 0,
+      errors: {},
+      seconds: 0,
+      connect: '',
+      rssBytes: 0,
+    };
+    let started = 0;
+    pool.stats = stats;
+    const finishIfDone = () => {
+      if (report.established + report.failed < count) return;
+      pool.listener = IDLE_LISTENER;
+      report.seconds = (nowUs() - startUs) / 1e6;
+      report.connect = encodeHistogram(hist);
+      report.errors = { ...stats.errors };
+      report.rssBytes = measureRss ? settledRssBytes() : 0;
+      resolve(report);
+    };
+    const listener: PhaseListener = {
+      ...IDLE_LISTENER,
+      opened(conn: Conn, atUs: number) {
+        report.established++;
+        recordUs(hist, atUs - conn.startUs);
+        finishIfDone();
+      },
+      connectFailed(_conn: Conn, cause: string) {
+        report.failed++;
+        countCause(report.failedByCause, cause);
+        finishIfDone();
+      },
+      lostOpen() {
+        report.lostDuringRamp++;
+      },
+    };
+    pool.listener = listener;
+    const intervalUs = rate > 0 ? 1e6 / rate : 0;
+    const tick = () => {
+      const now = nowUs();
+      let batch = 0;
+      while (started < count && (rate > 0 ? startUs + started * intervalUs <= now : batch < UNBOUNDED_BATCH)) {
+        pool.connect();
+        started++;
+        batch++;
+      }
+      if (started >= count) return;
+      const gapMs = rate > 0 ? (startUs + started * intervalUs - nowUs()) / 1000 : 0;
+      if (gapMs <= 0) setImmediate(tick);
+      else setTimeout(tick, Math.max(1, Math.floor(gapMs)));
+    };
+    if (count === 0) finishIfDone();
+    else setTimeout(tick, Math.max(0, (startUs - nowUs()) / 1000));
+  });
+}

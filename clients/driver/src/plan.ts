@@ -1,0 +1,80 @@
+// How a run is split over shards: how many processes (each under the descriptor limit), which
+// connections, addresses, ports and what share of the rates each one gets.
+import { UsageError } from '@c1m/cli';
+import { readNofileLimit, readSysctl } from '@c1m/results';
+import type { ShardInit } from './messages.ts';
+import type { Options } from './options.ts';
+import { autoSourceIps, isLoopback } from './values.ts';
+
+/** Connections per automatically chosen loopback source address (a bound source has ~28K ephemeral ports). */
+export const CONNECTIONS_PER_SOURCE_IP = 20_000;
+/** Descriptors a shard keeps free for itself (IPC, stdio, timers, files). */
+const FD_HEADROOM = 2000;
+
+/** Largest number of sockets one shard may hold under this process's RLIMIT_NOFILE. */
+export function socketsPerShard(): number {
+  const { soft } = readNofileLimit();
+  return soft > 0 ? Math.max(1, soft - FD_HEADROOM) : 1_000_000;
+}
+
+/** Sockets the scenario holds at once. */
+export function socketsNeeded(options: Options): number {
+  return options.scenario === 'short' ? options.concurrency : options.connections;
+}
+
+/** The shard count: --shards, or enough that each stays under the descriptor limit. */
+export function shardCount(options: Options): number {
+  const perShard = socketsPerShard();
+  const sockets = socketsNeeded(options);
+  if (options.shards === 0) return Math.max(1, Math.ceil(sockets / perShard));
+  if (Math.ceil(sockets / options.shards) > perShard) {
+    throw new UsageError(`--shards ${options.shards}: ${Math.ceil(sockets / options.shards)} sockets per shard exceed the ${perShard} a process may hold here (RLIMIT_NOFILE); use --shards ${Math.ceil(sockets / perShard)} or more, or 0 for auto`);
+  }
+  return options.shards;
+}
+
+/** Source addresses: --source-ips, or one loopback address per 20,000 connections above 20,000. */
+export function sourceIpsFor(options: Options): string[] {
+  if (options.sourceIps.length > 0) return options.sourceIps;
+  const sockets = socketsNeeded(options);
+  if (sockets > CONNECTIONS_PER_SOURCE_IP && options.targets.every((t) => isLoopback(t.host) && !t.host.includes(':'))) {
+    return autoSourceIps(sockets, CONNECTIONS_PER_SOURCE_IP);
+  }
+  return [];
+}
+
+function ephemeralRange(): { first: number; last: number } {
+  const [first, last] = (readSysctl('net.ipv4.ip_local_port_range') ?? '32768 60999').split(/\s+/).map(Number);
+  return { first: first!, last: last! };
+}
+
+/** One ShardInit per shard. */
+export function planShards(options: Options, shards: number, progress: boolean): ShardInit[] {
+  const total = socketsNeeded(options);
+  const sourceIps = sourceIpsFor(options);
+  const ports = options.scenario === 'short' && options.reuseport ? ephemeralRange() : undefined;
+  const inits: ShardInit[] = [];
+  let first = 0;
+  for (let index = 0; index < shards; index++) {
+    const connections = Math.floor(total / shards) + (index < total % shards ? 1 : 0);
+    inits.push({
+      index,
+      shards,
+      connections,
+      connectRate: options.connectRate > 0 ? (options.connectRate * connections) / total : 0,
+      pool: {
+        targets: options.targets,
+        sourceIps,
+        firstIndex: first,
+        maxFrame: options.maxFrame,
+        connectTimeoutUs: options.connectTimeoutMs * 1000,
+        timeoutCoversExchange: options.scenario === 'short',
+        localPorts: ports && { first: ports.first + index, last: ports.last, step: shards },
+      },
+      requests: { transport: options.targets[0]!.transport, workload: options.workload, cpuRounds: options.cpuRounds, size: options.size },
+      progress,
+    });
+    first += connections;
+  }
+  return inits;
+}

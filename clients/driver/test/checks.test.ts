@@ -1,0 +1,73 @@
+// The driver's own checks: wrong replies and missing replies fail the run (exit 1), bad
+// arguments exit 2 naming the valid choices, refused connections are counted by cause.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTcpEcho, type TestServer } from './echo-servers.ts';
+import { ensureBuilt, runDriver } from './run-driver.ts';
+
+const servers: TestServer[] = [];
+beforeAll(() => ensureBuilt(), 60_000);
+afterAll(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+});
+
+describe('c1m-load checks', () => {
+  it('exits 1 and counts mismatches when the server corrupts replies', async () => {
+    const s = await startTcpEcho({ corruptEvery: 10 });
+    servers.push(s);
+    const run = await runDriver(['echo', '--target', s.url, '--connections', '2', '--duration', '400ms', '--warmup', '0s']);
+    expect(run.code).toBe(1);
+    const r = run.result!;
+    expect(r.passed).toBe(false);
+    expect(r.messages.mismatches).toBeGreaterThan(0);
+    expect(r.errorsByCause.C1M_REPLY_MISMATCH).toBe(r.messages.mismatches);
+    // A wrong reply is never a success.
+    expect(r.messages.received + r.messages.mismatches).toBe(r.messages.sent);
+    expect(r.failures.join(' ')).toMatch(/wrong/);
+    expect(run.stdout).toContain('FAILED');
+  });
+
+  it('exits 1 and counts replies that never came', async () => {
+    const s = await startTcpEcho({ dropEvery: 50 });
+    servers.push(s);
+    const run = await runDriver(['echo', '--target', s.url, '--connections', '3', '--rate', '300', '--duration', '500ms', '--warmup', '0s', '--grace', '200ms']);
+    expect(run.code).toBe(1);
+    const r = run.result!;
+    expect(r.messages.sent).toBe(150);
+    expect(r.messages.missing).toBe(3);
+    expect(r.messages.received).toBe(147);
+    expect(r.failures.join(' ')).toMatch(/never came/);
+  });
+
+  it('counts refused connections by cause', async () => {
+    const s = await startTcpEcho();
+    const url = s.url;
+    await s.close();
+    const run = await runDriver(['echo', '--target', url, '--connections', '3', '--duration', '100ms', '--warmup', '0s']);
+    expect(run.code).toBe(1);
+    expect(run.result!.connections).toMatchObject({ established: 0, failed: 3, failedByCause: { ECONNREFUSED: 3 } });
+  });
+
+  it.each([
+    [['echo', '--target', 'tcp://127.0.0.1:9', '--workload', 'nope'], /one of: echo, cpu, io/],
+    [['flood', '--target', 'tcp://127.0.0.1:9'], /valid scenarios: echo, hold, short, max-rate/],
+    [['echo', '--target', 'tcp://127.0.0.1:9', '--size', '5'], /at least 12 bytes/],
+    [['echo', '--target', 'http://127.0.0.1:9'], /tcp:\/\/HOST:PORT/],
+    [['echo', '--target', 'tcp://127.0.0.1:9', '--bogus'], /Valid flags: .*--connections/],
+    [['echo'], /--target is required/],
+    [['echo', '--target', 'tcp://127.0.0.1:9', '--connections', '40000', '--shards', '1'], /use --shards 3 or more/],
+  ])('exits 2 on bad arguments: %j', async (args, message) => {
+    const run = await runDriver(args);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.result).toBeUndefined();
+  });
+
+  it('prints a generated --help listing every flag with its default', async () => {
+    const run = await runDriver(['--help']);
+    expect(run.code).toBe(0);
+    for (const flag of ['--target', '--rate', '--pipeline', '--ping-interval', '--linger0', '--reuseport', '--slo', '--shards', '--source-ips']) {
+      expect(run.stdout).toContain(flag);
+    }
+    expect(run.stdout).toContain('(default: 100)');
+  });
+});

@@ -1,0 +1,114 @@
+// Small echo servers for the driver's tests, started inside the test process on port 0:
+// node:net with the protocol's FrameDecoder (optionally corrupting or dropping replies), and a
+// `ws` WebSocketServer. Replies follow the workload definitions of @c1m/protocol.
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
+import {
+  BODY_HEADER_BYTES,
+  DEFAULT_IO_MAX_READ,
+  DEFAULT_MAX_FRAME,
+  FrameDecoder,
+  cpuReply,
+  encodeFrame,
+  fillIoPattern,
+  parseIoRequest,
+  type Workload,
+} from '@c1m/protocol';
+
+/** A running test server. */
+export interface TestServer {
+  port: number;
+  url: string;
+  /** Connections accepted so far. */
+  accepted(): number;
+  close(): Promise<void>;
+}
+
+export interface TcpEchoOptions {
+  /** Flip a payload byte of every `corruptEvery`-th reply (0 = never). */
+  corruptEvery?: number;
+  /** Swallow every `dropEvery`-th request without replying (0 = never). */
+  dropEvery?: number;
+  /** What replies are (cpu: 1 SHA-256 round; io: the pattern computed in memory). */
+  workload?: Workload;
+}
+
+/** The correct reply to `body` under `workload`. */
+function replyTo(body: Buffer, workload: Workload): Buffer {
+  if (workload === 'cpu') return cpuReply(body, 1);
+  if (workload === 'echo') return Buffer.from(body);
+  const { offset, length } = parseIoRequest(body, DEFAULT_IO_MAX_READ);
+  const reply = Buffer.allocUnsafe(BODY_HEADER_BYTES + length);
+  body.copy(reply, 0, 0, BODY_HEADER_BYTES);
+  fillIoPattern(reply.subarray(BODY_HEADER_BYTES), offset);
+  return reply;
+}
+
+/** A node:net server speaking length-prefixed frames. */
+export function startTcpEcho(options: TcpEchoOptions = {}): Promise<TestServer> {
+  let accepted = 0;
+  let frames = 0;
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    accepted++;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+    const decoder = new FrameDecoder(DEFAULT_MAX_FRAME, (body) => {
+      frames++;
+      if (options.dropEvery && frames % options.dropEvery === 0) return;
+      const reply = replyTo(body, options.workload ?? 'echo');
+      if (options.corruptEvery && frames % options.corruptEvery === 0) reply[reply.length - 1]! ^= 0xff;
+      socket.write(encodeFrame(reply));
+    });
+    socket.on('data', (chunk) => {
+      try {
+        decoder.push(chunk);
+      } catch {
+        socket.destroy();
+      }
+    });
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as AddressInfo).port;
+      resolve({
+        port,
+        url: `tcp://127.0.0.1:${port}`,
+        accepted: () => accepted,
+        close: () =>
+          new Promise<void>((done) => {
+            for (const s of sockets) s.destroy();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}
+
+/** A `ws` server echoing each message with its opcode. */
+export function startWsEcho(): Promise<TestServer> {
+  let accepted = 0;
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: false });
+  wss.on('connection', (ws) => {
+    accepted++;
+    ws.on('message', (data, isBinary) => ws.send(data as Buffer, { binary: isBinary }));
+    ws.on('error', () => {});
+  });
+  return new Promise((resolve) => {
+    wss.on('listening', () => {
+      const port = (wss.address() as AddressInfo).port;
+      resolve({
+        port,
+        url: `ws://127.0.0.1:${port}/`,
+        accepted: () => accepted,
+        close: () =>
+          new Promise<void>((done) => {
+            for (const c of wss.clients) c.terminate();
+            wss.close(() => done());
+          }),
+      });
+    });
+  });
+}

@@ -1,0 +1,106 @@
+// echo scenario through the built CLI against real in-process servers: closed and open loop,
+// tcp and ws, every workload, several targets, and shard merging.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeHistogram } from '@c1m/results';
+import { startTcpEcho, startWsEcho, type TestServer } from './echo-servers.ts';
+import { ensureBuilt, runDriver } from './run-driver.ts';
+
+const servers: TestServer[] = [];
+async function server(start: Promise<TestServer>): Promise<TestServer> {
+  const s = await start;
+  servers.push(s);
+  return s;
+}
+
+beforeAll(() => ensureBuilt(), 60_000);
+afterAll(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+});
+
+/** Every correct reply in the window is in the merged histograms and the bucket table. */
+function expectConsistent(r: NonNullable<Awaited<ReturnType<typeof runDriver>>['result']>): void {
+  const measured = r.messages.measured!;
+  expect(measured).toBeGreaterThan(0);
+  expect(r.latencyUs.count).toBe(measured);
+  expect(r.latencyUncorrectedUs.count).toBe(measured);
+  expect(decodeHistogram(r.histograms.latencyCorrected).totalCount).toBe(measured);
+  expect(decodeHistogram(r.histograms.latencyUncorrected).totalCount).toBe(measured);
+  expect(r.buckets.sumCount).toBe(measured);
+  expect(decodeHistogram(r.histograms.connect).totalCount).toBe(r.connections.established);
+  expect(r.messages.received).toBe(r.messages.sent);
+  expect(r.messages.mismatches).toBe(0);
+  expect(r.messages.missing).toBe(0);
+}
+
+describe('c1m-load echo', () => {
+  it('runs a closed loop over tcp and writes a complete result', async () => {
+    const s = await server(startTcpEcho());
+    const run = await runDriver(['echo', '--target', s.url, '--connections', '4', '--duration', '600ms', '--warmup', '100ms']);
+    expect(run.code, run.stderr).toBe(0);
+    const r = run.result!;
+    expect(r).toMatchObject({ tool: 'c1m-load', schemaVersion: 1, scenario: 'echo', passed: true, failures: [], target: [s.url] });
+    expect(r.connections).toMatchObject({ requested: 4, established: 4, failed: 0 });
+    expect(s.accepted()).toBe(4);
+    expectConsistent(r);
+    expect(r.messages.sent).toBeGreaterThan(r.messages.measured!);
+    expect(r.command).toContain('echo');
+    expect(r.env.gitCommit).toMatch(/^[0-9a-f]{40}$/);
+    expect(r.env.sysctls['net.core.somaxconn']).toBeDefined();
+    expect(r.driver.shards).toBe(1);
+    expect(r.driver.cpuSeconds).toBeGreaterThan(0);
+    expect(r.driver.rssBytesPeak).toBeGreaterThan(0);
+    expect(run.stdout).toContain('result       PASSED');
+    expect(run.stdout).toContain('us0_499');
+    expect(run.stdout).toContain('sumCount');
+  });
+
+  it('sends exactly rate x duration in open loop and reports both latencies', async () => {
+    const s = await server(startTcpEcho());
+    const run = await runDriver(['echo', '--target', s.url, '--connections', '5', '--rate', '500', '--duration', '1s', '--warmup', '0s']);
+    expect(run.code, run.stderr).toBe(0);
+    const r = run.result!;
+    expect(r.options.mode).toBe('open');
+    expect(r.messages.sent).toBe(500);
+    expect(r.messages.measured).toBe(500);
+    expectConsistent(r);
+    expect(r.latencyUs.p50Us).toBeGreaterThanOrEqual(0);
+    expect(run.stdout).toContain('uncorrected');
+  });
+
+  it('keeps --pipeline requests in flight over WebSocket', async () => {
+    const s = await server(startWsEcho());
+    const run = await runDriver(['echo', '--target', s.url, '--connections', '3', '--pipeline', '8', '--duration', '500ms', '--warmup', '0s', '--size', '64-300']);
+    expect(run.code, run.stderr).toBe(0);
+    expectConsistent(run.result!);
+    expect(run.result!.target).toEqual([s.url]);
+  });
+
+  it.each(['cpu', 'io'] as const)('checks %s replies with isCorrectReply', async (workload) => {
+    const s = await server(startTcpEcho({ workload }));
+    const run = await runDriver(['echo', '--target', s.url, '--workload', workload, '--connections', '2', '--duration', '400ms', '--warmup', '0s', '--size', '100']);
+    expect(run.code, run.stderr).toBe(0);
+    expectConsistent(run.result!);
+  });
+
+  it('spreads connections over several targets', async () => {
+    const a = await server(startTcpEcho());
+    const b = await server(startTcpEcho());
+    const run = await runDriver(['echo', '--target', a.url, '--target', b.url, '--connections', '6', '--duration', '300ms', '--warmup', '0s']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.result!.target).toEqual([a.url, b.url]);
+    expect(a.accepted()).toBe(3);
+    expect(b.accepted()).toBe(3);
+  });
+
+  it('merges the histograms and counters of several shards exactly', async () => {
+    const s = await server(startTcpEcho());
+    const run = await runDriver(['echo', '--target', s.url, '--shards', '3', '--connections', '7', '--rate', '700', '--duration', '1s', '--warmup', '0s']);
+    expect(run.code, run.stderr).toBe(0);
+    const r = run.result!;
+    expect(r.driver.shards).toBe(3);
+    expect(r.connections.established).toBe(7);
+    // The rate is split over shards by their connections: 3+2+2 of 7 -> 300+200+200 per second.
+    expect(r.messages.sent).toBe(700);
+    expectConsistent(r);
+  });
+});

@@ -1,0 +1,82 @@
+// hold, short and max-rate through the built CLI against real in-process servers.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTcpEcho, startWsEcho, type TestServer } from './echo-servers.ts';
+import { ensureBuilt, runDriver } from './run-driver.ts';
+
+const servers: TestServer[] = [];
+async function server(start: Promise<TestServer>): Promise<TestServer> {
+  const s = await start;
+  servers.push(s);
+  return s;
+}
+beforeAll(() => ensureBuilt(), 60_000);
+afterAll(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+});
+
+describe('c1m-load hold', () => {
+  it.each([
+    ['tcp', '1'],
+    ['ws', '2'],
+  ] as const)('proves every %s connection alive in every round (%s shards)', async (transport, shards) => {
+    const s = await server(transport === 'tcp' ? startTcpEcho() : startWsEcho());
+    const run = await runDriver(['hold', '--target', s.url, '--connections', '60', '--shards', shards, '--duration', '1s', '--ping-interval', '500ms', '--connect-rate', '1000']);
+    expect(run.code, run.stderr).toBe(0);
+    const r = run.result!;
+    expect(r.connections).toMatchObject({ requested: 60, established: 60, failed: 0 });
+    expect(r.hold!.pingIntervalSeconds).toBe(0.5);
+    expect(r.hold!.rounds).toEqual([
+      { atSeconds: 0, answered: 60, missed: 0 },
+      { atSeconds: 0.5, answered: 60, missed: 0 },
+    ]);
+    expect(r.hold!.pingRttUs.count).toBe(120);
+    expect(r.messages).toMatchObject({ sent: 120, received: 120, missing: 0, mismatches: 0 });
+    expect(r.driver.rssBytesPerConnection).toBeDefined();
+    expect(r.connectTimeUs.count).toBe(60);
+    expect(run.stdout).toMatch(/round 2 at 0.5s: 60 answered, 0 missed/);
+  });
+});
+
+describe('c1m-load short', () => {
+  it.each([[[]], [['--linger0']]])('runs loops of short connections %j', async (extra) => {
+    const s = await server(startTcpEcho());
+    const run = await runDriver(['short', '--target', s.url, '--concurrency', '25', '--loops', '3', ...extra]);
+    expect(run.code, run.stderr).toBe(0);
+    const r = run.result!;
+    for (let k = 1; k <= 3; k++) expect(run.stdout).toMatch(new RegExp(`loop ${k}: finished 25, failed 0, \\d+\\.\\d\\ds`));
+    expect(r.short!.loops.map((l) => [l.loop, l.finished, l.failed])).toEqual([
+      [1, 25, 0],
+      [2, 25, 0],
+      [3, 25, 0],
+    ]);
+    expect(r.short!.timeWaitAfter).toBeGreaterThanOrEqual(0);
+    expect(r.connections.requested).toBe(75);
+    expect(r.messages).toMatchObject({ sent: 75, received: 75, measured: 75 });
+    expect(s.accepted()).toBe(75);
+  });
+});
+
+describe('c1m-load max-rate', () => {
+  it('doubles the rate while p99 stays within the SLO and reports the curve', async () => {
+    const s = await server(startTcpEcho());
+    const run = await runDriver(['max-rate', '--target', s.url, '--connections', '4', '--start-rate', '100', '--max-steps', '3', '--step-duration', '300ms', '--warmup', '0s', '--slo', '10s']);
+    expect(run.code, run.stderr).toBe(0);
+    const m = run.result!.maxRate!;
+    expect(m.sloP99Us).toBe(10_000_000);
+    expect(m.steps.map((st) => [st.rate, st.withinSlo])).toEqual([
+      [100, true],
+      [200, true],
+      [400, true],
+    ]);
+    expect(m.bestRate).toBe(400);
+    expect(run.result!.messages.measured).toBe(120);
+  });
+
+  it('bisects downwards when no rate meets an impossible SLO', async () => {
+    const s = await server(startTcpEcho());
+    const run = await runDriver(['max-rate', '--target', s.url, '--connections', '2', '--start-rate', '400', '--max-steps', '3', '--step-duration', '200ms', '--warmup', '0s', '--slo', '1us']);
+    const m = run.result!.maxRate!;
+    expect(m.steps.map((st) => st.rate)).toEqual([400, 200, 100]);
+    expect(m.bestRate).toBe(0);
+  });
+});
