@@ -14,4 +14,5 @@ export * from './tcp-session.ts';
 export * from './tcp-listener.ts';
 export * from './uws-ws.ts';
 export * from './single-process.ts';
+export * from './loop-server.ts';
 export * from './run-server.ts';

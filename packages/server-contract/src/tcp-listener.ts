@@ -36,7 +36,9 @@ const DRAIN_QUIET_MS = 100;
 export function listenTcp(opts: TcpListenOptions): Promise<TcpListener> {
   const sessions = new Set<TcpSession>();
   const { counters } = opts.context;
+  const arrivals = { count: 0 };
   const server = createServer({ noDelay: true, allowHalfOpen: true }, (socket: Socket) => {
+    arrivals.count++;
     const session = new TcpSession(socket, opts.context);
     sessions.add(session);
     counters.connectionOpened();
@@ -49,7 +51,10 @@ export function listenTcp(opts: TcpListenOptions): Promise<TcpListener> {
     opts.serve(session);
   });
   server.maxConnections = opts.maxConnections;
-  server.on('drop', () => counters.refused());
+  server.on('drop', () => {
+    arrivals.count++;
+    counters.refused();
+  });
 
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -57,17 +62,29 @@ export function listenTcp(opts: TcpListenOptions): Promise<TcpListener> {
       server.off('error', reject);
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : opts.port;
-      resolve({ server, port, close: (deadlineMs) => drain(server, sessions, deadlineMs) });
+      resolve({ server, port, close: (deadlineMs) => drain(server, sessions, arrivals, deadlineMs) });
     };
     if (opts.handle) server.listen(opts.handle as never, onListening);
     else server.listen({ host: opts.host, port: opts.port, exclusive: opts.exclusive ?? true, backlog: 4096 }, onListening);
   });
 }
 
-async function drain(server: Server, sessions: Set<TcpSession>, deadlineMs: number): Promise<{ forced: boolean }> {
+async function drain(server: Server, sessions: Set<TcpSession>, arrivals: { count: number }, deadlineMs: number): Promise<{ forced: boolean }> {
   const deadline = Date.now() + deadlineMs;
+  const quietUntil = Date.now() + Math.min(DRAIN_QUIET_MS, deadlineMs);
+  // Connections the kernel completed before the signal wait in the accept queue, and their frames
+  // were sent before it too; closing the listener would reset them. Node accepts one connection
+  // per loop turn, so keep turning until a turn accepts none (bounded by the quiet period). From a
+  // check-phase callback, the next setImmediate runs only after the next turn's poll phase.
+  const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+  await nextTurn();
+  let seen: number;
+  do {
+    seen = arrivals.count;
+    await nextTurn();
+  } while (seen !== arrivals.count && Date.now() < quietUntil);
   const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-  await sleep(Math.min(DRAIN_QUIET_MS, deadlineMs));
+  await sleep(Math.max(0, quietUntil - Date.now()));
   for (const s of sessions) s.endWhenSettled();
   while (sessions.size > 0 && Date.now() < deadline) await sleep(20);
   const forced = sessions.size > 0;
