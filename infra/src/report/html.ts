@@ -62,8 +62,9 @@ const CLIENT_SCRIPT = `
 
 function tablesHtml(run: LoadedRun): string {
   const parts: string[] = [];
-  for (const { scenario, rows } of summaryTables(run.cases).scenarios) {
+  for (const { scenario, rows, commonCaps } of summaryTables(run.cases).scenarios) {
     parts.push(`<h2>${escapeHtml(SCENARIO_TITLES[scenario])}</h2>`);
+    if (commonCaps.length > 0) parts.push(`<p>Every row: ${escapeHtml(commonCaps.join('; '))}.</p>`);
     parts.push('<table><thead><tr><th>server / transport</th>');
     for (const m of METRICS) parts.push(`<th>${escapeHtml(m.label)}</th>`);
     parts.push('<th>notes</th></tr></thead><tbody>');

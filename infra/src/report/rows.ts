@@ -27,7 +27,8 @@ export interface SummaryRow {
 
 /** Rows grouped by scenario, scenarios in matrix order. */
 export interface SummaryTables {
-  scenarios: Array<{ scenario: ScenarioId; rows: SummaryRow[] }>;
+  /** `caps` shared by every row of a scenario are lifted into `commonCaps`. */
+  scenarios: Array<{ scenario: ScenarioId; rows: SummaryRow[]; commonCaps: string[] }>;
 }
 
 const time = (r: CaseResult) => Date.parse(r.startedAt);
@@ -118,7 +119,9 @@ export function summaryTables(cases: CaseResult[]): SummaryTables {
     }
     // Baseline first, then the architectures in the order they ran.
     rows.sort((a, b) => Number(b.isBaseline) - Number(a.isBaseline));
-    scenarios.push({ scenario, rows });
+    const commonCaps = rows[0]!.caps.filter((cap) => rows.every((r) => r.caps.includes(cap)));
+    for (const r of rows) r.caps = r.caps.filter((cap) => !commonCaps.includes(cap));
+    scenarios.push({ scenario, rows, commonCaps });
   }
   return { scenarios };
 }

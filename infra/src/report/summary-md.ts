@@ -43,8 +43,9 @@ export function renderSummaryMarkdown(loaded: LoadedRun): string {
     'server\'s whole process tree during the load per million messages answered; server B / conn is its resident-memory ' +
     'growth over the load divided by the connections held.', '');
 
-  for (const { scenario, rows } of summaryTables(cases).scenarios) {
+  for (const { scenario, rows, commonCaps } of summaryTables(cases).scenarios) {
     out.push(`## ${SCENARIO_TITLES[scenario]}`, '');
+    if (commonCaps.length > 0) out.push(`Every row: ${mdCell(commonCaps.join('; '))}.`, '');
     out.push(`| server / transport | ${METRICS.map((m) => m.label).join(' | ')} | notes |`);
     out.push(`|---|${METRICS.map(() => '---:').join('|')}|---|`);
     for (const r of rows) {

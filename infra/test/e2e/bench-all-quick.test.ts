@@ -1,0 +1,71 @@
+// End to end: `bench:all --quick` over every built server and the C baseline, then the checks a
+// reader relies on: every planned case produced a result, the summary has its tables, and the
+// report renders in headless Chromium with the run's own numbers in its charts.
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { resultsRoot } from '../../src/lib/paths.ts';
+import type { RunInfo } from '../../src/model/case-result.ts';
+import { loadRun } from '../../src/model/load-run.ts';
+import { caseMetrics } from '../../src/model/metrics.ts';
+import { reportCharts } from '../../src/report/chart-data.ts';
+import { drawnCharts, launchChromium, openReport } from '../helpers/browser.ts';
+
+const run = promisify(execFile);
+const infra = join(import.meta.dirname, '..', '..');
+const runId = `e2e-quick-${process.pid}-${Date.now()}`;
+const dir = join(resultsRoot, runId);
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('bench:all --quick', () => {
+  it('runs the whole matrix, records every case and renders the report', { timeout: 300_000 }, async () => {
+    let exitCode = 0;
+    let stderr = '';
+    try {
+      ({ stderr } = await run(join(infra, 'node_modules', '.bin', 'tsx'), [join(infra, 'src', 'bench-all.ts'), '--quick', '--run-id', runId], {
+        maxBuffer: 64 * 1024 * 1024,
+      }));
+    } catch (err) {
+      const e = err as { code: number; stderr: string };
+      exitCode = e.code;
+      stderr = e.stderr;
+    }
+    expect(existsSync(join(dir, 'run.json')), stderr.slice(-2000)).toBe(true);
+
+    const info = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as RunInfo;
+    const loaded = loadRun(dir);
+    expect(info.cases.length).toBeGreaterThan(0);
+    expect(loaded.cases.map((c) => c.case.id)).toEqual(info.cases.map((c) => c.id));
+    const failed = loaded.cases.filter((c) => c.status !== 'passed').map((c) => `${c.case.id}: ${c.failures.join('; ')}`);
+    expect(failed, stderr.slice(-2000)).toEqual([]);
+    expect(exitCode).toBe(0);
+    expect(info.wallSeconds).toBeGreaterThan(0);
+
+    // Every server with a built dist, and the baseline, took part.
+    const servers = new Set(loaded.cases.map((c) => c.case.server));
+    for (const s of ['baseline-c', 'conn-per-socket', 'single-loop']) expect(servers).toContain(s);
+    expect(loaded.env?.cores).toBeGreaterThan(0);
+    const summary = readFileSync(join(dir, 'summary.md'), 'utf8');
+    expect(summary.split('\n').filter((l) => l.startsWith('## ')).length).toBeGreaterThanOrEqual(5);
+
+    const browser = await launchChromium();
+    try {
+      const { page, consoleErrors, pageErrors, outsideRequests } = await openReport(browser, join(dir, 'report.html'));
+      const specs = reportCharts(loaded);
+      expect(await page.getAttribute('body', 'data-charts-drawn')).toBe(String(specs.length));
+      expect([...consoleErrors, ...pageErrors, ...outsideRequests]).toEqual([]);
+      const drawn = await drawnCharts(page);
+      const echo = loaded.cases.find((c) => c.case.key === 'echo-100 single-loop ws')!;
+      const chart = drawn['chart-throughput']!;
+      const series = chart.datasets.find((d) => d.label === 'echo-100')!;
+      expect(series.data[chart.labels.indexOf('single-loop / ws')]).toBeCloseTo(caseMetrics(echo).messagesPerSecond!, 6);
+    } finally {
+      await browser.close();
+    }
+  });
+});

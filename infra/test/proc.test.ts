@@ -1,0 +1,63 @@
+// Parsers of /proc text (steal, TIME_WAIT counts), the TIME_WAIT wait, and CPU per message from
+// samples, on hand-made inputs.
+import { describe, expect, it } from 'vitest';
+import { caseMetrics } from '../src/model/metrics.ts';
+import { waitForTimeWait } from '../src/run/time-wait.ts';
+import { cpuBetween, parseProcStat, parseSockstat } from '../src/sys/proc.ts';
+import { at, fixtureCase } from './helpers/fixture-run.ts';
+
+describe('/proc parsers', () => {
+  it('reads steal and busy shares between two /proc/stat readings', () => {
+    const a = parseProcStat('cpu  100 0 100 700 0 0 0 100 0 0\ncpu0 1 2 3\n');
+    const b = parseProcStat('cpu  200 0 200 1000 0 0 0 600 0 0\n');
+    expect(a).toEqual({ totalTicks: 1000, idleTicks: 700, stealTicks: 100 });
+    expect(cpuBetween(a, b)).toEqual({ stealPercent: 50, busyPercent: 20 });
+  });
+
+  it('reads the TCP line of /proc/net/sockstat', () => {
+    expect(parseSockstat('sockets: used 14\nTCP: inuse 3 orphan 1 tw 5021 alloc 7 mem 271\nUDP: inuse 0 mem 0\n')).toEqual({
+      inuse: 3,
+      orphan: 1,
+      tw: 5021,
+      alloc: 7,
+      memPages: 271,
+    });
+  });
+});
+
+describe('TIME_WAIT wait', () => {
+  it('does not wait when the count is under the threshold', async () => {
+    const r = await waitForTimeWait(1000, 5, () => 10);
+    expect(r).toMatchObject({ outcome: 'clear', before: 10, after: 10, waitedSeconds: 0 });
+  });
+
+  it('waits until the count falls and records it', async () => {
+    const counts = [5000, 3000, 500];
+    const r = await waitForTimeWait(1000, 5, () => counts.shift() ?? 500);
+    expect(r).toMatchObject({ outcome: 'waited', before: 5000, after: 500 });
+    expect(r.waitedSeconds).toBeGreaterThan(0);
+  });
+
+  it('gives up after the longest wait', async () => {
+    const r = await waitForTimeWait(1000, 0.2, () => 5000);
+    expect(r.outcome).toBe('timed-out');
+  });
+});
+
+describe('server CPU per message', () => {
+  it('divides the CPU of the intervals in which frames were answered by those frames', () => {
+    const r = fixtureCase({ scenario: 'echo-100', server: 'single-loop', startedAt: at(0), serverCpuSeconds: 99 }, 1);
+    const sample = (t: number, cpu: number, frames: number) => ({
+      atSeconds: t,
+      server: { rssBytes: 1, cpuSeconds: cpu, processes: 1 },
+      stats: { connections: { current: 0, peak: 0, total: 0 }, framesIn: frames, framesOut: frames },
+      stealPercent: 0,
+      busyPercent: 0,
+      tcpInuse: 0,
+      timeWait: 0,
+    });
+    // Idle, connecting (CPU but no frames: not counted), two loaded intervals, idle again.
+    r.samples = [sample(0, 1, 0), sample(1, 1.5, 0), sample(2, 2.5, 500_000), sample(3, 3.5, 1_000_000), sample(4, 3.6, 1_000_000)];
+    expect(caseMetrics(r).serverCpuSecondsPerMillionMessages).toBeCloseTo(2, 9);
+  });
+});
