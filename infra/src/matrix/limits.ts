@@ -1,7 +1,7 @@
 // What this machine allows a run: descriptors per process, memory, ephemeral ports. The plan
 // scales the connection counts to these and says what it capped and why.
 import { cpus } from 'node:os';
-import { readMemory, readRlimitNofile, readSysctl } from '../sys/proc.ts';
+import { readMemory, readRlimitNofile, readSysctlValue } from '../sys/proc.ts';
 import { RESERVED_DESCRIPTORS } from '../tune/assess.ts';
 
 /** Detected limits. */
@@ -20,7 +20,7 @@ export const BUDGET_BYTES_PER_CONNECTION = 20_000;
 
 export function detectLimits(): Limits {
   const { soft, hard } = readRlimitNofile();
-  const [lo = 32768, hi = 60999] = (readSysctl('net.ipv4.ip_local_port_range') ?? '').split(' ').map(Number);
+  const [lo = 32768, hi = 60999] = (readSysctlValue('net.ipv4.ip_local_port_range') ?? '').split(' ').map(Number);
   return {
     fdSoft: soft,
     fdHard: hard,

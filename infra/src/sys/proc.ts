@@ -1,5 +1,7 @@
 // Small readers of /proc shared by tune, the limits of bench:all and the per-case sampling:
-// RLIMIT_NOFILE, capabilities, sysctls, memory, socket counts and CPU time (with steal).
+// capabilities, sysctls (normalized), memory, socket counts and CPU time (with steal). Limits and
+// sysctls come through @c1m/results' readers, the ones every result file's env is captured with.
+import { readNofileLimit, readSysctl } from '@c1m/results';
 import { readFileSync } from 'node:fs';
 
 const CAP_SYS_RESOURCE = 24;
@@ -10,14 +12,6 @@ function read(path: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Soft and hard RLIMIT_NOFILE of this process (as inherited by the children it starts). */
-export function readRlimitNofile(): { soft: number; hard: number } {
-  const line = (read('/proc/self/limits') ?? '').split('\n').find((l) => l.startsWith('Max open files'));
-  const [soft, hard] = (line ?? '').split(/\s{2,}/).slice(1, 3);
-  const num = (s: string | undefined) => (s === 'unlimited' ? Number.MAX_SAFE_INTEGER : Number(s ?? NaN));
-  return { soft: num(soft), hard: num(hard) };
 }
 
 /** True when this process may raise its hard limits (CAP_SYS_RESOURCE in the effective set). */
@@ -31,10 +25,20 @@ export function sysctlPath(name: string, root = '/proc/sys'): string {
   return `${root}/${name.replaceAll('.', '/')}`;
 }
 
-/** A sysctl value with whitespace runs collapsed to one space, or undefined when absent. */
-export function readSysctl(name: string, root?: string): string | undefined {
-  const text = read(sysctlPath(name, root));
+/**
+ * A sysctl as the kernel prints it, whitespace runs collapsed to one space ("32768 60999"), or
+ * undefined when absent. Reads through @c1m/results' reader unless `root` points elsewhere (tests).
+ */
+export function readSysctlValue(name: string, root?: string): string | undefined {
+  const text = root === undefined ? readSysctl(name) : read(sysctlPath(name, root));
   return text === undefined ? undefined : text.trim().split(/\s+/).join(' ');
+}
+
+/** RLIMIT_NOFILE of this process; "unlimited" as Number.MAX_SAFE_INTEGER. */
+export function readRlimitNofile(): { soft: number; hard: number } {
+  const { soft, hard } = readNofileLimit();
+  const num = (n: number) => (n < 0 ? Number.MAX_SAFE_INTEGER : n);
+  return { soft: num(soft), hard: num(hard) };
 }
 
 /** MemTotal and MemAvailable in bytes. */

@@ -2,7 +2,7 @@
 // had before in a git-ignored file, and put those back later. The first saved value of a sysctl
 // is kept across several --apply runs, so --restore always returns to the machine as it was.
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { readSysctl, sysctlPath } from '../sys/proc.ts';
+import { readSysctlValue, sysctlPath } from '../sys/proc.ts';
 import type { TuneRow } from './assess.ts';
 
 /** What happened to one sysctl. */
@@ -20,7 +20,7 @@ interface SavedFile {
 }
 
 function writeSysctl(name: string, value: string, root?: string): WriteOutcome {
-  const from = readSysctl(name, root);
+  const from = readSysctlValue(name, root);
   try {
     writeFileSync(sysctlPath(name, root), value);
     return { name, from, to: value, ok: true };

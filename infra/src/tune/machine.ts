@@ -1,6 +1,6 @@
 // Reads what `pnpm tune` judges: descriptor limits, the connection-shaping sysctls and memory.
 import { cpus } from 'node:os';
-import { hasCapSysResource, readMemory, readRlimitNofile, readSysctl } from '../sys/proc.ts';
+import { hasCapSysResource, readMemory, readRlimitNofile, readSysctlValue } from '../sys/proc.ts';
 
 /** The sysctls tune reads (and may raise). */
 export const TUNE_SYSCTLS = [
@@ -31,7 +31,7 @@ export interface MachineSnapshot {
 export function readMachine(): MachineSnapshot {
   const sysctls: MachineSnapshot['sysctls'] = {};
   for (const name of TUNE_SYSCTLS) {
-    const v = readSysctl(name);
+    const v = readSysctlValue(name);
     if (v !== undefined) sysctls[name] = v;
   }
   const mem = readMemory();
