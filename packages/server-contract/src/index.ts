@@ -15,4 +15,5 @@ export * from './tcp-listener.ts';
 export * from './uws-ws.ts';
 export * from './single-process.ts';
 export * from './loop-server.ts';
+export * from './entry-url.ts';
 export * from './run-server.ts';

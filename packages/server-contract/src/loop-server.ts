@@ -1,15 +1,15 @@
 // A one-process server on one event loop, given the handler that computes replies: uWS for ws,
 // node:net read with 'data' events for tcp. Servers that differ only in how replies are computed
 // (io-bound, cpu-bound, worker-pool's reactor) start here instead of re-wiring counters,
-// listener, drain and stats.
+// listener, drain and stats; servers with several loops (multi-loop, prefork) start each with listenLoop.
 import { ConnectionGate } from './connection-gate.ts';
 import { watchEventLoopDelay } from './event-loop-delay.ts';
 import type { RunningServer, ServerOptions } from './options.ts';
 import { processBudget, singleProcessServer } from './single-process.ts';
 import { StatsCounters } from './stats.ts';
-import { listenTcp, readWithEvents, type ServeSession } from './tcp-listener.ts';
-import { listenUwsWs } from './uws-ws.ts';
-import type { WorkloadHandler } from './workload-handler.ts';
+import { listenTcp, readWithEvents, type ServeSession, type TcpListener } from './tcp-listener.ts';
+import { listenUwsWs, type UwsWsServer } from './uws-ws.ts';
+import { createWorkloadHandler, type WorkloadHandler } from './workload-handler.ts';
 
 /** What a loop server is made of. */
 export interface LoopServerParts {
@@ -29,31 +29,7 @@ export async function startLoopServer(parts: LoopServerParts): Promise<RunningSe
   const { options, handler } = parts;
   const counters = new StatsCounters();
   const stopWatching = watchEventLoopDelay(counters);
-  const listener =
-    options.transport === 'ws'
-      ? await listenUwsWs(options.host, options.port, {
-          counters,
-          gate: new ConnectionGate(processBudget()),
-          handle: handler.handle,
-          asyncHandler: handler.async,
-          echo: options.workload === 'echo',
-          maxFrame: options.maxFrame,
-          hardBytes: options.backpressureHardBytes,
-        })
-      : await listenTcp({
-          host: options.host,
-          port: options.port,
-          maxConnections: processBudget(),
-          serve: parts.serveTcp ?? readWithEvents,
-          context: {
-            counters,
-            handle: handler.handle,
-            asyncHandler: handler.async,
-            maxFrame: options.maxFrame,
-            softBytes: options.backpressureSoftBytes,
-            hardBytes: options.backpressureHardBytes,
-          },
-        });
+  const listener = await listenLoop(options, handler, { counters, serveTcp: parts.serveTcp });
   return singleProcessServer({
     architecture: parts.architecture,
     port: listener.port,
@@ -63,6 +39,81 @@ export async function startLoopServer(parts: LoopServerParts): Promise<RunningSe
     handler,
     dispose: stopWatching,
   });
+}
+
+/** How one loop listens, beyond the options and the handler. */
+export interface LoopListenParts {
+  counters: StatsCounters;
+  /** Port to bind instead of options.port (a sibling joining the port the first loop picked). */
+  port?: number;
+  /**
+   * Sibling threads or processes serve the same port: uWS binds with SO_REUSEPORT (see
+   * UwsWsContext.sharedPort); tcp listens non-exclusively (node:cluster's shared handle).
+   */
+  shared?: boolean;
+  /** ws: the connection budget, when several loops of one process share it; this process's own otherwise. */
+  gate?: ConnectionGate;
+  /** How a TCP session reads its socket; event-loop style ('data' callbacks) by default. */
+  serveTcp?: ServeSession;
+}
+
+/** Starts one loop's listener over options.transport: uWS for ws, node:net for tcp. */
+export function listenLoop(options: ServerOptions, handler: WorkloadHandler, parts: LoopListenParts): Promise<UwsWsServer | TcpListener> {
+  const { counters } = parts;
+  const port = parts.port ?? options.port;
+  if (options.transport === 'ws') {
+    return listenUwsWs(options.host, port, {
+      counters,
+      gate: parts.gate ?? new ConnectionGate(processBudget()),
+      handle: handler.handle,
+      asyncHandler: handler.async,
+      echo: options.workload === 'echo',
+      maxFrame: options.maxFrame,
+      hardBytes: options.backpressureHardBytes,
+      sharedPort: parts.shared,
+    });
+  }
+  return listenTcp({
+    host: options.host,
+    port,
+    maxConnections: processBudget(),
+    exclusive: !parts.shared,
+    serve: parts.serveTcp ?? readWithEvents,
+    context: {
+      counters,
+      handle: handler.handle,
+      asyncHandler: handler.async,
+      maxFrame: options.maxFrame,
+      softBytes: options.backpressureSoftBytes,
+      hardBytes: options.backpressureHardBytes,
+    },
+  });
+}
+
+/** One loop of a server with several (a thread or a child process): its port and its drain. */
+export interface OwnLoop {
+  port: number;
+  /** Drains the listener, then releases the workload handler and the event-loop watch. */
+  close(deadlineMs: number): Promise<{ forced: boolean }>;
+}
+
+/**
+ * Starts one loop with its own workload handler and event-loop delay watch, counting into
+ * parts.counters (which its parent reads: shared memory or IPC). For multi-loop threads and prefork children.
+ */
+export async function startOwnLoop(options: ServerOptions, parts: LoopListenParts): Promise<OwnLoop> {
+  const stopWatching = watchEventLoopDelay(parts.counters);
+  const handler = await createWorkloadHandler(options);
+  const listener = await listenLoop(options, handler, parts);
+  return {
+    port: listener.port,
+    close: async (deadlineMs) => {
+      const result = await listener.close(deadlineMs);
+      await handler.close();
+      stopWatching();
+      return result;
+    },
+  };
 }
 
 /** The same server reporting another architecture name in /stats (a package that reuses another's start). */

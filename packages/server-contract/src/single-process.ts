@@ -1,8 +1,8 @@
-// Assembles the RunningServer of a one-process server from its pieces: the listener's port and
-// drain, the threads' counters, the workload handler to release. Keeps server files to their design.
+// Assembles the RunningServer of a server from its pieces: the listener's port and drain, the
+// threads' or children's counters, the workload handler to release. Keeps server files to their design.
 import { connectionBudget, readFdLimit } from './fd-budget.ts';
 import type { RunningServer } from './options.ts';
-import type { CounterSnapshot } from './stats.ts';
+import type { CounterSnapshot, ServerStatsExtras } from './stats.ts';
 import { createStatsReporter } from './stats-reporter.ts';
 import type { WorkloadHandler } from './workload-handler.ts';
 
@@ -18,6 +18,8 @@ export interface SingleProcessParts {
   handler?: WorkloadHandler;
   /** Called after the drain (stop timers, terminate threads). */
   dispose?: () => Promise<void> | void;
+  /** Fields only some architectures report in /stats (per-loop connections, child restarts). */
+  extras?: () => ServerStatsExtras;
 }
 
 /** The connection budget of this process (what its fd limit allows). */
@@ -27,19 +29,40 @@ export function processBudget(): number {
 
 /** Builds the RunningServer handle. */
 export function singleProcessServer(parts: SingleProcessParts): RunningServer {
-  const maxConnections = processBudget();
+  return assembleServer(parts, { processes: () => 1, maxConnections: processBudget() });
+}
+
+/** The parts of a server spread over child processes (prefork), as its primary process sees them. */
+export interface MultiProcessParts extends SingleProcessParts {
+  /** Processes running now, the primary included. */
+  processes: () => number;
+  /** Connections every child together may hold (children × per-child budget). */
+  maxConnections: number;
+}
+
+/** Builds the RunningServer handle of a multi-process server; `collect` gathers every child's counters. */
+export function multiProcessServer(parts: MultiProcessParts): RunningServer {
+  return assembleServer(parts, parts);
+}
+
+function assembleServer(
+  parts: SingleProcessParts,
+  shape: { processes: () => number; maxConnections: number },
+): RunningServer {
+  const { maxConnections } = shape;
   return {
     port: parts.port,
     maxConnections,
-    processes: 1,
+    processes: shape.processes(),
     threads: parts.threads,
     stats: createStatsReporter({
       architecture: parts.architecture,
-      processes: () => 1,
+      processes: shape.processes,
       threads: parts.threads,
       fdLimit: readFdLimit().soft,
       maxConnections,
       collect: parts.collect,
+      extras: parts.extras,
     }),
     close: async (deadlineMs) => {
       const result = await parts.drain(deadlineMs);

@@ -1,7 +1,7 @@
 // Builds /stats for a whole server: merges counter snapshots from every thread or process,
 // samples the process tree for RSS and CPU, and remembers the highest concurrent total seen.
 import { sampleProcessTree } from '@c1m/results';
-import { mergeSnapshots, snapshotConnections, toServerStats, type CounterSnapshot, type ServerStats } from './stats.ts';
+import { mergeSnapshots, snapshotConnections, toServerStats, type CounterSnapshot, type ServerStats, type ServerStatsExtras } from './stats.ts';
 
 /** Who is reporting and how to collect every source's counters. */
 export interface StatsSources {
@@ -12,6 +12,8 @@ export interface StatsSources {
   maxConnections: number;
   /** Snapshots of every thread/process counter block. */
   collect: () => Promise<CounterSnapshot[]> | CounterSnapshot[];
+  /** Fields only some architectures report, read after each collect. */
+  extras?: () => ServerStatsExtras;
 }
 
 /** A stats() function over the given sources. */
@@ -41,6 +43,7 @@ export function createStatsReporter(sources: StatsSources): () => Promise<Server
       rssBytes: tree.rssBytes,
       cpuSeconds: tree.cpuSeconds,
       observedPeak,
+      extras: sources.extras?.(),
     });
   };
 }

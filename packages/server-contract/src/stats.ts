@@ -49,7 +49,14 @@ export interface ServerStats {
   cpuSeconds: number;
   /** Worst p99 event-loop delay over the server's loops, last second. */
   eventLoopDelayP99Ms: number;
+  /** Multi-process servers only: children that died unexpectedly and were replaced. */
+  childRestarts?: number;
+  /** Servers with several loops (threads or child processes): current connections of each. */
+  connectionsBySource?: number[];
 }
+
+/** The optional /stats fields only some architectures have. */
+export type ServerStatsExtras = Pick<ServerStats, 'childRestarts' | 'connectionsBySource'>;
 
 /** The counters of one thread. Hot-path methods are plain float adds. */
 export class StatsCounters {
@@ -138,6 +145,8 @@ export interface StatsContext {
   cpuSeconds: number;
   /** Highest concurrent total seen (sum over sources); summed per-source peaks overstate it. */
   observedPeak: number;
+  /** Fields only some architectures report. */
+  extras?: ServerStatsExtras;
 }
 
 /** Turns a merged snapshot into the /stats JSON. */
@@ -164,6 +173,7 @@ export function toServerStats(s: CounterSnapshot, ctx: StatsContext): ServerStat
     rssBytes: ctx.rssBytes,
     cpuSeconds: ctx.cpuSeconds,
     eventLoopDelayP99Ms: s[INDEX.eventLoopDelayP99Ms]!,
+    ...ctx.extras,
   };
 }
 
@@ -175,4 +185,15 @@ export function snapshotConnections(s: CounterSnapshot): number {
 /** Peak connections a single source recorded. */
 export function snapshotPeak(s: CounterSnapshot): number {
   return s[INDEX.connectionsPeak]!;
+}
+
+/**
+ * The snapshot of a source that has ended (a process that exited): its totals still count, its
+ * current connections and event-loop delay no longer do. Merge it with the live sources' snapshots.
+ */
+export function retiredSnapshot(s: CounterSnapshot): CounterSnapshot {
+  const out = s.slice();
+  out[INDEX.connectionsCurrent] = 0;
+  out[INDEX.eventLoopDelayP99Ms] = 0;
+  return out;
 }

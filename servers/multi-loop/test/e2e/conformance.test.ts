@@ -1,0 +1,10 @@
+import { fileURLToPath } from 'node:url';
+import { describeConformance } from '@c1m/server-contract/conformance';
+
+describeConformance({
+  name: 'multi-loop',
+  packageDir: fileURLToPath(new URL('../..', import.meta.url)),
+  transports: ['ws'],
+  args: ['--workers', '2'],
+  wsEngine: 'uws',
+});
