@@ -1,0 +1,32 @@
+// One prefork child: its own event loop on the shared port (uWS with SO_REUSEPORT for ws, the
+// cluster's shared listening handle for tcp). It answers the primary's stats requests with its
+// counters and drains when told to; signals from a terminal go to the primary, which decides.
+import { startOwnLoop, StatsCounters } from '@c1m/server-contract';
+import { CHILD_SETUP_ENV, type ChildSetup, type FromChild, type ToChild } from './messages.ts';
+
+async function run(): Promise<void> {
+  const { options, port } = JSON.parse(process.env[CHILD_SETUP_ENV] ?? '') as ChildSetup;
+  const tell = (message: FromChild, then?: () => void) => process.send!(message, undefined, {}, then);
+  const counters = new StatsCounters();
+  const starting = startOwnLoop(options, { counters, port, shared: true });
+  // Registered before listening so that a drain sent early is not lost.
+  process.on('message', (message: ToChild) => {
+    if (message.type === 'stats') tell({ type: 'stats', id: message.id, snapshot: counters.snapshot() });
+    else if (message.type === 'drain') {
+      void starting.then(async (loop) => {
+        const { forced } = await loop.close(message.deadlineMs);
+        // Nothing is left open: leaving the channel ends the process (cluster exits on disconnect).
+        tell({ type: 'drained', forced, snapshot: counters.snapshot() }, () => process.disconnect());
+      });
+    }
+  });
+  // A terminal's Ctrl-C reaches the whole process group; only the primary acts on it.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => {});
+  tell({ type: 'listening', port: (await starting).port });
+}
+
+run().catch((err: unknown) => {
+  process.stderr.write(`prefork child ${process.pid}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exitCode = 1;
+  process.disconnect?.();
+});

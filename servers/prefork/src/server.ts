@@ -1,0 +1,26 @@
+// Prefork: N processes, each with its own event loop, all serving one port — uWS with
+// SO_REUSEPORT for ws (the kernel spreads connections), the cluster's shared listening handle for
+// tcp (every child accepts on it). The primary holds no connections: it starts the children,
+// restarts one that dies, gathers /stats from them over IPC and drains them on SIGTERM.
+import pkg from '../package.json' with { type: 'json' };
+import { multiProcessServer, processBudget, specFromPackage, type RunningServer, type ServerOptions } from '@c1m/server-contract';
+import { ChildPool } from './child-pool.ts';
+
+export const spec = specFromPackage(pkg, true);
+
+/** Starts the server (no side effects on import). */
+export async function start(options: ServerOptions): Promise<RunningServer> {
+  const pool = new ChildPool(options, options.workers);
+  const port = await pool.start();
+  return multiProcessServer({
+    architecture: spec.name,
+    port,
+    threads: 1,
+    processes: () => pool.processes,
+    // Children inherit the primary's descriptor limit, so each has the same budget.
+    maxConnections: options.workers * processBudget(),
+    collect: () => pool.collect(),
+    extras: () => ({ childRestarts: pool.restarts, connectionsBySource: pool.connectionsByChild() }),
+    drain: (deadlineMs) => pool.drain(deadlineMs),
+  });
+}

@@ -1,0 +1,10 @@
+import { fileURLToPath } from 'node:url';
+import { describeConformance } from '@c1m/server-contract/conformance';
+
+describeConformance({
+  name: 'prefork',
+  packageDir: fileURLToPath(new URL('../..', import.meta.url)),
+  transports: ['ws', 'tcp'],
+  args: ['--workers', '2'],
+  wsEngine: 'uws',
+});
