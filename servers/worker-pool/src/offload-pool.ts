@@ -1,0 +1,156 @@
+// The offload pool: a WorkloadHandler whose replies are computed by worker_threads. Each frame
+// becomes a job sent to the least-loaded worker; the jobs of one loop turn travel as one transferred
+// batch per worker, and results come back the same way. The queue is bounded: past --queue-limit
+// jobs (or MAX_QUEUED_BYTES of bodies) a new job is shed with C1M_OVERLOADED instead of
+// letting memory and latency grow without bound.
+import { Worker } from 'node:worker_threads';
+import { C1mError } from '@c1m/protocol';
+import { bundledEntryUrl, DEFAULT_QUEUE_LIMIT, type ServerOptions, type WorkloadHandler } from '@c1m/server-contract';
+import { BatchWriter, CLOSE_MESSAGE, errorCodeOfTag, readBatch, READY_MESSAGE, TAG_OK, type PoolWorkerData } from './batch.ts';
+
+/** Bodies queued at once, whatever their count: bounds memory when frames are large. */
+export const MAX_QUEUED_BYTES = 64 * 1024 * 1024;
+const CLOSE_GRACE_MS = 2000;
+
+/** How the pool is shaped. */
+export interface OffloadPoolOptions {
+  /** Worker threads. */
+  workers: number;
+  /** Jobs queued or running at once; past it new jobs are shed. */
+  queueLimit: number;
+  /** The bundled worker entry; by default dist/pool-worker.js next to the running bundle. */
+  workerUrl?: URL;
+}
+
+interface Job {
+  resolve: (reply: Buffer) => void;
+  reject: (err: Error) => void;
+  worker: PoolThread;
+  bytes: number;
+}
+
+interface PoolThread {
+  worker: Worker;
+  /** Jobs sent (or about to be) and not yet answered. */
+  outstanding: number;
+  /** Jobs of this loop turn, sent by postMessage at its end. */
+  batch: BatchWriter;
+}
+
+// One shared instance: under overload, building an Error (and its stack) per shed frame would cost
+// more than the frame.
+const OVERLOADED = new C1mError('C1M_OVERLOADED', 'the worker pool queue is full');
+
+/**
+ * Starts the workers (each builds the workload handler for `options`) and resolves once all are
+ * ready. The handler is async: the server keeps replies in order per connection.
+ */
+export async function createOffloadHandler(
+  options: ServerOptions,
+  pool: OffloadPoolOptions = { workers: options.workers, queueLimit: options.queueLimit ?? DEFAULT_QUEUE_LIMIT },
+): Promise<WorkloadHandler> {
+  const workerUrl = pool.workerUrl ?? bundledEntryUrl(import.meta.url, 'pool-worker');
+  const jobs = new Map<number, Job>();
+  let nextId = 0;
+  let queuedBytes = 0;
+  let flushScheduled = false;
+  let closing = false;
+
+  const settle = (id: number, tag: number, reply: Buffer) => {
+    const job = jobs.get(id);
+    if (!job) return;
+    jobs.delete(id);
+    job.worker.outstanding--;
+    queuedBytes -= job.bytes;
+    if (tag === TAG_OK) return job.resolve(reply);
+    const code = errorCodeOfTag(tag);
+    job.reject(code ? new C1mError(code, 'rejected by the workload') : new Error('worker failed to compute a reply'));
+  };
+
+  const failThread = (thread: PoolThread, err: Error) => {
+    for (const [id, job] of jobs) {
+      if (job.worker !== thread) continue;
+      jobs.delete(id);
+      queuedBytes -= job.bytes;
+      job.reject(err);
+    }
+    thread.outstanding = 0;
+    thread.batch.take();
+  };
+
+  const spawn = (): Promise<PoolThread> => {
+    const data: PoolWorkerData = { options };
+    const thread: PoolThread = { worker: new Worker(workerUrl, { workerData: data }), outstanding: 0, batch: new BatchWriter() };
+    return new Promise((resolve, reject) => {
+      thread.worker.once('error', reject);
+      thread.worker.once('message', (first: unknown) => {
+        if (first !== READY_MESSAGE) return reject(new Error(`pool worker said ${String(first)} before ready`));
+        thread.worker.off('error', reject);
+        thread.worker.on('message', (batch: ArrayBuffer) => readBatch(batch, settle));
+        // A crashed worker fails only its own jobs; its replacement takes new ones.
+        thread.worker.on('error', (err) => failThread(thread, err));
+        thread.worker.on('exit', () => {
+          if (closing) return;
+          failThread(thread, new Error('pool worker exited'));
+          void spawn().then((fresh) => threads.splice(threads.indexOf(thread), 1, fresh));
+        });
+        resolve(thread);
+      });
+    });
+  };
+
+  const threads = await Promise.all(Array.from({ length: pool.workers }, spawn));
+
+  const flush = () => {
+    flushScheduled = false;
+    for (const thread of threads) {
+      if (thread.batch.size === 0) continue;
+      const buffer = thread.batch.take();
+      thread.worker.postMessage(buffer, [buffer]);
+    }
+  };
+
+  const leastLoaded = (): PoolThread => {
+    let best = threads[0]!;
+    for (let i = 1; i < threads.length; i++) if (threads[i]!.outstanding < best.outstanding) best = threads[i]!;
+    return best;
+  };
+
+  const handle = (body: Buffer): Promise<Buffer> => {
+    if (jobs.size >= pool.queueLimit || (jobs.size > 0 && queuedBytes + body.length > MAX_QUEUED_BYTES) || closing) {
+      return Promise.reject(OVERLOADED);
+    }
+    const id = nextId;
+    nextId = (nextId + 1) >>> 0;
+    const thread = leastLoaded();
+    thread.outstanding++;
+    thread.batch.add(id, TAG_OK, body);
+    queuedBytes += body.length;
+    // Everything one loop turn receives goes out together after the turn's I/O callbacks.
+    if (!flushScheduled) {
+      flushScheduled = true;
+      setImmediate(flush);
+    }
+    return new Promise((resolve, reject) => jobs.set(id, { resolve, reject, worker: thread, bytes: body.length }));
+  };
+
+  return {
+    handle,
+    async: true,
+    close: async () => {
+      closing = true;
+      flush();
+      await Promise.all(threads.map((t) => stopThread(t.worker)));
+      for (const thread of threads) failThread(thread, new Error('worker pool closed'));
+    },
+  };
+}
+
+/** Asks a worker to release its handler and exit; terminates it if it does not in time. */
+async function stopThread(worker: Worker): Promise<void> {
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  worker.postMessage(CLOSE_MESSAGE);
+  const timer = setTimeout(() => void worker.terminate(), CLOSE_GRACE_MS);
+  await exited;
+  clearTimeout(timer);
+}
