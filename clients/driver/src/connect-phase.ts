@@ -8,8 +8,12 @@ import type { ConnectReport } from './messages.ts';
 import { IDLE_LISTENER, type PhaseListener, type Pool } from './pool.ts';
 import { countCause, PhaseStats } from './stats.ts';
 
-/** Connects scheduled in one go when unbounded, so the event loop keeps answering in between. */
-const UNBOUNDED_BATCH = 1000;
+/**
+ * Most connects started per turn of the event loop: a connect costs a bind and a connect
+ * syscall (run on the next tick), and the loop must keep answering replies, timeouts and the
+ * coordinator in between, however far behind the ramp is.
+ */
+const CONNECTS_PER_TURN = 200;
 
 /**
  * Opens `count` connections starting at `startUs`, `rate` per second (0 = as fast as possible).
@@ -67,7 +71,7 @@ export function rampConnections(
     const tick = () => {
       const now = nowUs();
       let batch = 0;
-      while (started < count && (rate > 0 ? startUs + started * intervalUs <= now : batch < UNBOUNDED_BATCH)) {
+      while (started < count && batch < CONNECTS_PER_TURN && (rate === 0 || startUs + started * intervalUs <= now)) {
         pool.connect();
         started++;
         batch++;

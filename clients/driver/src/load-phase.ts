@@ -39,6 +39,7 @@ class LoadPhase implements PhaseListener {
   private readonly answeredPerRound: number[] = [];
   private readonly missedPerRound: number[] = [];
   private j = 0;
+  private readonly cpuAtStart = process.cpuUsage();
   private sending = true;
   private done: ((report: LoadReport) => void) | null = null;
 
@@ -183,8 +184,12 @@ class LoadPhase implements PhaseListener {
       phase: this.stats.report(),
       rounds: this.answeredPerRound.map((answered, r) => ({ answered, missed: this.missedPerRound[r]! })),
       connections: this.live.length,
-      rssBytes: this.step.measureRss ? settledRssBytes() : 0,
+      rssBytes: 0,
+      cpuSeconds: 0,
     };
+    const cpu = process.cpuUsage(this.cpuAtStart);
+    report.cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    if (this.step.measureRss) report.rssBytes = settledRssBytes();
     this.done?.(report);
   }
 

@@ -75,6 +75,8 @@ export interface LoadReport {
   connections: number;
   /** RSS at the end of the phase (after a GC), when measured. */
   rssBytes: number;
+  /** CPU (user + system) the shard used during the phase. */
+  cpuSeconds: number;
 }
 
 export interface ShortReport {

@@ -52,7 +52,12 @@ function ephemeralRange(): { first: number; last: number } {
 export function planShards(options: Options, shards: number, progress: boolean): ShardInit[] {
   const total = socketsNeeded(options);
   const sourceIps = sourceIpsFor(options);
-  const ports = options.scenario === 'short' && options.reuseport ? ephemeralRange() : undefined;
+  // Bound sources get explicit ports (see PoolSettings.localPorts); so does short --reuseport.
+  const ports = sourceIps.length > 0 || (options.scenario === 'short' && options.reuseport) ? ephemeralRange() : undefined;
+  if (ports && sourceIps.length > 0 && total / sourceIps.length > ports.last - ports.first + 1) {
+    const need = Math.ceil(total / (ports.last - ports.first + 1));
+    throw new UsageError(`--source-ips: ${sourceIps.length} addresses give ${ports.last - ports.first + 1} local ports each, too few for ${total} connections; give at least ${need}`);
+  }
   const inits: ShardInit[] = [];
   let first = 0;
   for (let index = 0; index < shards; index++) {

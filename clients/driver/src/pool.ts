@@ -45,11 +45,17 @@ export interface PoolSettings {
   connectTimeoutUs: number;
   /** short: the timeout covers the whole exchange, not just connecting. */
   timeoutCoversExchange: boolean;
-  /** Explicit local ports (short --reuseport): this shard's slice of the ephemeral range. */
+  /**
+   * Explicit local ports, whenever a source address is bound: this shard's slice of the
+   * ephemeral range (first, first+step, …), one cursor per source address. bind(ip, 0) would make
+   * the kernel search for a free port on every connect, which collapses at ~10K ports per address.
+   */
   localPorts?: { first: number; last: number; step: number };
 }
 
 const SWEEP_MS = 100;
+/** Further ports tried when an explicit one is taken (EADDRINUSE) or its 4-tuple is (EADDRNOTAVAIL). */
+const PORT_RETRIES = 16;
 
 /** One shard's connections. */
 export class Pool implements ConnOwner {
@@ -69,40 +75,70 @@ export class Pool implements ConnOwner {
   private watch: Conn[] = [];
   private watchHead = 0;
   private sweepTimer: NodeJS.Timeout | null = null;
-  private nextPort = 0;
+  /** Next explicit local port per source address (index as in settings.sourceIps; one when none). */
+  private readonly nextPort: number[] = [];
+  /** Connections retrying another local port, with the attempts used (rare: only after a clash). */
+  private readonly retries = new Map<Conn, number>();
 
   constructor(settings: PoolSettings, requests: RequestFactory) {
     this.settings = settings;
     this.maxFrame = settings.maxFrame;
     this.requests = requests;
-    if (settings.localPorts) this.nextPort = settings.localPorts.first;
   }
 
   /** Starts a new connection (index = its position in `conns`). */
   connect(): Conn {
     const index = this.conns.length;
-    const global = this.settings.firstIndex + index;
-    const { targets, sourceIps, localPorts } = this.settings;
-    const conn = new Conn(this, index, targets[global % targets.length]!);
+    const { targets, firstIndex } = this.settings;
+    const conn = new Conn(this, index, targets[(firstIndex + index) % targets.length]!);
     this.conns.push(conn);
-    let localAddress = sourceIps.length > 0 ? sourceIps[global % sourceIps.length] : undefined;
+    this.watch.push(conn);
+    this.sweepTimer ??= setInterval(() => this.sweep(), SWEEP_MS);
+    this.start(conn, nowUs());
+    return conn;
+  }
+
+  /** Opens the socket of `conn` from its source address (and next explicit port, if any). */
+  private start(conn: Conn, startUs: number): void {
+    const { sourceIps, localPorts, firstIndex } = this.settings;
+    const global = firstIndex + conn.index;
+    const source = sourceIps.length > 0 ? global % sourceIps.length : 0;
+    let localAddress = sourceIps.length > 0 ? sourceIps[source] : undefined;
     let localPort: number | undefined;
     if (localPorts) {
       localAddress ??= conn.target.host.startsWith('127.') ? '127.0.0.2' : '0.0.0.0';
-      localPort = this.nextPort;
-      this.nextPort += localPorts.step;
-      if (this.nextPort > localPorts.last) this.nextPort = localPorts.first;
+      localPort = this.nextPort[source] ?? localPorts.first;
+      const next = localPort + localPorts.step;
+      this.nextPort[source] = next > localPorts.last ? localPorts.first : next;
     }
-    this.watch.push(conn);
-    this.sweepTimer ??= setInterval(() => this.sweep(), SWEEP_MS);
-    conn.connect(nowUs(), localAddress, localPort);
-    return conn;
+    conn.connect(startUs, localAddress, localPort);
+  }
+
+  /** After a local-port clash, connects again from the next port; false when out of attempts. */
+  private retryPort(conn: Conn, cause: string): boolean {
+    if (!this.settings.localPorts || (cause !== 'EADDRINUSE' && cause !== 'EADDRNOTAVAIL')) return false;
+    const used = this.retries.get(conn) ?? 0;
+    if (used >= PORT_RETRIES) {
+      this.retries.delete(conn);
+      return false;
+    }
+    this.retries.set(conn, used + 1);
+    const socket = conn.socket;
+    if (socket !== null) {
+      socket.removeAllListeners();
+      socket.on('error', () => {});
+      if (!socket.destroyed) socket.destroy();
+    }
+    conn.state = CONNECTING;
+    this.start(conn, conn.startUs);
+    return true;
   }
 
   /** Forgets connections (short: between loops), closing any still open with RST. */
   reset(): void {
     this.closeAll();
     this.conns.length = 0;
+    this.retries.clear();
     this.watch = [];
     this.watchHead = 0;
     this.inflight = 0;
@@ -111,6 +147,7 @@ export class Pool implements ConnOwner {
   opened(conn: Conn): void {
     if (conn.state !== CONNECTING && conn.state !== UPGRADING) return;
     conn.state = OPEN;
+    if (this.retries.size > 0) this.retries.delete(conn);
     this.openCount++;
     this.listener.opened(conn, nowUs());
   }
@@ -118,6 +155,7 @@ export class Pool implements ConnOwner {
   lost(conn: Conn, cause: string): void {
     const state = conn.state;
     if (state === CLOSED) return;
+    if (state === CONNECTING && this.retryPort(conn, cause)) return;
     conn.state = CLOSED;
     const socket = conn.socket;
     conn.socket = null;

@@ -27,6 +27,8 @@ export interface RunOutcome {
   /** Largest number of connections open at once. */
   peakConnections: number;
   rssBytesPerConnection?: number;
+  /** CPU the shards used during the load phase(s) the messages were counted in. */
+  loadCpuSeconds?: number;
   hold?: DriverResult['hold'];
   short?: DriverResult['short'];
   maxRate?: DriverResult['maxRate'];
@@ -125,6 +127,7 @@ export function buildResult(ctx: RunContext, outcome: RunOutcome): DriverResult 
       rssBytesPeak: ctx.usage.reduce((a, u) => a + u.rssBytesPeak, 0),
       rssBytesBaseline: ctx.baselineRssBytes.reduce((a, b) => a + b, 0),
       ...(outcome.rssBytesPerConnection === undefined ? {} : { rssBytesPerConnection: outcome.rssBytesPerConnection }),
+      ...(outcome.loadCpuSeconds === undefined ? {} : { loadCpuSeconds: Math.round(outcome.loadCpuSeconds * 1000) / 1000 }),
     },
     ...(outcome.hold ? { hold: outcome.hold } : {}),
     ...(outcome.short ? { short: outcome.short } : {}),

@@ -18,6 +18,7 @@ export async function runEcho({ options, set }: ScenarioContext): Promise<RunOut
     errors,
     durationSeconds: options.durationMs / 1000,
     peakConnections: connect.established,
+    loadCpuSeconds: loaded.reduce((a, l) => a + l.report.cpuSeconds, 0),
   };
   return { ...outcome, failures: commonFailures(outcome, 'echo') };
 }

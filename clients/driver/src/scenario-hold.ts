@@ -27,6 +27,7 @@ export async function runHold({ options, set }: ScenarioContext): Promise<RunOut
     errors,
     durationSeconds: options.durationMs / 1000,
     peakConnections: connect.established,
+    loadCpuSeconds: loaded.reduce((a, l) => a + l.cpuSeconds, 0),
     ...(connect.established > 0 ? { rssBytesPerConnection: Math.round(grown / connect.established) } : {}),
     hold: {
       pingIntervalSeconds: options.pingIntervalMs / 1000,

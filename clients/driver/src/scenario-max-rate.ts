@@ -19,6 +19,7 @@ export async function runMaxRate({ options, set }: ScenarioContext): Promise<Run
   let totals: MessageCounts | null = null;
   let best: { rate: number; phase: MergedPhase } | null = null;
   let lastPhase: MergedPhase | null = null;
+  let loadCpuSeconds = 0;
   let low = 0;
   let high = Number.POSITIVE_INFINITY;
   let rate = options.startRate;
@@ -29,6 +30,7 @@ export async function runMaxRate({ options, set }: ScenarioContext): Promise<Run
     const loaded = await set.all((i) => ({ type: 'load', step: { ...step, rate: shares[i]! } }), 'loaded');
     const phase = mergePhaseReports(loaded.map((l) => l.report.phase));
     lastPhase = phase;
+    loadCpuSeconds += loaded.reduce((a, l) => a + l.report.cpuSeconds, 0);
     addCauses(errors, phase.errors);
     if (totals === null) totals = { ...phase.counts };
     else for (const key of Object.keys(totals) as (keyof MessageCounts)[]) totals[key] += phase.counts[key];
@@ -62,6 +64,7 @@ export async function runMaxRate({ options, set }: ScenarioContext): Promise<Run
     errors,
     durationSeconds,
     peakConnections: connect.established,
+    loadCpuSeconds,
     maxRate: { sloP99Us: options.sloUs, steps, bestRate: Math.round(best?.rate ?? 0) },
   };
   return { ...outcome, failures: commonFailures(outcome, 'max-rate') };

@@ -32,7 +32,8 @@ export class ShardSet {
     this.baselineRssBytes = children.map(() => 0);
     children.forEach((child, index) => {
       child.on('message', (message: FromShard) => this.receive(index, message));
-      child.on('exit', (code, signal) => {
+      // 'close', not 'exit': IPC messages sent just before exiting may still be unread at 'exit'.
+      child.on('close', (code, signal) => {
         if (this.waiters[index] !== null || !this.closing) {
           this.fail(new Error(`shard ${index} exited (${signal ?? `code ${code}`})`), index);
         }
@@ -96,7 +97,7 @@ export class ShardSet {
   async close(): Promise<ShardUsage[]> {
     this.closing = true;
     const closed = await this.all(() => ({ type: 'close' }), 'closed');
-    await Promise.all(this.children.map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
+    await Promise.all(this.children.map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once('close', r)) : undefined)));
     return closed.map((c) => c.usage);
   }
 

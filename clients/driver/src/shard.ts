@@ -75,8 +75,15 @@ process.on('message', (message: ToShard) => {
     process.exitCode = 1;
   });
 });
-// The coordinator went away (Ctrl-C, crash): drop every connection with RST and leave.
+// The coordinator went away (crash, kill) or we are told to stop: drop every connection with
+// RST (no TIME_WAIT left behind) and leave.
 process.on('disconnect', () => {
   pool?.closeAll();
   process.exit(0);
 });
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    pool?.closeAll();
+    process.exit(1);
+  });
+}

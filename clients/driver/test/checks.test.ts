@@ -1,6 +1,8 @@
 // The driver's own checks: wrong replies and missing replies fail the run (exit 1), bad
 // arguments exit 2 naming the valid choices, refused connections are counted by cause.
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readSysctl } from '@c1m/results';
 import { startTcpEcho, type TestServer } from './echo-servers.ts';
 import { ensureBuilt, runDriver } from './run-driver.ts';
 
@@ -45,6 +47,33 @@ describe('c1m-load checks', () => {
     const run = await runDriver(['echo', '--target', url, '--connections', '3', '--duration', '100ms', '--warmup', '0s']);
     expect(run.code).toBe(1);
     expect(run.result!.connections).toMatchObject({ established: 0, failed: 3, failedByCause: { ECONNREFUSED: 3 } });
+  });
+
+  it('binds source addresses on explicit ports and moves on when a port is taken', async () => {
+    const s = await startTcpEcho();
+    servers.push(s);
+    // The first port this shard would use on 127.0.0.3, held by a listener: bind fails there.
+    const first = Number((readSysctl('net.ipv4.ip_local_port_range') ?? '32768').split(/\s+/)[0]);
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => {
+      blocker.once('error', () => resolve()); // already taken by someone else: just as good
+      blocker.listen(first, '127.0.0.3', () => resolve());
+    });
+    try {
+      const run = await runDriver(['echo', '--target', s.url, '--source-ips', '127.0.0.3', '--connections', '3', '--duration', '200ms', '--warmup', '0s']);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.result!.connections).toMatchObject({ established: 3, failed: 0 });
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it.each([
+    [['echo', '--target', 'tcp://127.0.0.1:9', '--connections', '60000', '--source-ips', '127.0.0.2']],
+  ])('refuses too few source addresses for the connections: %j', async (args) => {
+    const run = await runDriver(args);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/give at least 3/);
   });
 
   it.each([

@@ -73,6 +73,8 @@ export interface DriverResult {
     rssBytesPerConnection?: number;
     /** Sum of the shards' RSS before connecting (after GC). */
     rssBytesBaseline?: number;
+    /** CPU of the shards during the load phase(s) only (no start-up, ramp or close): per-message cost. */
+    loadCpuSeconds?: number;
   };
   hold?: {
     pingIntervalSeconds: number;
