@@ -1,0 +1,102 @@
+// prefork specifics beyond the conformance suite: connections spread over the children, and a
+// child that dies is replaced, counted in /stats, while the server keeps serving — per transport.
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { sampleProcessTree } from '@c1m/results';
+import { connectionBudget } from '@c1m/server-contract';
+import { spawnServer, TestClient, type ServerProcess, type TestTransport } from '@c1m/server-contract/conformance';
+
+const packageDir = fileURLToPath(new URL('../..', import.meta.url));
+const CHILDREN = 3;
+const CONNECTIONS = 60;
+
+/** Polls `probe` until it returns true; fails after `timeoutMs`. */
+async function eventually(what: string, probe: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Pids of the primary's child processes. */
+function childPids(s: ServerProcess): number[] {
+  return sampleProcessTree(s.ready.pid).pids.filter((pid) => pid !== s.ready.pid);
+}
+
+for (const transport of ['ws', 'tcp'] as const satisfies readonly TestTransport[]) {
+  describe(`prefork over ${transport}`, () => {
+    const servers: ServerProcess[] = [];
+    const clients: TestClient[] = [];
+    const start = async () => {
+      const s = await spawnServer({ packageDir, args: ['--transport', transport, '--workers', String(CHILDREN)] });
+      servers.push(s);
+      return s;
+    };
+    const openMany = async (port: number, count: number) => {
+      const opened = await Promise.all(Array.from({ length: count }, () => TestClient.open(transport, port)));
+      clients.push(...opened);
+      return opened;
+    };
+    const echoes = async (c: TestClient, text: string) => {
+      const before = c.replies.length;
+      c.send(Buffer.from(text));
+      const replies = await c.waitForReplies(before + 1);
+      return replies[before]!.body.toString() === text;
+    };
+    afterEach(async () => {
+      for (const c of clients.splice(0)) c.destroy();
+      await Promise.all(servers.splice(0).map((s) => s.stop('SIGKILL')));
+    });
+
+    it(`runs ${CHILDREN} children and spreads ${CONNECTIONS} connections over all of them`, async () => {
+      const s = await start();
+      expect(childPids(s)).toHaveLength(CHILDREN);
+      expect(s.ready.processes).toBe(CHILDREN + 1);
+      // Each child has its own descriptor limit, so the server holds children x one budget.
+      expect(s.ready.maxConnections).toBe(CHILDREN * connectionBudget(s.ready.fdLimit));
+      await openMany(s.ready.port, CONNECTIONS);
+      // A TCP connect completes before a child accepts it.
+      await eventually('every connection is accepted', async () => (await s.stats()).connections.current === CONNECTIONS);
+      const stats = await s.stats();
+      expect(stats.connectionsBySource).toHaveLength(CHILDREN);
+      expect(stats.connectionsBySource!.reduce((a, b) => a + b, 0)).toBe(CONNECTIONS);
+      const serving = stats.connectionsBySource!.filter((n) => n > 0).length;
+      // ws: the kernel hashes connections over the children's SO_REUSEPORT sockets, so every child
+      // gets some (none of 60 for one child has odds of ~1e-10). tcp: the children race to accept on
+      // one shared socket and a burst may go to the ones awake first, so only a spread is certain.
+      expect(serving).toBeGreaterThanOrEqual(transport === 'ws' ? CHILDREN : 2);
+    });
+
+    it('replaces a child killed with SIGKILL, counts it, and keeps serving', async () => {
+      const s = await start();
+      const conns = await openMany(s.ready.port, CONNECTIONS);
+      expect(await Promise.all(conns.map((c, i) => echoes(c, `before ${i}`)))).not.toContain(false);
+      // A stats request brings every child's counters to the primary, which keeps them when a child dies.
+      await eventually('every connection is accepted', async () => (await s.stats()).connections.total === CONNECTIONS);
+      const victim = childPids(s)[0]!;
+      process.kill(victim, 'SIGKILL');
+
+      await eventually('the child is replaced', async () => {
+        const stats = await s.stats();
+        const pids = childPids(s);
+        return stats.childRestarts === 1 && stats.processes === CHILDREN + 1 && pids.length === CHILDREN && !pids.includes(victim);
+      });
+      // The victim's connections closed with it; every other one still echoes.
+      const survivors = (await Promise.all(conns.map(async (c) => ((await c.closedWithin(1000)) ? [] : [c])))).flat();
+      expect(survivors.length).toBeGreaterThan(0);
+      expect(survivors.length).toBeLessThan(CONNECTIONS);
+      expect(await Promise.all(survivors.map((c, i) => echoes(c, `after ${i}`)))).not.toContain(false);
+      const fresh = await openMany(s.ready.port, CONNECTIONS);
+      expect(await Promise.all(fresh.map((c, i) => echoes(c, `fresh ${i}`)))).not.toContain(false);
+      await eventually('the fresh connections are counted', async () => (await s.stats()).connections.current === survivors.length + CONNECTIONS);
+      const stats = await s.stats();
+      // Totals keep what the killed child had reported before it died.
+      expect(stats.connections.total).toBe(2 * CONNECTIONS);
+
+      const { code, closed } = await s.stop('SIGTERM');
+      expect(closed).toMatchObject({ event: 'closed', forced: false });
+      expect(code).toBe(0);
+    });
+  });
+}
