@@ -142,7 +142,7 @@ async function main(): Promise<void> {
 
   // Idle memory: one shard at 18,000, then --idle N over as many shards and servers as it takes.
   const hold18k = runDriver(['hold', '--target', target, '--connections', '18000', '--duration', '10s', '--ping-interval', '5s']);
-  console.log(`hold 18,000 (1 shard): ${fmt(hold18k.driver.rssBytesPerConnection ?? 0)} B/connection over a ${fmt(hold18k.driver.rssBytesBaseline! / 1048576, 1)} MiB baseline, passed ${hold18k.passed}`);
+  console.log(`hold 18,000 (1 shard): ${fmt(hold18k.driver.rssBytesPerConnection ?? 0)} B/connection over a ${fmt(hold18k.driver.rssBytesBaseline! / 1048576, 1)} MiB baseline, passed ${hold18k.passed} ${hold18k.failures.join('; ')}`);
   let holdBig: DriverResult | null = null;
   if (IDLE > 18000) {
     const perServer = 17_000;
@@ -155,7 +155,7 @@ async function main(): Promise<void> {
     holdBig = runDriver(['hold', ...targets, '--connections', String(IDLE), '--duration', '20s', '--ping-interval', '10s', '--connect-timeout', '30s']);
     console.log(
       `hold ${fmt(IDLE)} (${holdBig.driver.shards} shards): ${fmt(holdBig.driver.rssBytesPerConnection ?? 0)} B/connection, established ${fmt(holdBig.connections.established)}, ` +
-        `baseline ${fmt(holdBig.driver.rssBytesBaseline! / 1048576, 1)} MiB, peak ${fmt(holdBig.driver.rssBytesPeak / 1048576, 1)} MiB, passed ${holdBig.passed}`,
+        `baseline ${fmt(holdBig.driver.rssBytesBaseline! / 1048576, 1)} MiB, peak ${fmt(holdBig.driver.rssBytesPeak / 1048576, 1)} MiB, passed ${holdBig.passed} ${holdBig.failures.join('; ')}`,
     );
   }
 
@@ -177,7 +177,8 @@ async function main(): Promise<void> {
   const outDir = join(root, 'results', 'driver-bench');
   mkdirSync(outDir, { recursive: true });
   const file = join(outDir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, `${JSON.stringify({ reference, rounds, summary, env: captureEnv() }, null, 2)}\n`);
+  const holds = { hold18k: { passed: hold18k.passed, failures: hold18k.failures, driver: hold18k.driver, connections: hold18k.connections }, ...(holdBig ? { holdBig: { passed: holdBig.passed, failures: holdBig.failures, driver: holdBig.driver, connections: holdBig.connections } } : {}) };
+  writeFileSync(file, `${JSON.stringify({ reference, rounds, summary, holds, env: captureEnv() }, null, 2)}\n`);
   console.log(`\nwritten ${file}`);
 }
 

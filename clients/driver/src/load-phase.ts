@@ -7,7 +7,7 @@
 // One scheduler drives every connection; no connection has a timer of its own.
 import { recordUs } from '@c1m/results';
 import { blockUntilUs, epochMsToNowUs, nowUs } from './clock.ts';
-import type { Conn, Pending } from './conn.ts';
+import { OPEN, type Conn, type Pending } from './conn.ts';
 import { settledRssBytes } from './memory.ts';
 import type { LoadReport, LoadStep } from './messages.ts';
 import { IDLE_LISTENER, type PhaseListener, type Pool } from './pool.ts';
@@ -46,7 +46,7 @@ class LoadPhase implements PhaseListener {
   constructor(pool: Pool, step: LoadStep) {
     this.pool = pool;
     this.step = step;
-    this.live = pool.conns.filter((c) => c.state === 2 /* OPEN */);
+    this.live = pool.conns.filter((c) => c.state === OPEN);
     const n = this.live.length;
     this.startUs = epochMsToNowUs(step.startAtMs);
     const warmupUs = step.mode === 'hold' ? 0 : step.warmupMs * 1000;

@@ -114,7 +114,9 @@ function foldTargets(argv: readonly string[]): string[] {
 
 /** Parses argv; returns null when --help was asked for. Throws UsageError (exit 2) on bad input. */
 export function parseOptions(argv: readonly string[]): Options | null {
-  const { options: raw, positionals, help } = parseFlags(TABLE, foldTargets(argv), true);
+  // `pnpm start -- echo …` hands the script a literal leading `--`.
+  const args = argv[0] === '--' ? argv.slice(1) : argv;
+  const { options: raw, positionals, help } = parseFlags(TABLE, foldTargets(args), true);
   if (help) return null;
   if (positionals.length > 1) throw new UsageError(`one scenario expected, got: ${positionals.join(' ')}; valid scenarios: ${SCENARIOS.join(', ')}`);
   const scenario = (positionals[0] ?? 'echo') as Scenario;

@@ -8,6 +8,7 @@ import type { Options } from './options.ts';
 import { planShards, shardCount } from './plan.ts';
 import { ProgressLine } from './progress.ts';
 import { buildResult, type RunOutcome } from './result.ts';
+import { addCauses, type MergedPhase } from './stats.ts';
 import { ShardSet } from './shard-set.ts';
 
 /** Steps start this long after the coordinator sends them, so every shard starts together. */
@@ -30,6 +31,13 @@ export async function connectAll(set: ShardSet): Promise<{ reports: ConnectRepor
   const replies = await set.all(() => ({ type: 'connect', startAtMs }), 'connected');
   const reports = replies.map((r) => r.report);
   return { reports, merged: mergeConnectReports(reports) };
+}
+
+/** The outcome fields every load scenario shares: totals of the phase, errors of ramp and phase. */
+export function phaseOutcome(connect: MergedConnect, phase: MergedPhase, durationSeconds: number): Omit<RunOutcome, 'failures'> {
+  const errors = { ...connect.errors };
+  addCauses(errors, phase.errors);
+  return { connect, phase, messages: phase.counts, errors, durationSeconds, peakConnections: connect.established };
 }
 
 /** Splits a total message rate over shards in proportion to their open connections. */

@@ -1,7 +1,7 @@
 // echo: throughput and latency on --connections, closed loop (--pipeline) or open loop (--rate).
 import { commonFailures, type RunOutcome } from './result.ts';
-import { connectAll, loadStep, rateShares, type ScenarioContext } from './run.ts';
-import { addCauses, mergePhaseReports } from './stats.ts';
+import { connectAll, loadStep, phaseOutcome, rateShares, type ScenarioContext } from './run.ts';
+import { mergePhaseReports } from './stats.ts';
 
 export async function runEcho({ options, set }: ScenarioContext): Promise<RunOutcome> {
   const { reports, merged: connect } = await connectAll(set);
@@ -9,15 +9,8 @@ export async function runEcho({ options, set }: ScenarioContext): Promise<RunOut
   const step = loadStep(options, {});
   const loaded = await set.all((i) => ({ type: 'load', step: { ...step, rate: shares[i]! } }), 'loaded');
   const phase = mergePhaseReports(loaded.map((l) => l.report.phase));
-  const errors = { ...connect.errors };
-  addCauses(errors, phase.errors);
   const outcome = {
-    connect,
-    phase,
-    messages: phase.counts,
-    errors,
-    durationSeconds: options.durationMs / 1000,
-    peakConnections: connect.established,
+    ...phaseOutcome(connect, phase, options.durationMs / 1000),
     loadCpuSeconds: loaded.reduce((a, l) => a + l.report.cpuSeconds, 0),
   };
   return { ...outcome, failures: commonFailures(outcome, 'echo') };

@@ -3,16 +3,14 @@
 import { summarizeHistogram } from '@c1m/results';
 import { mergeRounds } from './merge.ts';
 import { commonFailures, type RunOutcome } from './result.ts';
-import { connectAll, loadStep, type ScenarioContext } from './run.ts';
-import { addCauses, mergePhaseReports } from './stats.ts';
+import { connectAll, loadStep, phaseOutcome, type ScenarioContext } from './run.ts';
+import { mergePhaseReports } from './stats.ts';
 
 export async function runHold({ options, set }: ScenarioContext): Promise<RunOutcome> {
   const { reports, merged: connect } = await connectAll(set);
   const step = loadStep(options, { mode: 'hold', warmupMs: 0, precise: false, measureRss: true });
   const loaded = (await set.all(() => ({ type: 'load', step }), 'loaded')).map((l) => l.report);
   const phase = mergePhaseReports(loaded.map((l) => l.phase));
-  const errors = { ...connect.errors };
-  addCauses(errors, phase.errors);
   const rounds = mergeRounds(loaded.map((l) => l.rounds));
   const spreadSeconds = Math.min(options.pingIntervalMs, options.durationMs) / 1000;
   // Bytes per connection: the larger of after-ramp and end-of-hold (after pings), over each shard's baseline.
@@ -21,12 +19,7 @@ export async function runHold({ options, set }: ScenarioContext): Promise<RunOut
     grown += Math.max(r.rssBytes, loaded[i]!.rssBytes) - set.baselineRssBytes[i]!;
   });
   const outcome = {
-    connect,
-    phase,
-    messages: phase.counts,
-    errors,
-    durationSeconds: options.durationMs / 1000,
-    peakConnections: connect.established,
+    ...phaseOutcome(connect, phase, options.durationMs / 1000),
     loadCpuSeconds: loaded.reduce((a, l) => a + l.cpuSeconds, 0),
     ...(connect.established > 0 ? { rssBytesPerConnection: Math.round(grown / connect.established) } : {}),
     hold: {

@@ -3,19 +3,16 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSysctl } from '@c1m/results';
-import { startTcpEcho, type TestServer } from './echo-servers.ts';
+import { serverRegistry, startTcpEcho } from './echo-servers.ts';
 import { ensureBuilt, runDriver } from './run-driver.ts';
 
-const servers: TestServer[] = [];
+const servers = serverRegistry();
 beforeAll(() => ensureBuilt(), 60_000);
-afterAll(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-});
+afterAll(() => servers.closeAll());
 
 describe('c1m-load checks', () => {
   it('exits 1 and counts mismatches when the server corrupts replies', async () => {
-    const s = await startTcpEcho({ corruptEvery: 10 });
-    servers.push(s);
+    const s = await servers.start(startTcpEcho({ corruptEvery: 10 }));
     const run = await runDriver(['echo', '--target', s.url, '--connections', '2', '--duration', '400ms', '--warmup', '0s']);
     expect(run.code).toBe(1);
     const r = run.result!;
@@ -29,8 +26,7 @@ describe('c1m-load checks', () => {
   });
 
   it('exits 1 and counts replies that never came', async () => {
-    const s = await startTcpEcho({ dropEvery: 50 });
-    servers.push(s);
+    const s = await servers.start(startTcpEcho({ dropEvery: 50 }));
     const run = await runDriver(['echo', '--target', s.url, '--connections', '3', '--rate', '300', '--duration', '500ms', '--warmup', '0s', '--grace', '200ms']);
     expect(run.code).toBe(1);
     const r = run.result!;
@@ -50,8 +46,7 @@ describe('c1m-load checks', () => {
   });
 
   it('binds source addresses on explicit ports and moves on when a port is taken', async () => {
-    const s = await startTcpEcho();
-    servers.push(s);
+    const s = await servers.start(startTcpEcho());
     // The first port this shard would use on 127.0.0.3, held by a listener: bind fails there.
     const first = Number((readSysctl('net.ipv4.ip_local_port_range') ?? '32768').split(/\s+/)[0]);
     const blocker = net.createServer();

@@ -112,3 +112,18 @@ export function startWsEcho(): Promise<TestServer> {
     });
   });
 }
+
+/** The servers a test file starts: `start` them as needed, `closeAll` in afterAll. */
+export function serverRegistry(): { start(server: Promise<TestServer>): Promise<TestServer>; closeAll(): Promise<void> } {
+  const servers: TestServer[] = [];
+  return {
+    async start(server) {
+      const s = await server;
+      servers.push(s);
+      return s;
+    },
+    async closeAll() {
+      await Promise.all(servers.map((s) => s.close()));
+    },
+  };
+}

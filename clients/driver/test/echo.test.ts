@@ -2,20 +2,14 @@
 // tcp and ws, every workload, several targets, and shard merging.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeHistogram } from '@c1m/results';
-import { startTcpEcho, startWsEcho, type TestServer } from './echo-servers.ts';
+import { serverRegistry, startTcpEcho, startWsEcho } from './echo-servers.ts';
 import { ensureBuilt, runDriver } from './run-driver.ts';
 
-const servers: TestServer[] = [];
-async function server(start: Promise<TestServer>): Promise<TestServer> {
-  const s = await start;
-  servers.push(s);
-  return s;
-}
+const servers = serverRegistry();
+const server = servers.start;
 
 beforeAll(() => ensureBuilt(), 60_000);
-afterAll(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-});
+afterAll(() => servers.closeAll());
 
 /** Every correct reply in the window is in the merged histograms and the bucket table. */
 function expectConsistent(r: NonNullable<Awaited<ReturnType<typeof runDriver>>['result']>): void {

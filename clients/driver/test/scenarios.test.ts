@@ -1,18 +1,12 @@
 // hold, short and max-rate through the built CLI against real in-process servers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTcpEcho, startWsEcho, type TestServer } from './echo-servers.ts';
+import { serverRegistry, startTcpEcho, startWsEcho } from './echo-servers.ts';
 import { ensureBuilt, runDriver } from './run-driver.ts';
 
-const servers: TestServer[] = [];
-async function server(start: Promise<TestServer>): Promise<TestServer> {
-  const s = await start;
-  servers.push(s);
-  return s;
-}
+const servers = serverRegistry();
+const server = servers.start;
 beforeAll(() => ensureBuilt(), 60_000);
-afterAll(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-});
+afterAll(() => servers.closeAll());
 
 describe('c1m-load hold', () => {
   it.each([

@@ -77,6 +77,8 @@ describe('options', () => {
     expect(short.size).toEqual({ kind: 'list', sizes: [100] });
     expect(short.connectRate).toBe(0);
     expect(parseOptions(['--help'])).toBeNull();
+    // pnpm start -- … passes the `--` on.
+    expect(parseOptions(['--', 'hold', '--target', 'tcp://127.0.0.1:1'])!.scenario).toBe('hold');
   });
 
   it('refuses --rate for max-rate', () => {
