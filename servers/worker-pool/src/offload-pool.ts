@@ -87,12 +87,17 @@ export async function createOffloadHandler(
         if (first !== READY_MESSAGE) return reject(new Error(`pool worker said ${String(first)} before ready`));
         thread.worker.off('error', reject);
         thread.worker.on('message', (batch: ArrayBuffer) => readBatch(batch, settle));
-        // A crashed worker fails only its own jobs; its replacement takes new ones.
+        // A crashed worker fails only its own jobs and leaves the pool; a replacement joins it.
         thread.worker.on('error', (err) => failThread(thread, err));
         thread.worker.on('exit', () => {
           if (closing) return;
           failThread(thread, new Error('pool worker exited'));
-          void spawn().then((fresh) => threads.splice(threads.indexOf(thread), 1, fresh));
+          threads.splice(threads.indexOf(thread), 1);
+          spawn().then(
+            (fresh) => (closing ? void stopThread(fresh.worker) : threads.push(fresh)),
+            // Until one starts, the remaining workers serve (with none left, every job is shed).
+            (err: Error) => process.stderr.write(`worker-pool: a replacement worker failed to start: ${err.message}\n`),
+          );
         });
         resolve(thread);
       });
@@ -117,7 +122,8 @@ export async function createOffloadHandler(
   };
 
   const handle = (body: Buffer): Promise<Buffer> => {
-    if (jobs.size >= pool.queueLimit || (jobs.size > 0 && queuedBytes + body.length > MAX_QUEUED_BYTES) || closing) {
+    const full = jobs.size >= pool.queueLimit || (jobs.size > 0 && queuedBytes + body.length > MAX_QUEUED_BYTES);
+    if (full || closing || threads.length === 0) {
       return Promise.reject(OVERLOADED);
     }
     const id = nextId;
