@@ -75,7 +75,11 @@ runCli(async () => {
     repeat: options.repeat,
     baseline: baseline.ok,
   });
-  const notes = [...plan.notes];
+  const notes = [
+    `machine limits: RLIMIT_NOFILE ${limits.fdSoft}/${limits.fdHard} → ${limits.perProcessConnections.toLocaleString('en-US')} connections per process; ` +
+      `${(limits.memAvailableBytes / 2 ** 30).toFixed(1)} GiB available; ${limits.portRangeSize.toLocaleString('en-US')} ephemeral ports per source address; ${limits.cores} cores`,
+    ...plan.notes,
+  ];
   if (!baseline.ok) notes.unshift(`baseline skipped: ${baseline.reason}`);
   const runId = options.runId || newRunId(profile.name);
   process.stderr.write(`bench:all ${profile.name}: ${plan.cases.length} cases → results/${runId}/\n`);
