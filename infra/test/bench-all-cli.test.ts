@@ -1,0 +1,41 @@
+// bench:all's command line as a real process: bad flags exit 2 naming the valid choices, and
+// --dry-run prints the plan without starting anything.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const TSX = join(import.meta.dirname, '..', 'node_modules', '.bin', 'tsx');
+const CLI = join(import.meta.dirname, '..', 'src', 'bench-all.ts');
+
+async function benchAll(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(TSX, [CLI, ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('pnpm bench:all command line', () => {
+  it('rejects unknown flags, servers and scenarios with exit 2 and the valid choices', async () => {
+    const flag = await benchAll(['--bogus']);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toMatch(/--quick/);
+    const only = await benchAll(['--only', 'no-such-server', '--dry-run']);
+    expect(only.code).toBe(2);
+    expect(only.stderr).toMatch(/valid choices are .*baseline-c/);
+    const scenarios = await benchAll(['--scenarios', 'echo,nope', '--dry-run']);
+    expect(scenarios.code).toBe(2);
+    expect(scenarios.stderr).toMatch(/hold, echo-100, echo-10k, cpu, io, short, c-pair, echo/);
+  });
+
+  it('prints the planned cases with --dry-run and starts nothing', async () => {
+    const { code, stdout, stderr } = await benchAll(['--quick', '--dry-run', '--only', 'baseline-c', '--scenarios', 'c-pair,echo-100']);
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/machine limits: RLIMIT_NOFILE/);
+    expect(stdout.trim().split('\n')).toEqual(['001-c-pair-baseline-c-tcp  connections=100', '002-echo-100-baseline-c-tcp  connections=100']);
+  });
+});
