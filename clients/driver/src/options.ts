@@ -19,6 +19,7 @@ export interface RawOptions {
   size: string;
   rate: number;
   pipeline: number;
+  timing: 'precise' | 'timer';
   workload: Workload;
   cpuRounds: number;
   sourceIps: string;
@@ -50,6 +51,7 @@ const TABLE: FlagTable<RawOptions> = [
   { key: 'size', flag: 'size', kind: 'string', help: 'Body bytes per message incl. the 12-byte header: 64, 1KiB, a list 64,1024 (each equally likely) or a range 64-1024 (uniform); io: bytes to read; auto = 64, 100 for short', default: 'auto' },
   { key: 'rate', flag: 'rate', kind: 'int', help: 'Open loop: total messages/s over all connections; 0 = closed loop', default: 0, min: 0, max: 100_000_000 },
   { key: 'pipeline', flag: 'pipeline', kind: 'int', help: 'Closed loop: requests in flight per connection', default: 1, min: 1, max: 4096 },
+  { key: 'timing', flag: 'timing', kind: 'choice', help: 'Open loop: precise = spin the last ~200 µs before each send (µs-exact, costs up to a core); timer = event-loop timers (adds up to ~1 ms of the driver\'s own lateness to corrected latency, like wrk2)', default: 'precise', choices: ['precise', 'timer'] },
   { key: 'workload', flag: 'workload', kind: 'choice', help: 'What the server computes (replies are checked accordingly)', default: 'echo', choices: WORKLOADS },
   { key: 'cpuRounds', flag: 'cpu-rounds', kind: 'int', help: 'cpu workload: SHA-256 rounds the server applies', default: 1, min: 1, max: 1_000_000 },
   { key: 'sourceIps', flag: 'source-ips', kind: 'string', help: 'Client addresses to bind: 127.0.0.2-127.0.0.50 or a comma list; auto = one loopback address per 20000 connections above 20000', default: 'auto' },

@@ -57,7 +57,7 @@ export function loadStep(options: Options, overrides: Partial<LoadStep>): LoadSt
     durationMs: options.durationMs,
     graceMs: options.graceMs,
     pingIntervalMs: options.pingIntervalMs,
-    precise: true,
+    precise: options.timing === 'precise',
     measureRss: false,
     ...overrides,
   };

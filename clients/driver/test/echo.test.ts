@@ -48,9 +48,9 @@ describe('c1m-load echo', () => {
     expect(run.stdout).toContain('sumCount');
   });
 
-  it('sends exactly rate x duration in open loop and reports both latencies', async () => {
+  it.each(['precise', 'timer'])('sends exactly rate x duration in open loop (%s timing) and reports both latencies', async (timing) => {
     const s = await server(startTcpEcho());
-    const run = await runDriver(['echo', '--target', s.url, '--connections', '5', '--rate', '500', '--duration', '1s', '--warmup', '0s']);
+    const run = await runDriver(['echo', '--target', s.url, '--connections', '5', '--rate', '500', '--duration', '1s', '--warmup', '0s', '--timing', timing]);
     expect(run.code, run.stderr).toBe(0);
     const r = run.result!;
     expect(r.options.mode).toBe('open');
