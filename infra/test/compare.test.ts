@@ -66,6 +66,7 @@ describe('noise rule', () => {
   it('leaves the noise unmeasured with one repetition per side and applies the floor', () => {
     const j = judge([100], [95])!;
     expect(j.noise).toBeUndefined();
+    expect(j.noiseSource).toBe('unmeasured');
     expect(j.threshold).toBe(0.02);
     expect(j.notable).toBe(true);
   });
@@ -106,6 +107,20 @@ describe('compareRuns', () => {
     expect(rate.judgement.minRatio).toBeCloseTo(111 / 101, 6);
     expect(rate.judgement.maxRatio).toBeCloseTo(110 / 100, 6);
     expect(rate.verdict).toBe('improvement');
+  });
+
+  it('borrows the noise of the C baseline\'s repeated cases for a case run once per side', () => {
+    const base = (rates: number[], t0: number): FixtureCase[] =>
+      rates.map((messagesPerSecond, i) => ({ scenario: 'echo-100', server: 'baseline-c', startedAt: at(t0 + i * 50), messagesPerSecond }));
+    // The baseline moved 10% between its brackets: a 5% change of the architecture is noise.
+    const a = writeFixtureRun([...base([200, 220], 0), ...reps([100], 10)]);
+    const b = writeFixtureRun([...base([200, 200], 1000), ...reps([105], 1010)]);
+    const c = compareRuns([loadRun(a)], [loadRun(b)]);
+    const rate = c.rows.find((r) => r.key === 'echo-100 single-loop ws' && r.metric === 'messagesPerSecond')!;
+    expect(rate.judgement.noiseSource).toBe('baseline');
+    expect(rate.judgement.noise).toBeCloseTo(0.1, 6);
+    expect(rate.verdict).toBe('within noise');
+    expect(renderComparison(c)).toMatch(/±10\.0% \(baseline\)/);
   });
 
   it('lists cases found on one side only and skips cases whose parameters differ', () => {

@@ -1,10 +1,10 @@
 // compare's core: pairs the cases of two sides (each one or more runs) by key, and judges every
 // metric with the noise rule. Cases flagged for CPU steal are left out of the judgement.
-import type { CaseResult } from '../model/case-result.ts';
+import { BASELINE_SERVER, type CaseResult } from '../model/case-result.ts';
 import type { LoadedRun } from '../model/load-run.ts';
 import { caseMetrics, METRICS, type MetricName } from '../model/metrics.ts';
 import { envDifferences } from './env-diff.ts';
-import { judge, type Judgement, NOISE_FLOOR } from './noise.ts';
+import { judge, type Judgement, NOISE_FLOOR, spread } from './noise.ts';
 
 export type Verdict = 'regression' | 'improvement' | 'within noise';
 
@@ -79,7 +79,18 @@ export function compareRuns(sideA: LoadedRun[], sideB: LoadedRun[]): Comparison 
     notes: [],
     regressions: 0,
   };
+  // Per scenario and metric: how far the C baseline's repeated cases (brackets, rounds) moved.
+  const usable = (list: CaseResult[]) => list.filter((r) => r.status === 'passed' && !r.steal.flagged);
+  const baselineNoise = (scenario: string, metric: MetricName): number | undefined => {
+    const series = [A, B].map((side) =>
+      usable([...side.values()].flat().filter((r) => r.case.server === BASELINE_SERVER && r.case.scenario === scenario))
+        .map((r) => caseMetrics(r)[metric])
+        .filter((v): v is number => typeof v === 'number'),
+    );
+    return spread(series);
+  };
   let singleRepetition = false;
+  let borrowedNoise = false;
   let farApartMinutes = 0;
   for (const [key, allA] of A) {
     const allB = B.get(key);
@@ -89,13 +100,11 @@ export function compareRuns(sideA: LoadedRun[], sideB: LoadedRun[]): Comparison 
       out.notes.push(`${key}: not compared, parameters differ (${params})`);
       continue;
     }
-    const usable = (list: CaseResult[]) => list.filter((r) => r.status === 'passed' && !r.steal.flagged);
     const a = usable(allA);
     const b = usable(allB);
     const dropped = allA.length - a.length + allB.length - b.length;
     if (dropped > 0) out.notes.push(`${key}: ${dropped} repetition(s) left out (failed or flagged for CPU steal)`);
     if (a.length === 0 || b.length === 0) continue;
-    if (a.length < 2 && b.length < 2) singleRepetition = true;
     for (let i = 0; i < Math.min(a.length, b.length); i++) {
       farApartMinutes = Math.max(farApartMinutes, Math.abs(startMs(b[i]!) - startMs(a[i]!)) / 60_000);
     }
@@ -112,17 +121,22 @@ export function compareRuns(sideA: LoadedRun[], sideB: LoadedRun[]): Comparison 
       const va = mA.map((m) => m[name]).filter((v): v is number => typeof v === 'number');
       const vb = mB.map((m) => m[name]).filter((v): v is number => typeof v === 'number');
       if (va.length !== mA.length || vb.length !== mB.length) continue;
-      const j = judge(va, vb);
+      const j = judge(va, vb, NOISE_FLOOR, baselineNoise(allA[0]!.case.scenario, name));
       if (!j) continue;
+      if (j.noiseSource === 'baseline') borrowedNoise = true;
+      if (j.noiseSource === 'unmeasured') singleRepetition = true;
       const worse = better === 'higher' ? j.ratio < 1 : j.ratio > 1;
       const verdict: Verdict = !j.notable ? 'within noise' : worse ? 'regression' : 'improvement';
       if (verdict === 'regression') out.regressions++;
       out.rows.push({ key, metric: name, better, a: median(va), b: median(vb), change: j.ratio - 1, judgement: j, verdict });
     }
   }
+  if (borrowedNoise) {
+    out.notes.push('cases with one repetition per side take their noise from the C baseline\'s repeated cases of the same scenario (noise marked "baseline")');
+  }
   if (singleRepetition) {
     out.notes.push(
-      `some cases have one repetition per side: their noise is unmeasured and only the ${NOISE_FLOOR * 100}% floor applies; ` +
+      `cases with one repetition per side and no baseline noise have only the ${NOISE_FLOOR * 100}% floor ("unmeasured"); ` +
         'run bench:all --repeat 3 (or compare several runs per side, made alternately: compare a1,a2 b1,b2)',
     );
   }

@@ -18,7 +18,7 @@ export function renderComparison(c: Comparison): string {
     out.push(
       `| ${mdCell(r.key)} | ${label(r.metric)} | ${formatMetric(r.metric, r.a)} | ${formatMetric(r.metric, r.b)} | ` +
         `${r.verdict === 'within noise' ? change : `**${change}**`} | ${j.rounds === 1 ? '1' : `${j.rounds}: ${j.minRatio.toFixed(2)}–${j.maxRatio.toFixed(2)}`} | ` +
-        `${j.noise === undefined ? 'unmeasured' : `±${(j.noise * 100).toFixed(1)}%`} | ${verdict} |`,
+        `${j.noise === undefined ? 'unmeasured' : `±${(j.noise * 100).toFixed(1)}%${j.noiseSource === 'baseline' ? ' (baseline)' : ''}`} | ${verdict} |`,
     );
   }
   out.push('');
