@@ -17,6 +17,11 @@ import { PhaseStats } from './stats.ts';
 const TIMER_GAP_US = 2000;
 /** How often the end of a phase checks whether every reply is in. */
 const DRAIN_POLL_MS = 5;
+/**
+ * hold sends its pings in batches at most this often: ping times need no precision, and at a
+ * million connections 56 shards waking every millisecond would cost a core for nothing.
+ */
+const HOLD_TICK_MS = 10;
 
 /** Runs one load step on the pool's open connections. */
 export function runLoad(pool: Pool, step: LoadStep): Promise<LoadReport> {
@@ -131,11 +136,11 @@ class LoadPhase implements PhaseListener {
       const next = this.startUs + this.j * this.intervalUs;
       const gap = next - nowUs();
       if (gap > TIMER_GAP_US) {
-        setTimeout(this.tick, Math.floor(gap / 1000) - 1);
+        setTimeout(this.tick, Math.max(this.step.mode === 'hold' ? HOLD_TICK_MS : 1, Math.floor(gap / 1000) - 1));
         return;
       }
       if (!this.step.precise) {
-        setTimeout(this.tick, Math.max(1, Math.floor(gap / 1000)));
+        setTimeout(this.tick, Math.max(this.step.mode === 'hold' ? HOLD_TICK_MS : 1, Math.floor(gap / 1000)));
         return;
       }
       if (gap > 0 && pool.inflight > 0) {
@@ -166,7 +171,7 @@ class LoadPhase implements PhaseListener {
     this.sending = false;
     // hold: keep holding (idle) until the end; then let outstanding replies arrive.
     const wait = Math.max(0, (this.endUs - nowUs()) / 1000);
-    setTimeout(() => this.drain(nowUs() + this.step.graceMs * 1000 + wait * 1000), wait);
+    setTimeout(() => this.drain(nowUs() + this.step.graceMs * 1000), wait);
   }
 
   private drain(deadlineUs: number): void {

@@ -8,6 +8,8 @@ import { autoSourceIps, isLoopback } from './values.ts';
 
 /** Connections per automatically chosen loopback source address (a bound source has ~28K ephemeral ports). */
 export const CONNECTIONS_PER_SOURCE_IP = 20_000;
+/** Further local ports a connection tries after a clash on a bound source address. */
+const PORT_RETRIES = 16;
 /** Descriptors a shard keeps free for itself (IPC, stdio, timers, files). */
 const FD_HEADROOM = 2000;
 
@@ -75,6 +77,7 @@ export function planShards(options: Options, shards: number, progress: boolean):
         connectTimeoutUs: options.connectTimeoutMs * 1000,
         timeoutCoversExchange: options.scenario === 'short',
         localPorts: ports && { first: ports.first + index, last: ports.last, step: shards },
+        portRetries: options.scenario === 'short' ? 0 : PORT_RETRIES,
       },
       requests: { transport: options.targets[0]!.transport, workload: options.workload, cpuRounds: options.cpuRounds, size: options.size },
       progress,

@@ -51,11 +51,14 @@ export interface PoolSettings {
    * the kernel search for a free port on every connect, which collapses at ~10K ports per address.
    */
   localPorts?: { first: number; last: number; step: number };
+  /**
+   * Further ports tried when an explicit one is taken (EADDRINUSE) or its 4-tuple is
+   * (EADDRNOTAVAIL). 0 for short: there such failures are what the TIME_WAIT test measures.
+   */
+  portRetries: number;
 }
 
 const SWEEP_MS = 100;
-/** Further ports tried when an explicit one is taken (EADDRINUSE) or its 4-tuple is (EADDRNOTAVAIL). */
-const PORT_RETRIES = 16;
 
 /** One shard's connections. */
 export class Pool implements ConnOwner {
@@ -118,7 +121,7 @@ export class Pool implements ConnOwner {
   private retryPort(conn: Conn, cause: string): boolean {
     if (!this.settings.localPorts || (cause !== 'EADDRINUSE' && cause !== 'EADDRNOTAVAIL')) return false;
     const used = this.retries.get(conn) ?? 0;
-    if (used >= PORT_RETRIES) {
+    if (used >= this.settings.portRetries) {
       this.retries.delete(conn);
       return false;
     }
