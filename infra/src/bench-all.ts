@@ -125,6 +125,7 @@ runCli(async () => {
   process.on('SIGTERM', onSignal);
 
   const progress = new Progress(plan.cases, profile);
+  const serverPorts = new Set<number>();
   let failed = 0;
   for (let i = 0; i < plan.cases.length && !interrupted; i++) {
     progress.begin(i);
@@ -134,6 +135,7 @@ runCli(async () => {
       profile,
       baseline: baseline.ok ? baseline : undefined,
       stealThresholdPercent: options.stealThreshold,
+      serverPorts,
     });
     if (interrupted) result.failures.push('interrupted');
     if (interrupted) result.status = 'failed';

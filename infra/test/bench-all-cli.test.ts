@@ -1,23 +1,9 @@
 // bench:all's command line as a real process: bad flags exit 2 naming the valid choices, and
 // --dry-run prints the plan without starting anything.
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { runInfraCli } from './helpers/run-cli.ts';
 
-const run = promisify(execFile);
-const TSX = join(import.meta.dirname, '..', 'node_modules', '.bin', 'tsx');
-const CLI = join(import.meta.dirname, '..', 'src', 'bench-all.ts');
-
-async function benchAll(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(TSX, [CLI, ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const benchAll = (args: string[]) => runInfraCli('bench-all.ts', args);
 
 describe('pnpm bench:all command line', () => {
   it('rejects unknown flags, servers and scenarios with exit 2 and the valid choices', async () => {

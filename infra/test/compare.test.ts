@@ -1,7 +1,4 @@
 // compare and its noise rule on hand-made runs: what is flagged, what is noise, what is refused.
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { compareRuns } from '../src/compare/compare-runs.ts';
 import { envDifferences } from '../src/compare/env-diff.ts';
@@ -9,20 +6,9 @@ import { renderComparison } from '../src/compare/markdown.ts';
 import { judge, sameCodeRatios } from '../src/compare/noise.ts';
 import { loadRun } from '../src/model/load-run.ts';
 import { at, FIXTURE_ENV, type FixtureCase, writeFixtureRun } from './helpers/fixture-run.ts';
+import { runInfraCli } from './helpers/run-cli.ts';
 
-const run = promisify(execFile);
-const CLI = join(import.meta.dirname, '..', 'src', 'compare.ts');
-const TSX = join(import.meta.dirname, '..', 'node_modules', '.bin', 'tsx');
-
-async function compareCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(TSX, [CLI, ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const compareCli = (args: string[]) => runInfraCli('compare.ts', args);
 
 /** Repetitions of one echo case with the given msgs/s, one per 100 s from `t0`. */
 function reps(rates: number[], t0: number, extra: Partial<FixtureCase> = {}): FixtureCase[] {

@@ -2,7 +2,7 @@
 // samples, on hand-made inputs.
 import { describe, expect, it } from 'vitest';
 import { caseMetrics } from '../src/model/metrics.ts';
-import { waitForTimeWait } from '../src/run/time-wait.ts';
+import { countTimeWaitOnPorts, waitForTimeWait } from '../src/run/time-wait.ts';
 import { cpuBetween, parseProcStat, parseSockstat } from '../src/sys/proc.ts';
 import { at, fixtureCase } from './helpers/fixture-run.ts';
 
@@ -26,6 +26,21 @@ describe('/proc parsers', () => {
 });
 
 describe('TIME_WAIT wait', () => {
+  it('counts only the TIME_WAIT sockets on the ports of this run\'s servers', () => {
+    const text = [
+      '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
+      '   0: 0100007F:9C40 0100007F:1F90 06 00000000:00000000 03:00000D5E 00000000     0        0 0 3 0000000000000000',
+      '   1: 0100007F:1F90 0100007F:9C41 06 00000000:00000000 03:00000D5E 00000000     0        0 0 3 0000000000000000',
+      '   2: 0100007F:9C42 0100007F:1F90 01 00000000:00000000 00:00000000 00000000     0        0 1 1 0000000000000000',
+      '   3: 0100007F:9C43 0100007F:2328 06 00000000:00000000 03:00000D5E 00000000     0        0 0 3 0000000000000000',
+      '   0: 00000000000000000000000001000000:1F90 00000000000000000000000001000000:9C44 06 00000000:00000000 03:00000D5E 00000000 0 0 0 3 0',
+    ].join('\n');
+    // 0x1F90 = 8080: two IPv4 TIME_WAIT sockets and one IPv6; the established one and port 9000 do not count.
+    expect(countTimeWaitOnPorts(text, new Set([8080]))).toBe(3);
+    expect(countTimeWaitOnPorts(text, new Set([9000]))).toBe(1);
+    expect(countTimeWaitOnPorts(text, new Set())).toBe(0);
+  });
+
   it('does not wait when the count is under the threshold', async () => {
     const r = await waitForTimeWait(1000, 5, () => 10);
     expect(r).toMatchObject({ outcome: 'clear', before: 10, after: 10, waitedSeconds: 0 });

@@ -97,8 +97,11 @@ export interface CaseSample {
 /** How the case waited for TIME_WAIT sockets of earlier cases to go. */
 export interface TimeWaitRecord {
   thresholdCount: number;
+  /** TIME_WAIT sockets on the ports of servers this run started, before and after the wait. */
   before: number;
   after: number;
+  /** TIME_WAIT sockets on the whole machine (other sessions included) before the wait. */
+  machineBefore?: number;
   waitedSeconds: number;
   outcome: 'clear' | 'waited' | 'timed-out';
 }

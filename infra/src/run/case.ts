@@ -9,7 +9,7 @@ import { baselineClientCommand, driverCommand, loadTimeoutSeconds, type LoadOutc
 import type { Tracked } from './processes.ts';
 import { Sampler } from './sampler.ts';
 import { type RunningServer, serverCommand, startServer, stopServer } from './server.ts';
-import { waitForTimeWait } from './time-wait.ts';
+import { readTimeWaitOnPorts, waitForTimeWait } from './time-wait.ts';
 
 /** What every case of a run shares. */
 export interface CaseContext {
@@ -18,6 +18,8 @@ export interface CaseContext {
   profile: Profile;
   baseline?: Extract<BaselineBuild, { ok: true }>;
   stealThresholdPercent: number;
+  /** Ports of the servers this run started so far (their TIME_WAIT is this run's). */
+  serverPorts: Set<number>;
 }
 
 const TAIL = 2000;
@@ -48,7 +50,8 @@ export async function runCase(planned: CaseSpec, ctx: CaseContext): Promise<Case
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
   const failures: string[] = [];
-  const timeWait = await waitForTimeWait(ctx.profile.timeWaitThreshold, ctx.profile.timeWaitMaxSeconds);
+  const threshold = ctx.profile.timeWaitThreshold;
+  const timeWait = await waitForTimeWait(threshold, ctx.profile.timeWaitMaxSeconds, () => readTimeWaitOnPorts(ctx.serverPorts));
   const command = serverCommand(spec, ctx.profile.drainTimeoutSeconds, ctx.baseline?.server);
   const result: CaseResult = {
     schemaVersion: 1,
@@ -80,6 +83,7 @@ export async function runCase(planned: CaseSpec, ctx: CaseContext): Promise<Case
     return finish();
   }
   result.server.ready = server.ready;
+  ctx.serverPorts.add(server.ready.port);
   const max = server.ready.maxConnections;
   if (spec.scenario === 'hold' && typeof max === 'number' && spec.connections > max) {
     spec.caps.push(`hold capped at ${max.toLocaleString('en-US')} (planned ${spec.connections.toLocaleString('en-US')}): the server's ready line says its process model holds no more here`);

@@ -1,10 +1,8 @@
 // End to end: `bench:all --quick` over every built server and the C baseline, then the checks a
 // reader relies on: every planned case produced a result, the summary has its tables, and the
 // report renders in headless Chromium with the run's own numbers in its charts.
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resultsRoot } from '../../src/lib/paths.ts';
 import type { RunInfo } from '../../src/model/case-result.ts';
@@ -12,9 +10,8 @@ import { loadRun } from '../../src/model/load-run.ts';
 import { caseMetrics } from '../../src/model/metrics.ts';
 import { reportCharts } from '../../src/report/chart-data.ts';
 import { drawnCharts, launchChromium, openReport } from '../helpers/browser.ts';
+import { runInfraCli } from '../helpers/run-cli.ts';
 
-const run = promisify(execFile);
-const infra = join(import.meta.dirname, '..', '..');
 const runId = `e2e-quick-${process.pid}-${Date.now()}`;
 const dir = join(resultsRoot, runId);
 
@@ -24,17 +21,7 @@ afterAll(() => {
 
 describe('bench:all --quick', () => {
   it('runs the whole matrix, records every case and renders the report', { timeout: 300_000 }, async () => {
-    let exitCode = 0;
-    let stderr = '';
-    try {
-      ({ stderr } = await run(join(infra, 'node_modules', '.bin', 'tsx'), [join(infra, 'src', 'bench-all.ts'), '--quick', '--run-id', runId], {
-        maxBuffer: 64 * 1024 * 1024,
-      }));
-    } catch (err) {
-      const e = err as { code: number; stderr: string };
-      exitCode = e.code;
-      stderr = e.stderr;
-    }
+    const { code: exitCode, stderr } = await runInfraCli('bench-all.ts', ['--quick', '--run-id', runId]);
     expect(existsSync(join(dir, 'run.json')), stderr.slice(-2000)).toBe(true);
 
     const info = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as RunInfo;
