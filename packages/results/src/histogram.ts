@@ -2,25 +2,40 @@
 // HdrHistograms at 1 µs resolution, encoded as compressed base64 so that shards and machines
 // merge exactly (counts are added bucket by bucket, never percentiles averaged), summarized into
 // LatencySummaryUs and into the TcpMotor bucket table.
-import * as hdr from 'hdr-histogram-js';
+//
+// Only the plain-JS histogram and its V2 encoding are loaded from hdr-histogram-js, not its index:
+// the index also loads the WebAssembly build and its loader, ~7 MB of RSS in every process that
+// records (a million connections take ~56 load-generator shards).
+import type { Histogram } from 'hdr-histogram-js';
+import * as float64Module from 'hdr-histogram-js/dist/Float64Histogram.js';
+import * as encodingModule from 'hdr-histogram-js/dist/JsHistogram.encoding.js';
 import type { LatencyBuckets, LatencySummaryUs } from './driver-result.ts';
 
 /** A latency histogram in µs (plain-JS HdrHistogram, 64-bit counts, 3 significant digits). */
-export type LatencyHistogram = hdr.Histogram;
+export type LatencyHistogram = Histogram;
+
+/**
+ * The default export of a CommonJS module, however it was imported: Node's ESM loader hands
+ * over module.exports (whose `default` is the export), a bundler hands over the export itself.
+ */
+function cjsDefault<T>(namespace: unknown): T {
+  const outer = (namespace as { default?: { default?: unknown } }).default;
+  return (outer?.default ?? outer) as T;
+}
+
+type HistogramClass = new (lowest: number, highest: number, digits: number) => LatencyHistogram & { autoResize: boolean };
+const Float64Histogram = cjsDefault<HistogramClass>(float64Module);
+/** Loading the encoding module also installs encodeIntoCompressedBase64 on every JS histogram. */
+const { decompress, doDecode } = encodingModule;
 
 /** Highest value tracked before the histogram grows: one hour in µs (auto-resize beyond). */
 const HIGHEST_TRACKABLE_US = 3_600_000_000;
 
 /** A new, empty µs histogram. 64-bit counts: merged runs can pass 2^32 in one bucket. */
 export function createHistogram(): LatencyHistogram {
-  return hdr.build({
-    lowestDiscernibleValue: 1,
-    highestTrackableValue: HIGHEST_TRACKABLE_US,
-    numberOfSignificantValueDigits: 3,
-    bitBucketSize: 64,
-    autoResize: true,
-    useWebAssembly: false,
-  });
+  const histogram = new Float64Histogram(1, HIGHEST_TRACKABLE_US, 3);
+  histogram.autoResize = true;
+  return histogram;
 }
 
 /** Records one latency; fractions are rounded to the µs and negative clock noise to 0. */
@@ -30,13 +45,13 @@ export function recordUs(histogram: LatencyHistogram, us: number): void {
 
 /** HdrHistogram's compressed base64 encoding (the format of autocannon and HdrHistogram tools). */
 export function encodeHistogram(histogram: LatencyHistogram): string {
-  return hdr.encodeIntoCompressedBase64(histogram);
+  return (histogram as LatencyHistogram & { encodeIntoCompressedBase64(): string }).encodeIntoCompressedBase64();
 }
 
 /** Decodes `encodeHistogram` output. An empty string decodes to an empty histogram. */
 export function decodeHistogram(encoded: string): LatencyHistogram {
   if (encoded === '') return createHistogram();
-  const decoded = hdr.decodeFromCompressedBase64(encoded, 64, false);
+  const decoded = doDecode(decompress(Buffer.from(encoded.trim(), 'base64')), 64) as unknown as LatencyHistogram;
   // Re-home into a standard histogram so every merged result has the same layout.
   const out = createHistogram();
   out.add(decoded);

@@ -1,4 +1,5 @@
 // Histogram helpers: exact merge through encodings, summaries and the TcpMotor bucket table.
+import * as hdr from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
 import {
   BUCKET_KEYS,
@@ -18,6 +19,17 @@ describe('histogram helpers', () => {
     const back = decodeHistogram(encodeHistogram(h));
     expect(back.totalCount).toBe(7);
     expect(summarizeHistogram(back)).toEqual(summarizeHistogram(h));
+  });
+
+  it('speaks the standard compressed encoding of hdr-histogram-js both ways', () => {
+    const theirs = hdr.build({ bitBucketSize: 64 });
+    for (const v of [3, 700, 45_000]) theirs.recordValue(v);
+    const ours = decodeHistogram(hdr.encodeIntoCompressedBase64(theirs));
+    expect(ours.totalCount).toBe(3);
+    expect(ours.getValueAtPercentile(100)).toBe(theirs.getValueAtPercentile(100));
+    const back = hdr.decodeFromCompressedBase64(encodeHistogram(ours), 64);
+    expect(back.totalCount).toBe(3);
+    expect(back.getValueAtPercentile(50)).toBe(700);
   });
 
   it('merges exactly: counts add up and percentiles equal those of one combined histogram', () => {
