@@ -16,6 +16,7 @@ export interface ConformanceTarget {
   transports: readonly TestTransport[];
   /** Extra flags for every start (e.g. ['--workers', '2', '--style', 'offload']). */
   args?: readonly string[];
+  /** Workload to run (passed as --workload) and to check replies against; echo by default. */
   workload?: Workload;
   cpuRounds?: number;
   /**
@@ -36,7 +37,11 @@ const MAX_BODY = 64 * 1024;
 export function describeConformance(target: ConformanceTarget): void {
   const workload = target.workload ?? 'echo';
   const params = { cpuRounds: target.cpuRounds ?? 1 };
-  const baseArgs = [...(target.args ?? []), ...(target.cpuRounds ? ['--cpu-rounds', String(target.cpuRounds)] : [])];
+  const baseArgs = [
+    ...(target.args ?? []),
+    ...(target.workload ? ['--workload', target.workload] : []),
+    ...(target.cpuRounds ? ['--cpu-rounds', String(target.cpuRounds)] : []),
+  ];
 
   for (const transport of target.transports) {
     describe(`${target.name} over ${transport} (${workload}) conforms to the server contract`, () => {
