@@ -14,6 +14,8 @@ export interface MergedConnect {
   seconds: number;
   connect: LatencyHistogram;
   errors: Record<string, number>;
+  /** Why a shard's ramp stopped early (the memory guard), the first one reported. */
+  stoppedReason?: string;
 }
 
 export function mergeConnectReports(reports: readonly ConnectReport[]): MergedConnect {
@@ -33,7 +35,18 @@ export function mergeConnectReports(reports: readonly ConnectReport[]): MergedCo
     addCauses(failedByCause, r.failedByCause);
     addCauses(errors, r.errors);
   }
-  return { requested, established, failed, failedByCause, lostDuringRamp, seconds, errors, connect: mergeHistograms(reports.map((r) => r.connect)) };
+  const stoppedReason = reports.find((r) => r.stoppedReason)?.stoppedReason;
+  return {
+    requested,
+    established,
+    failed,
+    failedByCause,
+    lostDuringRamp,
+    seconds,
+    errors,
+    connect: mergeHistograms(reports.map((r) => r.connect)),
+    ...(stoppedReason ? { stoppedReason } : {}),
+  };
 }
 
 /** Sums per-round hold counts over shards. */

@@ -12,6 +12,8 @@ export interface ShardInit {
   connections: number;
   /** This shard's share of --connect-rate; 0 = unbounded. */
   connectRate: number;
+  /** A ramp stops opening connections while the machine's MemAvailable is below this; 0 = never. */
+  minFreeBytes: number;
   pool: PoolSettings;
   requests: RequestSpec;
   /** Send progress messages every second (the coordinator shows them on a TTY). */
@@ -65,6 +67,8 @@ export interface ConnectReport {
   connect: string;
   /** RSS after the ramp (after a GC), for bytes per connection. */
   rssBytes: number;
+  /** Why the ramp stopped before opening every connection (the memory guard), if it did. */
+  stoppedReason?: string;
 }
 
 export interface LoadReport {

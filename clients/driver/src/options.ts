@@ -28,6 +28,7 @@ export interface RawOptions {
   graceMs: number;
   maxFrame: number;
   pingIntervalMs: number;
+  minFreeMemory: number;
   concurrency: number;
   loops: number;
   linger0: boolean;
@@ -59,6 +60,7 @@ const TABLE: FlagTable<RawOptions> = [
   { key: 'json', flag: 'json', kind: 'string', help: 'Write the DriverResult JSON to this file', default: '' },
   { key: 'graceMs', flag: 'grace', kind: 'duration', help: 'Wait for outstanding replies after the run before counting them missing', default: 2000, min: 0 },
   { key: 'maxFrame', flag: 'max-frame', kind: 'bytes', help: 'Largest reply body accepted', default: DEFAULT_MAX_FRAME, min: 12 },
+  { key: 'minFreeMemory', flag: 'min-free-memory', kind: 'bytes', help: "Ramps stop opening connections while the machine's MemAvailable is below this (0 = never), so a big run ends cleanly instead of meeting the OOM killer", default: 1024 ** 3, min: 0 },
   { key: 'pingIntervalMs', flag: 'ping-interval', kind: 'duration', help: 'hold: each connection proves itself alive once per interval', default: 5000, min: 1 },
   { key: 'concurrency', flag: 'concurrency', kind: 'int', help: 'short: concurrent short connections per loop', default: 100, min: 1, max: 10_000_000 },
   { key: 'loops', flag: 'loops', kind: 'int', help: 'short: loops', default: 10, min: 1, max: 1_000_000 },

@@ -69,6 +69,7 @@ export function planShards(options: Options, shards: number, progress: boolean):
       shards,
       connections,
       connectRate: options.connectRate > 0 ? (options.connectRate * connections) / total : 0,
+      minFreeBytes: options.minFreeMemory,
       pool: {
         targets: options.targets,
         sourceIps,

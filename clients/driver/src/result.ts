@@ -64,6 +64,7 @@ export function commonFailures(outcome: Omit<RunOutcome, 'failures'>, scenario: 
   if (messages.missing > 0 && scenario !== 'max-rate') out.push(`${messages.missing} replies never came`);
   if (scenario !== 'short') {
     if (connect.established === 0) out.push('no connection was established');
+    if (connect.stoppedReason) out.push(`ramp stopped at ${connect.established} of ${connect.requested} connections: ${connect.stoppedReason}`);
     if (connect.failed > 0) out.push(`${connect.failed} connections failed (${causes(connect.failedByCause)})`);
     if (messages.notSent > 0) out.push(`${messages.notSent} sends skipped: their connection was lost`);
     const lost = Object.entries(outcome.errors).filter(([k]) => !k.startsWith('C1M_REPLY_'));
@@ -99,6 +100,7 @@ export function buildResult(ctx: RunContext, outcome: RunOutcome): DriverResult 
       peak: outcome.peakConnections,
       connectSeconds: Math.round(connect.seconds * 1000) / 1000,
       lostDuringRamp: connect.lostDuringRamp,
+      ...(connect.stoppedReason ? { rampStoppedReason: connect.stoppedReason } : {}),
     },
     connectTimeUs: summarizeHistogram(connect.connect),
     messages: {

@@ -31,6 +31,20 @@ describe('c1m-load hold', () => {
   });
 });
 
+describe('c1m-load ramp memory guard', () => {
+  it('stops opening connections when MemAvailable is below --min-free-memory, and says how far it got', async () => {
+    const s = await server(startTcpEcho());
+    // A floor above any machine's memory: the guard's first read of /proc/meminfo stops the ramp.
+    const run = await runDriver(['hold', '--target', s.url, '--connections', '50', '--duration', '200ms', '--ping-interval', '100ms', '--min-free-memory', '1048576GiB']);
+    expect(run.code).toBe(1);
+    const r = run.result!;
+    expect(r.connections.established).toBe(0);
+    expect(r.connections.rampStoppedReason).toMatch(/MemAvailable \d+ MiB fell below the floor of 1073741824 MiB after 0 of 50 connects/);
+    expect(r.failures.join('\n')).toMatch(/ramp stopped at 0 of 50 connections/);
+    expect(s.accepted()).toBe(0);
+  });
+});
+
 describe('c1m-load short', () => {
   it.each([[[]], [['--linger0']]])('runs loops of short connections %j', async (extra) => {
     const s = await server(startTcpEcho());

@@ -45,6 +45,8 @@ export interface DriverResult {
     connectSeconds: number;
     /** Established during the ramp but lost again before it ended. */
     lostDuringRamp?: number;
+    /** Why the ramp stopped before `requested` (the driver's free-memory guard), when it did. */
+    rampStoppedReason?: string;
   };
   connectTimeUs: LatencySummaryUs;
   /**
