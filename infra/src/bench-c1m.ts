@@ -1,0 +1,181 @@
+// CLI `pnpm bench:c1m`: one million concurrent WebSocket connections to servers/prefork from the
+// sharded load generator on this machine, held with a ping round trip per connection per
+// interval; the same over TCP when memory allows; and the single-process architectures at their
+// descriptor ceiling. Tunes the machine first, guards memory, writes results/<run-id>/.
+import { type FlagTable, formatHelp, parseFlags, UsageError } from '@c1m/cli';
+import { captureEnv } from '@c1m/results';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { c1mFigures, type C1mFigures } from './c1m/figures.ts';
+import { KernelMemoryWatch, readKernelMemory } from './c1m/kernel-memory.ts';
+import { CEILING_SERVERS, holdCase, preforkWorkers, type C1mSettings } from './c1m/plan.ts';
+import { renderC1mSummary } from './c1m/summary-md.ts';
+import { parseList, runCli } from './lib/cli.ts';
+import { resultsRoot, tuneSavedFile } from './lib/paths.ts';
+import { detectLimits } from './matrix/limits.ts';
+import { PROFILES, type Profile } from './matrix/profiles.ts';
+import type { CaseResult, CaseSpec, RunInfo } from './model/case-result.ts';
+import { formatDuration } from './report/format.ts';
+import { runCase } from './run/case.ts';
+import { stopAll } from './run/processes.ts';
+import { newRunId, RunDir } from './run/run-dir.ts';
+import { applyRows, renderOutcomes } from './tune/apply.ts';
+import { assess } from './tune/assess.ts';
+import { readMachine } from './tune/machine.ts';
+import { renderAssessment } from './tune/render.ts';
+
+interface C1mOptions {
+  connections: number;
+  holdMs: number;
+  pingIntervalMs: number;
+  connectRate: number;
+  workers: number;
+  transports: string;
+  ceilings: string;
+  tune: 'apply' | 'check';
+  minHeadroom: number;
+  runId: string;
+}
+
+const FLAGS: FlagTable<C1mOptions> = [
+  { key: 'connections', flag: 'connections', kind: 'int', min: 1, default: 1_000_000, help: 'Connections to hold against prefork' },
+  { key: 'holdMs', flag: 'hold', kind: 'duration', min: 1000, default: 120_000, help: 'How long every case holds its connections' },
+  { key: 'pingIntervalMs', flag: 'ping-interval', kind: 'duration', min: 100, default: 30_000, help: 'Each connection proves itself alive with a round trip once per interval' },
+  { key: 'connectRate', flag: 'connect-rate', kind: 'int', min: 1, default: 8000, help: 'New connections per second over all load-generator shards' },
+  { key: 'workers', flag: 'workers', kind: 'int', min: 0, default: 0, help: 'prefork processes; 0 = enough that each stays at 90% of its descriptor budget' },
+  { key: 'transports', flag: 'transports', kind: 'string', default: 'ws,tcp', help: 'Transports of the prefork million (tcp runs only when the memory measured over ws says it fits)' },
+  { key: 'ceilings', flag: 'ceilings', kind: 'string', default: CEILING_SERVERS.map((c) => c.server).join(','), help: 'Single-process servers to hold at their descriptor ceiling, or "none"' },
+  { key: 'tune', flag: 'tune', kind: 'choice', choices: ['apply', 'check'], default: 'apply', help: 'apply: raise the sysctls the run needs (saved for pnpm tune --restore); check: only report' },
+  { key: 'minHeadroom', flag: 'min-headroom', kind: 'bytes', min: 0, default: 2 * 1024 ** 3, help: 'A transport is skipped when its predicted memory would leave less than this available' },
+  { key: 'runId', flag: 'run-id', kind: 'string', default: '', help: 'Name of results/<run-id>/' },
+];
+const USAGE = 'pnpm bench:c1m [--connections N] [--hold 2m] [--ping-interval 30s] [--connect-rate R] [--transports ws,tcp] [--ceilings a,b|none]';
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
+const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+
+/** Bytes a prefork tcp million would need, from what the ws million and conn-per-socket tcp measured. */
+function predictTcpBytes(ws: C1mFigures, tcpCeiling: C1mFigures | undefined, connections: number): number | undefined {
+  if (!tcpCeiling || ws.heldConnections === 0) return undefined;
+  const perConnection = ws.kernelBytesPerConnection + tcpCeiling.serverBytesPerConnection + tcpCeiling.driverBytesPerConnection;
+  const baselines = (ws.serverProcesses ?? 1) * ws.serverBaselineBytesPerProcess + ws.driverShards * ws.driverBaselineBytesPerShard;
+  return perConnection * connections + baselines;
+}
+
+runCli(async () => {
+  const { options, positionals, help } = parseFlags(FLAGS, process.argv.slice(2));
+  if (help) {
+    process.stdout.write(`${formatHelp(USAGE, 'Holds a million connections on this machine and measures what they cost.', FLAGS)}\n`);
+    return 0;
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}; usage: ${USAGE}`);
+  const transports = parseList('transports', options.transports, ['ws', 'tcp']) as Array<'ws' | 'tcp'>;
+  const ceilings = options.ceilings === 'none' ? [] : parseList('ceilings', options.ceilings, CEILING_SERVERS.map((c) => c.server));
+
+  // 1. The machine: check, raise what may be raised, say what cannot.
+  const assessment = assess(readMachine(), options.connections);
+  say(renderAssessment(assessment));
+  const tuned = options.tune === 'apply' ? applyRows(assessment.rows, tuneSavedFile) : [];
+  if (tuned.length > 0) say(`applied (previous values saved for pnpm tune --restore):\n${renderOutcomes(tuned)}`);
+
+  const limits = detectLimits();
+  const settings: C1mSettings = {
+    connections: options.connections,
+    holdSeconds: options.holdMs / 1000,
+    pingIntervalSeconds: options.pingIntervalMs / 1000,
+    connectRate: options.connectRate,
+    workers: options.workers,
+    perProcessBudget: limits.perProcessConnections,
+  };
+  const workers = preforkWorkers(settings);
+  const profile: Profile = {
+    ...PROFILES.default,
+    connectRate: options.connectRate,
+    readyTimeoutSeconds: 180,
+    drainTimeoutSeconds: 30,
+    sampleIntervalMs: 2000,
+    timeWaitMaxSeconds: 90,
+  };
+  const runId = options.runId || newRunId('c1m');
+  const dir = new RunDir(join(resultsRoot, runId));
+  const env = captureEnv();
+  dir.writeEnv({ ...env, limits: { fdSoft: limits.fdSoft, fdHard: limits.fdHard, perProcessConnections: limits.perProcessConnections, memAvailableBytes: limits.memAvailableBytes, portRangeSize: limits.portRangeSize } });
+  writeFileSync(join(dir.dir, 'tune.json'), `${JSON.stringify({ assessment, applied: tuned }, null, 2)}\n`);
+
+  const notes = [
+    `prefork runs ${workers} processes for ${options.connections.toLocaleString('en-US')} connections (each at most ${limits.perProcessConnections.toLocaleString('en-US')}: RLIMIT_NOFILE ${limits.fdSoft}/${limits.fdHard} minus the contract's reserve).`,
+    `ramp at ${options.connectRate.toLocaleString('en-US')} connections/s; hold ${formatDuration(settings.holdSeconds)}; a ping round trip per connection every ${settings.pingIntervalSeconds}s; the load generator stops its ramp while MemAvailable is under 1 GiB.`,
+    ...assessment.rows.filter((r) => r.verdict === 'cannot').map((r) => `cannot change ${r.name}: ${r.note ?? ''}`.trim()),
+  ];
+  const ceilingCases: CaseSpec[] = CEILING_SERVERS.filter((c) => ceilings.includes(c.server)).flatMap((c) =>
+    // Asked for the full target: runCase caps each at the ceiling its ready line states.
+    c.transports.map((t) => holdCase(settings, c.server, t, options.connections)),
+  );
+  const millionCase = (t: 'ws' | 'tcp') => holdCase(settings, 'prefork', t, options.connections, workers);
+  const run: RunInfo = { schemaVersion: 1, runId, profile: 'c1m', argv: process.argv.slice(2), startedAt: new Date().toISOString(), repeat: 1, notes, cases: [] };
+
+  let interrupted = false;
+  const onSignal = () => {
+    if (interrupted) return;
+    interrupted = true;
+    say('\ninterrupted: stopping every process this run started…');
+    void stopAll();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const figures: C1mFigures[] = [];
+  const t0 = performance.now();
+  const serverPorts = new Set<number>();
+  const planned = 1 + ceilingCases.length + (transports.includes('tcp') ? 1 : 0);
+  let k = 0;
+  const runOne = async (spec: CaseSpec): Promise<C1mFigures> => {
+    k++;
+    say(`\n[${k}/${planned}] ${spec.key}: ${spec.connections.toLocaleString('en-US')} connections, elapsed ${formatDuration((performance.now() - t0) / 1000)}`);
+    const watch = new KernelMemoryWatch(2000);
+    const result: CaseResult = await runCase(spec, { runId, runDir: dir.dir, profile, stealThresholdPercent: 10, serverPorts });
+    const readings = watch.stop();
+    if (interrupted) result.failures.push('interrupted');
+    const f = c1mFigures(result, readings);
+    dir.writeCase(result);
+    mkdirSync(join(dir.dir, 'kernel'), { recursive: true });
+    writeFileSync(join(dir.dir, 'kernel', `${spec.id}.json`), `${JSON.stringify(readings)}\n`);
+    run.cases.push({ id: spec.id, key: spec.key, status: result.status, file: `cases/${spec.id}.json` });
+    dir.writeRun(run);
+    figures.push(f);
+    say(`    ${f.passed ? 'passed' : `FAILED (${f.failures.join('; ')})`}: held ${f.heldConnections.toLocaleString('en-US')} in ${f.connectSeconds.toFixed(1)}s, ping p99 ${(f.pingRttP99Us / 1000).toFixed(1)} ms, server ${(f.serverBytesPerConnection / 1024).toFixed(2)} KB/conn, load generator ${(f.driverBytesPerConnection / 1024).toFixed(2)} KB/conn, kernel ${(f.kernelBytesPerConnection / 1024).toFixed(2)} KB/conn, lowest MemAvailable ${gib(f.memAvailableBytesMin)}`);
+    return f;
+  };
+
+  // Ceilings first: cheap, and conn-per-socket tcp measures what a node:net connection costs,
+  // which decides whether the tcp million fits.
+  for (const spec of ceilingCases) if (!interrupted) await runOne(spec);
+  const ws = transports.includes('ws') && !interrupted ? await runOne(millionCase('ws')) : undefined;
+  if (transports.includes('tcp') && !interrupted) {
+    const tcpCeiling = figures.find((f) => f.server === 'conn-per-socket' && f.transport === 'tcp');
+    const need = ws ? predictTcpBytes(ws, tcpCeiling, options.connections) : undefined;
+    const available = readKernelMemory().memAvailableBytes;
+    if (need !== undefined && need > available - options.minHeadroom) {
+      const why = `prefork tcp at ${options.connections.toLocaleString('en-US')} skipped: predicted ${gib(need)} (kernel ${((ws!.kernelBytesPerConnection) / 1024).toFixed(1)} KB + node:net server ${((tcpCeiling!.serverBytesPerConnection) / 1024).toFixed(1)} KB + load generator ${((tcpCeiling!.driverBytesPerConnection) / 1024).toFixed(1)} KB per connection, plus process baselines) but ${gib(available)} is available and ${gib(options.minHeadroom)} must stay free`;
+      notes.push(why);
+      say(`\n${why}`);
+    } else {
+      if (need === undefined) notes.push('prefork tcp ran without a memory prediction (no ws million or conn-per-socket tcp ceiling measured first); the load generator\'s ramp guard still applied');
+      await runOne(millionCase('tcp'));
+    }
+  }
+
+  run.finishedAt = new Date().toISOString();
+  run.wallSeconds = Math.round((performance.now() - t0) / 100) / 10;
+  run.interrupted = interrupted || undefined;
+  dir.writeRun(run);
+  writeFileSync(join(dir.dir, 'c1m.json'), `${JSON.stringify({ runId, env, settings: { ...settings, workers }, notes, figures }, null, 2)}\n`);
+  const summaryPath = join(dir.dir, 'c1m-summary.md');
+  writeFileSync(summaryPath, renderC1mSummary(runId, figures, { fdHard: limits.fdHard, perProcessBudget: limits.perProcessConnections, memTotalBytes: env.memoryBytes, cores: availableParallelism() }, notes));
+  const { report } = dir.writeReports();
+  say(`\nbench:c1m ${interrupted ? 'interrupted' : 'done'} in ${formatDuration(run.wallSeconds)}:\n  ${summaryPath}\n  ${report}`);
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  return interrupted ? 130 : figures.every((f) => f.passed) ? 0 : 1;
+});

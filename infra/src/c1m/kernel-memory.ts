@@ -1,0 +1,52 @@
+// Kernel memory that connections cost, read from /proc: slab (socket structures, dentries of
+// socket inodes, epoll items) and the TCP buffer pages of /proc/net/sockstat; plus MemAvailable,
+// the headroom a run must never exhaust.
+import { readFileSync } from 'node:fs';
+import { readSockstat } from '../sys/proc.ts';
+
+/** One reading. */
+export interface KernelMemory {
+  atSeconds: number;
+  memAvailableBytes: number;
+  slabBytes: number;
+  tcpBufferBytes: number;
+  tcpInuse: number;
+}
+
+const PAGE_BYTES = 4096;
+
+/** Reads /proc/meminfo and /proc/net/sockstat now. */
+export function readKernelMemory(t0 = performance.now()): KernelMemory {
+  const text = readFileSync('/proc/meminfo', 'latin1');
+  const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? 0) * 1024;
+  const sock = readSockstat();
+  return {
+    atSeconds: Math.round((performance.now() - t0) / 100) / 10,
+    memAvailableBytes: kb('MemAvailable'),
+    slabBytes: kb('Slab'),
+    tcpBufferBytes: sock.memPages * PAGE_BYTES,
+    tcpInuse: sock.inuse,
+  };
+}
+
+/** Reads kernel memory every interval until stopped; keeps every reading. */
+export class KernelMemoryWatch {
+  readonly readings: KernelMemory[] = [];
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(intervalMs: number, private readonly t0 = performance.now()) {
+    this.readings.push(readKernelMemory(t0));
+    this.timer = setInterval(() => this.readings.push(readKernelMemory(this.t0)), intervalMs);
+  }
+
+  stop(): KernelMemory[] {
+    clearInterval(this.timer);
+    this.readings.push(readKernelMemory(this.t0));
+    return this.readings;
+  }
+}
+
+/** The reading with the most TCP sockets in use (the hold at its fullest). */
+export function fullest(readings: readonly KernelMemory[]): KernelMemory {
+  return readings.reduce((a, b) => (b.tcpInuse > a.tcpInuse ? b : a));
+}

@@ -1,0 +1,40 @@
+// bench:c1m end to end at a small size: real servers, the real sharded load generator, the
+// kernel readings, the figures and the summary. (The million itself is a benchmark, run by hand.)
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { C1mFigures } from '../../src/c1m/figures.ts';
+import { repoRoot, resultsRoot } from '../../src/lib/paths.ts';
+
+const runId = `test-c1m-${process.pid}`;
+const runDir = join(resultsRoot, runId);
+afterAll(() => rmSync(runDir, { recursive: true, force: true }));
+
+describe('pnpm bench:c1m (small)', () => {
+  it('holds every connection on prefork over ws and tcp and on a single-process server, pinging each, and writes the figures', () => {
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', join(repoRoot, 'infra/src/bench-c1m.ts'), '--connections', '3000', '--workers', '2', '--hold', '2s', '--ping-interval', '1s', '--connect-rate', '6000', '--ceilings', 'single-loop', '--tune', 'check', '--run-id', runId],
+      { cwd: repoRoot, encoding: 'utf8', timeout: 150_000 },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/\[1\/3\] c1m-hold single-loop ws/);
+    const out = JSON.parse(readFileSync(join(runDir, 'c1m.json'), 'utf8')) as { figures: C1mFigures[] };
+    expect(out.figures.map((f) => `${f.server} ${f.transport}`)).toEqual(['single-loop ws', 'prefork ws', 'prefork tcp']);
+    for (const f of out.figures) {
+      expect(f.passed, f.failures.join('; ')).toBe(true);
+      expect(f.heldConnections).toBe(3000);
+      expect(f.failedConnections).toBe(0);
+      expect(f.pingRounds.length).toBeGreaterThanOrEqual(2);
+      for (const r of f.pingRounds) expect(r).toMatchObject({ answered: 3000, missed: 0 });
+      expect(f.kernelBytesPerConnection).toBeGreaterThan(0);
+      expect(f.memAvailableBytesMin).toBeGreaterThan(0);
+      expect(f.memAvailableBytesMin).toBeLessThanOrEqual(f.memAvailableBytesBefore + 512 * 1024 ** 2);
+    }
+    expect(out.figures[1]!.serverProcesses).toBe(3);
+    const summary = readFileSync(join(runDir, 'c1m-summary.md'), 'utf8');
+    expect(summary).toContain('| c1m-hold prefork ws | 3,000 / 3,000 | 0 | 3 |');
+    expect(summary).toMatch(/descriptor limit of one process on this machine/);
+  });
+});
