@@ -42,7 +42,7 @@ const FLAGS: FlagTable<C1mOptions> = [
   { key: 'connections', flag: 'connections', kind: 'int', min: 1, default: 1_000_000, help: 'Connections to hold against prefork' },
   { key: 'holdMs', flag: 'hold', kind: 'duration', min: 1000, default: 120_000, help: 'How long every case holds its connections' },
   { key: 'pingIntervalMs', flag: 'ping-interval', kind: 'duration', min: 100, default: 30_000, help: 'Each connection proves itself alive with a round trip once per interval' },
-  { key: 'connectRate', flag: 'connect-rate', kind: 'int', min: 1, default: 8000, help: 'New connections per second over all load-generator shards' },
+  { key: 'connectRate', flag: 'connect-rate', kind: 'int', min: 1, default: 5000, help: 'New connections per second over all load-generator shards' },
   { key: 'workers', flag: 'workers', kind: 'int', min: 0, default: 0, help: 'prefork processes; 0 = enough that each stays at 90% of its descriptor budget' },
   { key: 'transports', flag: 'transports', kind: 'string', default: 'ws,tcp', help: 'Transports of the prefork million (tcp runs only when the memory measured over ws says it fits)' },
   { key: 'ceilings', flag: 'ceilings', kind: 'string', default: CEILING_SERVERS.map((c) => c.server).join(','), help: 'Single-process servers to hold at their descriptor ceiling, or "none"' },

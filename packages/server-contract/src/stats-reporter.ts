@@ -26,8 +26,9 @@ export function createStatsReporter(sources: StatsSources): () => Promise<Server
     return merged;
   };
   // Several sources' peaks happen at different moments, so their sum overstates the true peak;
-  // sampling the merged current often catches the real one.
-  const timer = setInterval(() => void observe().catch(() => {}), 250);
+  // sampling the merged current every second catches the real one closely enough (each sample of
+  // a prefork server wakes every child, so it is not taken more often).
+  const timer = setInterval(() => void observe().catch(() => {}), 1000);
   timer.unref();
   return async () => {
     const merged = await observe();
