@@ -53,16 +53,21 @@ export class ChildPool {
 
   /** Forks every child; resolves with the shared port once all of them listen. */
   async start(): Promise<number> {
-    // SCHED_NONE: for tcp every child accepts on the one listening handle itself, instead of the
-    // primary accepting and passing each connection on (which would put the primary in every accept).
-    cluster.schedulingPolicy = cluster.SCHED_NONE;
+    // tcp: SCHED_NONE, every child accepts on the one listening socket itself, so the primary is in
+    // no accept. The kernel wakes all children and the first to run takes what is queued, so the
+    // spread is uneven (18,000 over 4 children: ~0.6x-1.4x the mean). Node's own switch
+    // NODE_CLUSTER_SCHED_POLICY=rr makes the primary accept and hand connections out in turn
+    // instead: within ~15% of the mean, at ~50 µs of primary CPU per connection. ws ignores this
+    // (each child's uWS socket is its own, SO_REUSEPORT hashes connections evenly).
+    if (!process.env.NODE_CLUSTER_SCHED_POLICY) cluster.schedulingPolicy = cluster.SCHED_NONE;
     cluster.setupPrimary({ exec: fileURLToPath(bundledEntryUrl(import.meta.url, 'child')), args: [] });
     try {
       // The first child picks the port (port 0 = any free one); the others join it.
       this.port = await this.fork(this.slots[0]!, this.options.port);
       await Promise.all(this.slots.slice(1).map((slot) => this.fork(slot, this.childPort())));
     } catch (err) {
-      this.stopping = true;
+      // No restarts (one may already be scheduled for the child that failed), no survivors.
+      this.stopRestarting();
       for (const slot of this.slots) slot.worker?.process.kill('SIGKILL');
       throw err;
     }
@@ -88,10 +93,17 @@ export class ChildPool {
 
   /** Tells every child to drain and waits for all to exit; forced if any was forced or killed. */
   async drain(deadlineMs: number): Promise<{ forced: boolean }> {
-    this.stopping = true;
-    for (const slot of this.slots) if (slot.restartTimer) clearTimeout(slot.restartTimer);
+    this.stopRestarting();
     const results = await Promise.all(this.slots.map((slot) => this.drainChild(slot, deadlineMs)));
     return { forced: results.some((forced) => forced) };
+  }
+
+  private stopRestarting(): void {
+    this.stopping = true;
+    for (const slot of this.slots) {
+      if (slot.restartTimer) clearTimeout(slot.restartTimer);
+      slot.restartTimer = null;
+    }
   }
 
   /** tcp children share the cluster's handle, keyed by the flag's port; ws children bind the port by number. */

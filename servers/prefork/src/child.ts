@@ -27,6 +27,7 @@ async function run(): Promise<void> {
 
 run().catch((err: unknown) => {
   process.stderr.write(`prefork child ${process.pid}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exitCode = 1;
-  process.disconnect?.();
+  // Exit now with the failure: the IPC channel would keep the process alive, and leaving it makes
+  // cluster exit with 0.
+  process.exit(1);
 });
