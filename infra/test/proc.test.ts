@@ -10,7 +10,7 @@ describe('/proc parsers', () => {
   it('reads steal and busy shares between two /proc/stat readings', () => {
     const a = parseProcStat('cpu  100 0 100 700 0 0 0 100 0 0\ncpu0 1 2 3\n');
     const b = parseProcStat('cpu  200 0 200 1000 0 0 0 600 0 0\n');
-    expect(a).toEqual({ totalTicks: 1000, idleTicks: 700, stealTicks: 100 });
+    expect(a).toEqual({ totalTicks: 1000, idleTicks: 700, stealTicks: 100, userTicks: 100, systemTicks: 100, softirqTicks: 0 });
     expect(cpuBetween(a, b)).toEqual({ stealPercent: 50, busyPercent: 20 });
   });
 

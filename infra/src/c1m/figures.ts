@@ -1,7 +1,7 @@
 // The figures issue 6 asks of each bench:c1m case, computed from the case result (driver output,
 // server samples) and the kernel readings taken around it.
 import type { CaseResult } from '../model/case-result.ts';
-import { fullest, type KernelMemory } from './kernel-memory.ts';
+import { cpuWhileFull, fullest, type CpuSplit, type KernelMemory } from './kernel-memory.ts';
 
 /** One case's answer, numbers with units in their names. */
 export interface C1mFigures {
@@ -42,6 +42,8 @@ export interface C1mFigures {
   /** Average cores busy over the load window (ramp + hold). */
   serverCpuCores: number;
   driverCpuCores: number;
+  /** The whole machine while every connection was held: user code, kernel, softirq (loopback receive), idle. */
+  machineCpuWhileFull: CpuSplit;
   wallSeconds: number;
 }
 
@@ -89,6 +91,7 @@ export function c1mFigures(result: CaseResult, readings: readonly KernelMemory[]
     memAvailableBytesMin: Math.min(...readings.map((r) => r.memAvailableBytes)),
     serverCpuCores: Math.round((result.load.serverCpuSeconds / loadSeconds) * 100) / 100,
     driverCpuCores: Math.round((result.load.driverCpuSeconds / loadSeconds) * 100) / 100,
+    machineCpuWhileFull: cpuWhileFull(readings),
     wallSeconds: result.wallSeconds,
   };
 }

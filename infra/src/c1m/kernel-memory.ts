@@ -2,7 +2,7 @@
 // socket inodes, epoll items) and the TCP buffer pages of /proc/net/sockstat; plus MemAvailable,
 // the headroom a run must never exhaust.
 import { readFileSync } from 'node:fs';
-import { readSockstat } from '../sys/proc.ts';
+import { readCpuTimes, readSockstat, type CpuTimes } from '../sys/proc.ts';
 
 /** One reading. */
 export interface KernelMemory {
@@ -11,6 +11,8 @@ export interface KernelMemory {
   slabBytes: number;
   tcpBufferBytes: number;
   tcpInuse: number;
+  /** The machine's cumulative CPU time split (for where the CPU of a full hold went). */
+  cpu: CpuTimes;
 }
 
 const PAGE_BYTES = 4096;
@@ -26,6 +28,7 @@ export function readKernelMemory(t0 = performance.now()): KernelMemory {
     slabBytes: kb('Slab'),
     tcpBufferBytes: sock.memPages * PAGE_BYTES,
     tcpInuse: sock.inuse,
+    cpu: readCpuTimes(),
   };
 }
 
@@ -44,6 +47,28 @@ export class KernelMemoryWatch {
     this.readings.push(readKernelMemory(this.t0));
     return this.readings;
   }
+}
+
+/** Cores busy in user code, in the kernel, and in softirq (network receive), and idle. */
+export interface CpuSplit {
+  userCores: number;
+  systemCores: number;
+  softirqCores: number;
+  idleCores: number;
+}
+
+/**
+ * How the machine's CPU was spent while the hold was full: between the first and the last reading
+ * with at least 98% of the most sockets ever in use.
+ */
+export function cpuWhileFull(readings: readonly KernelMemory[], ticksPerSecond = 100): CpuSplit {
+  const top = fullest(readings).tcpInuse;
+  const full = readings.filter((r) => r.tcpInuse >= 0.98 * top);
+  const a = full[0]!;
+  const b = full[full.length - 1]!;
+  const seconds = b.atSeconds - a.atSeconds;
+  const cores = (key: keyof CpuTimes) => (seconds > 0 ? Math.round(((b.cpu[key] - a.cpu[key]) / ticksPerSecond / seconds) * 100) / 100 : 0);
+  return { userCores: cores('userTicks'), systemCores: cores('systemTicks'), softirqCores: cores('softirqTicks'), idleCores: cores('idleTicks') };
 }
 
 /** The reading with the most TCP sockets in use (the hold at its fullest). */

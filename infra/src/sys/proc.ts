@@ -72,6 +72,12 @@ export interface CpuTimes {
   totalTicks: number;
   idleTicks: number;
   stealTicks: number;
+  /** user + nice: processes' own code. */
+  userTicks: number;
+  /** system + irq: the kernel working for processes and devices. */
+  systemTicks: number;
+  /** softirq: network receive processing (on loopback, every segment's other end), charged to no process. */
+  softirqTicks: number;
 }
 
 export function parseProcStat(text: string): CpuTimes {
@@ -82,6 +88,9 @@ export function parseProcStat(text: string): CpuTimes {
     totalTicks: user + nice + system + idle + iowait + irq + softirq + steal,
     idleTicks: idle + iowait,
     stealTicks: steal,
+    userTicks: user + nice,
+    systemTicks: system + irq,
+    softirqTicks: softirq,
   };
 }
 
