@@ -44,6 +44,8 @@ export class Pending {
 export interface ConnOwner {
   readonly readBuffer: Buffer;
   readonly maxFrame: number;
+  /** ws: pongs answer our pings (--ping-kind ws-ping) and go to frame(); otherwise they are ignored. */
+  readonly pongReplies: boolean;
   /** TCP connected and, for ws, upgraded. */
   opened(conn: Conn): void;
   /** The connection ended (error code, C1M_* code or 'EOF'); idempotent. */
@@ -151,8 +153,9 @@ const wsHandlers: ServerFrameHandlers = {
   onPing(payload) {
     current.write(encodeClientFrame(OPCODE_PONG, payload));
   },
-  onPong() {
-    // unsolicited pongs are allowed and ignored (RFC 6455 §5.5.3)
+  onPong(payload) {
+    // A pong answers one of our pings; otherwise unsolicited pongs are allowed and ignored (RFC 6455 §5.5.3).
+    if (current.owner.pongReplies) current.owner.frame(current, payload, OPCODE_PONG);
   },
   onClose() {
     current.owner.lost(current, 'C1M_WS_CLOSED');

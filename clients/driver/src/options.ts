@@ -2,8 +2,8 @@
 // valid choices, generated --help, exit 2), then the scenario-dependent defaults and the
 // value forms the table has no kind for (targets, source ranges, size distributions, µs SLOs).
 import { formatHelp, parseFlags, UsageError, type FlagTable } from '@c1m/cli';
-import { DEFAULT_MAX_FRAME, WORKLOADS, type Workload } from '@c1m/protocol';
-import { parseDurationUs, parseSizeSpec, parseSourceIps, parseTargets, type SizeSpec, type Target } from './values.ts';
+import { DEFAULT_MAX_FRAME, MAX_CONTROL_PAYLOAD, WORKLOADS, type Workload } from '@c1m/protocol';
+import { maxSize, parseDurationUs, parseSizeSpec, parseSourceIps, parseTargets, type SizeSpec, type Target } from './values.ts';
 
 export const SCENARIOS = ['echo', 'hold', 'short', 'max-rate'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
@@ -29,6 +29,7 @@ export interface RawOptions {
   maxFrame: number;
   pingIntervalMs: number;
   minFreeMemory: number;
+  pingKind: 'echo' | 'ws-ping';
   concurrency: number;
   loops: number;
   linger0: boolean;
@@ -60,6 +61,7 @@ const TABLE: FlagTable<RawOptions> = [
   { key: 'json', flag: 'json', kind: 'string', help: 'Write the DriverResult JSON to this file', default: '' },
   { key: 'graceMs', flag: 'grace', kind: 'duration', help: 'Wait for outstanding replies after the run before counting them missing', default: 2000, min: 0 },
   { key: 'maxFrame', flag: 'max-frame', kind: 'bytes', help: 'Largest reply body accepted', default: DEFAULT_MAX_FRAME, min: 12 },
+  { key: 'pingKind', flag: 'ping-kind', kind: 'choice', choices: ['echo', 'ws-ping'], help: 'hold: how a connection proves itself alive: an echo message through the server application, or (ws only) a WebSocket ping answered by the server\'s WebSocket engine', default: 'echo' },
   { key: 'minFreeMemory', flag: 'min-free-memory', kind: 'bytes', help: "Ramps stop opening connections while the machine's MemAvailable is below this (0 = never), so a big run ends cleanly instead of meeting the OOM killer", default: 1024 ** 3, min: 0 },
   { key: 'pingIntervalMs', flag: 'ping-interval', kind: 'duration', help: 'hold: each connection proves itself alive once per interval', default: 5000, min: 1 },
   { key: 'concurrency', flag: 'concurrency', kind: 'int', help: 'short: concurrent short connections per loop', default: 100, min: 1, max: 10_000_000 },
@@ -135,6 +137,10 @@ export function parseOptions(argv: readonly string[]): Options | null {
   const sloUs = parseDurationUs(sloText);
   if (sloUs === undefined || sloUs <= 0) throw new UsageError(`--slo "${sloText}": must be a duration such as 10ms, 500us, 1s`);
   if (scenario === 'max-rate' && raw.rate > 0) throw new UsageError('--rate is chosen by max-rate itself; use --start-rate');
+  if (raw.pingKind === 'ws-ping') {
+    if (scenario !== 'hold' || targets.some((t) => t.transport !== 'ws')) throw new UsageError('--ping-kind ws-ping is for hold over ws:// targets');
+    if (raw.workload !== 'echo' || maxSize(size) > MAX_CONTROL_PAYLOAD) throw new UsageError(`--ping-kind ws-ping carries the echo body in a ping: --workload echo and --size at most ${MAX_CONTROL_PAYLOAD}`);
+  }
   return { ...rest, scenario, targets, connectRate, size, sourceIps, sloUs };
 }
 

@@ -80,7 +80,13 @@ export function planShards(options: Options, shards: number, progress: boolean):
         localPorts: ports && { first: ports.first + index, last: ports.last, step: shards },
         portRetries: options.scenario === 'short' ? 0 : PORT_RETRIES,
       },
-      requests: { transport: options.targets[0]!.transport, workload: options.workload, cpuRounds: options.cpuRounds, size: options.size },
+      requests: {
+        transport: options.targets[0]!.transport,
+        workload: options.workload,
+        cpuRounds: options.cpuRounds,
+        size: options.size,
+        wsPingFrames: options.scenario === 'hold' && options.pingKind === 'ws-ping',
+      },
       progress,
     });
     first += connections;

@@ -64,6 +64,7 @@ const SWEEP_MS = 100;
 export class Pool implements ConnOwner {
   readonly readBuffer = Buffer.allocUnsafe(64 * 1024);
   readonly maxFrame: number;
+  readonly pongReplies: boolean;
   readonly conns: Conn[] = [];
   /** Connections open now. */
   openCount = 0;
@@ -86,6 +87,7 @@ export class Pool implements ConnOwner {
   constructor(settings: PoolSettings, requests: RequestFactory) {
     this.settings = settings;
     this.maxFrame = settings.maxFrame;
+    this.pongReplies = requests.pongReplies;
     this.requests = requests;
   }
 

@@ -5,6 +5,8 @@ import {
   BODY_HEADER_BYTES,
   FRAME_HEADER_BYTES,
   OPCODE_BINARY,
+  OPCODE_PING,
+  OPCODE_PONG,
   clientFrameBytes,
   encodeClientFrame,
   encodeFrame,
@@ -23,6 +25,11 @@ export interface RequestSpec {
   workload: Workload;
   cpuRounds: number;
   size: SizeSpec;
+  /**
+   * ws hold with --ping-kind ws-ping: each request goes as a WebSocket ping control frame and its
+   * pong is the reply (answered by the server's WebSocket engine itself, no application callback).
+   */
+  wsPingFrames: boolean;
 }
 
 /** io requests read from a window of this many bytes of the server's data (offsets wrap anyway). */
@@ -81,7 +88,7 @@ export class RequestFactory {
     const body = Buffer.allocUnsafe(size);
     this.fillBody(body, seq, sendTimeUs);
     this.body = body;
-    return encodeClientFrame(OPCODE_BINARY, body);
+    return encodeClientFrame(this.spec.wsPingFrames ? OPCODE_PING : OPCODE_BINARY, body);
   }
 
   private fillBody(body: Buffer, seq: number, sendTimeUs: number): void {
@@ -90,9 +97,15 @@ export class RequestFactory {
     this.pattern.copy(body, BODY_HEADER_BYTES, from, from + body.length - BODY_HEADER_BYTES);
   }
 
+  /** ws pongs are replies (--ping-kind ws-ping). */
+  get pongReplies(): boolean {
+    return this.spec.wsPingFrames;
+  }
+
   /** True when `reply` (opcode: WebSocket opcode, binary for tcp) correctly answers `request`. */
   verify(request: Buffer, reply: Buffer, opcode: number): boolean {
-    return opcode === OPCODE_BINARY && isCorrectReply(this.spec.workload, request, reply, this.params);
+    const expected = this.spec.wsPingFrames ? OPCODE_PONG : OPCODE_BINARY;
+    return opcode === expected && isCorrectReply(this.spec.workload, request, reply, this.params);
   }
 
   /** Bytes on the wire of a reply whose body has `bodyBytes` (server frames are unmasked). */

@@ -22,6 +22,8 @@ export interface TestServer {
   url: string;
   /** Connections accepted so far. */
   accepted(): number;
+  /** ws servers: application messages and pings received. */
+  frames?: () => { messages: number; pings: number };
   close(): Promise<void>;
 }
 
@@ -90,10 +92,17 @@ export function startTcpEcho(options: TcpEchoOptions = {}): Promise<TestServer> 
 /** A `ws` server echoing each message with its opcode. */
 export function startWsEcho(): Promise<TestServer> {
   let accepted = 0;
+  let messages = 0;
+  let pings = 0;
   const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: false });
   wss.on('connection', (ws) => {
     accepted++;
-    ws.on('message', (data, isBinary) => ws.send(data as Buffer, { binary: isBinary }));
+    // ws answers every ping with a pong of the same payload by itself; it is only counted here.
+    ws.on('ping', () => pings++);
+    ws.on('message', (data, isBinary) => {
+      messages++;
+      ws.send(data as Buffer, { binary: isBinary });
+    });
     ws.on('error', () => {});
   });
   return new Promise((resolve) => {
@@ -103,6 +112,7 @@ export function startWsEcho(): Promise<TestServer> {
         port,
         url: `ws://127.0.0.1:${port}/`,
         accepted: () => accepted,
+        frames: () => ({ messages, pings }),
         close: () =>
           new Promise<void>((done) => {
             for (const c of wss.clients) c.terminate();

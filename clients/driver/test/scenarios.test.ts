@@ -31,6 +31,27 @@ describe('c1m-load hold', () => {
   });
 });
 
+describe('c1m-load hold --ping-kind ws-ping', () => {
+  it('proves every connection alive with WebSocket pings answered by the server engine, not messages', async () => {
+    const s = await server(startWsEcho());
+    const run = await runDriver(['hold', '--target', s.url, '--connections', '40', '--duration', '1s', '--ping-interval', '500ms', '--ping-kind', 'ws-ping']);
+    expect(run.code, run.stderr).toBe(0);
+    const r = run.result!;
+    expect(r.hold!.rounds.map((x) => [x.answered, x.missed])).toEqual([
+      [40, 0],
+      [40, 0],
+    ]);
+    expect(r.messages).toMatchObject({ sent: 80, received: 80, mismatches: 0, missing: 0 });
+    expect(s.frames!()).toEqual({ messages: 0, pings: 80 });
+  });
+
+  it('is refused for tcp targets, naming what it is for', async () => {
+    const run = await runDriver(['hold', '--target', 'tcp://127.0.0.1:9', '--ping-kind', 'ws-ping']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--ping-kind ws-ping is for hold over ws:\/\/ targets/);
+  });
+});
+
 describe('c1m-load ramp memory guard', () => {
   it('stops opening connections when MemAvailable is below --min-free-memory, and says how far it got', async () => {
     const s = await server(startTcpEcho());
