@@ -30,6 +30,7 @@ interface C1mOptions {
   holdMs: number;
   pingIntervalMs: number;
   connectRate: number;
+  pingKind: 'echo' | 'ws-ping';
   workers: number;
   transports: string;
   ceilings: string;
@@ -43,6 +44,7 @@ const FLAGS: FlagTable<C1mOptions> = [
   { key: 'holdMs', flag: 'hold', kind: 'duration', min: 1000, default: 120_000, help: 'How long every case holds its connections' },
   { key: 'pingIntervalMs', flag: 'ping-interval', kind: 'duration', min: 100, default: 30_000, help: 'Each connection proves itself alive with a round trip once per interval' },
   { key: 'connectRate', flag: 'connect-rate', kind: 'int', min: 1, default: 5000, help: 'New connections per second over all load-generator shards' },
+  { key: 'pingKind', flag: 'ping-kind', kind: 'choice', choices: ['echo', 'ws-ping'], default: 'echo', help: 'ws cases: prove each connection alive with an echo message (through the application) or a WebSocket ping (answered by the engine); tcp always echoes' },
   { key: 'workers', flag: 'workers', kind: 'int', min: 0, default: 0, help: 'prefork processes; 0 = enough that each stays at 90% of its descriptor budget' },
   { key: 'transports', flag: 'transports', kind: 'string', default: 'ws,tcp', help: 'Transports of the prefork million (tcp runs only when the memory measured over ws says it fits)' },
   { key: 'ceilings', flag: 'ceilings', kind: 'string', default: CEILING_SERVERS.map((c) => c.server).join(','), help: 'Single-process servers to hold at their descriptor ceiling, or "none"' },
@@ -85,6 +87,7 @@ runCli(async () => {
     holdSeconds: options.holdMs / 1000,
     pingIntervalSeconds: options.pingIntervalMs / 1000,
     connectRate: options.connectRate,
+    pingKind: options.pingKind,
     workers: options.workers,
     perProcessBudget: limits.perProcessConnections,
   };
@@ -105,7 +108,7 @@ runCli(async () => {
 
   const notes = [
     `prefork runs ${workers} processes for ${options.connections.toLocaleString('en-US')} connections (each at most ${limits.perProcessConnections.toLocaleString('en-US')}: RLIMIT_NOFILE ${limits.fdSoft}/${limits.fdHard} minus the contract's reserve).`,
-    `ramp at ${options.connectRate.toLocaleString('en-US')} connections/s; hold ${formatDuration(settings.holdSeconds)}; a ping round trip per connection every ${settings.pingIntervalSeconds}s; the load generator stops its ramp while MemAvailable is under 1 GiB.`,
+    `ramp at ${options.connectRate.toLocaleString('en-US')} connections/s; hold ${formatDuration(settings.holdSeconds)}; a ${options.pingKind === 'ws-ping' ? 'WebSocket ping/pong (ws) or echo (tcp)' : 'echo'} round trip per connection every ${settings.pingIntervalSeconds}s; the load generator stops its ramp while MemAvailable is under 1 GiB.`,
     ...assessment.rows.filter((r) => r.verdict === 'cannot').map((r) => `cannot change ${r.name}: ${r.note ?? ''}`.trim()),
   ];
   const ceilingCases: CaseSpec[] = CEILING_SERVERS.filter((c) => ceilings.includes(c.server)).flatMap((c) =>

@@ -10,6 +10,8 @@ export interface C1mSettings {
   connectRate: number;
   /** prefork processes; 0 = enough that each stays well under its descriptor budget. */
   workers: number;
+  /** How ws connections prove themselves alive (tcp always echoes). */
+  pingKind: 'echo' | 'ws-ping';
   /** Connections one process may hold here (RLIMIT_NOFILE minus the contract's reserve). */
   perProcessBudget: number;
 }
@@ -40,6 +42,7 @@ export function holdCase(s: C1mSettings, server: string, transport: 'tcp' | 'ws'
     warmupSeconds: 0,
     sizeBytes: 64,
     pingIntervalSeconds: s.pingIntervalSeconds,
+    ...(transport === 'ws' && s.pingKind !== 'echo' ? { pingKind: s.pingKind } : {}),
     repetition: 1,
     caps: [],
     ...(workers !== undefined ? { workers } : {}),

@@ -34,6 +34,8 @@ export interface CaseSpec {
   loops?: number;
   /** hold: seconds between proof-of-life round trips. */
   pingIntervalSeconds?: number;
+  /** hold over ws: how connections prove themselves alive (the driver's --ping-kind); echo when absent. */
+  pingKind?: 'echo' | 'ws-ping';
   /** 1-based round of the matrix (bench:all --repeat). */
   repetition: number;
   /** A baseline case placed between others so that ratios compare measurements close in time. */

@@ -16,6 +16,7 @@ export function driverCommand(spec: CaseSpec, target: string, jsonFile: string, 
   switch (spec.scenario) {
     case 'hold':
       args.push('hold', '--connections', String(spec.connections), '--duration', `${spec.durationSeconds}s`, '--ping-interval', `${spec.pingIntervalSeconds ?? 10}s`);
+      if (spec.pingKind) args.push('--ping-kind', spec.pingKind);
       break;
     case 'short':
       args.push('short', '--concurrency', String(spec.connections), '--loops', String(spec.loops ?? 1), '--size', String(spec.sizeBytes));
