@@ -3,11 +3,11 @@
 // connection budget are counted here.
 import { createServer, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { on } from 'node:events';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { C1mErrorCode } from '@c1m/protocol';
 import { isC1mError } from '@c1m/protocol';
 import type { ServerOptions, StatsCounters, WorkloadHandler } from '@c1m/server-contract';
+import { messages } from './ws-messages.ts';
 
 /** ws error codes mapped to c1m's. */
 const WS_ERROR_CODES: Record<string, C1mErrorCode> = {
@@ -76,35 +76,28 @@ export async function listenWebSocket(
 
 /** The coroutine of one WebSocket: each message answered in order, reading paused under backpressure. */
 async function serveWebSocket(ws: WebSocket, options: ServerOptions, counters: StatsCounters, handler: WorkloadHandler): Promise<void> {
-  const stop = new AbortController();
-  ws.once('close', () => stop.abort());
-  try {
-    for await (const [data, isBinary] of on(ws, 'message', { signal: stop.signal }) as AsyncIterable<[RawData, boolean]>) {
-      const body = data as Buffer;
-      counters.frameIn(body.length);
-      let reply: Buffer;
-      try {
-        reply = options.workload === 'echo' ? body : await handler.handle(body);
-      } catch (err) {
-        if (isC1mError(err)) counters.protocolError(err.code);
-        ws.close(1008, isC1mError(err) ? err.code : 'internal error');
-        return;
-      }
-      ws.send(reply, { binary: options.workload === 'echo' ? isBinary : true });
-      counters.frameOut(reply.length);
-      if (ws.bufferedAmount > options.backpressureHardBytes) {
-        counters.backpressureClose();
-        ws.terminate();
-        return;
-      }
-      if (ws.bufferedAmount > options.backpressureSoftBytes) {
-        ws.pause();
-        await waitForDrain(ws);
-        ws.resume();
-      }
+  for await (const [body, isBinary] of messages(ws)) {
+    counters.frameIn(body.length);
+    let reply: Buffer;
+    try {
+      reply = options.workload === 'echo' ? body : await handler.handle(body);
+    } catch (err) {
+      if (isC1mError(err)) counters.protocolError(err.code);
+      ws.close(1008, isC1mError(err) ? err.code : 'internal error');
+      return;
     }
-  } catch {
-    // aborted on close
+    ws.send(reply, { binary: options.workload === 'echo' ? isBinary : true });
+    counters.frameOut(reply.length);
+    if (ws.bufferedAmount > options.backpressureHardBytes) {
+      counters.backpressureClose();
+      ws.terminate();
+      return;
+    }
+    if (ws.bufferedAmount > options.backpressureSoftBytes) {
+      ws.pause();
+      await waitForDrain(ws);
+      ws.resume();
+    }
   }
 }
 
