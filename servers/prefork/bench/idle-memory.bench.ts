@@ -1,14 +1,15 @@
 // Idle-memory benchmark (not a test) of the multi-process and multi-loop uWS servers: each case
-// starts a server, records the baseline RSS of every process (primary, children), has c1m-load
-// hold --connections idle connections from its own process, and records RSS again once all are
-// accepted and the server has settled. Prints RSS delta per connection, the baselines (all of RSS,
+// starts a server, warms it up (500 connections for a second, a /stats request), records the
+// baseline RSS of every process (primary, children), has c1m-load hold --connections idle
+// connections from its own process, and records RSS again once all are accepted and the server
+// has settled. Prints RSS delta per connection, the baselines (all of RSS,
 // and the private part: file pages such as the node binary are shared by every process) and how the
 // connections spread over loops/children, per run and as the median over rounds (cases alternate
 // within a round, so drift and other load on the machine show up as spread); writes JSON.
 //   pnpm --filter @c1m/prefork --filter @c1m/multi-loop --filter @c1m/driver build
 //   pnpm --filter @c1m/prefork bench [-- --connections 18000 --cases multi-loop:2:ws,prefork:2:ws --rounds 3
 //                                        --node-flags=--max-semi-space-size=1 --json path]
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +21,7 @@ const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const DRIVER = join(REPO_ROOT, 'clients/driver/dist/cli.js');
 /** Time for the server's heap and allocator to settle after the ramp, before RSS is read. */
 const SETTLE_MS = 5000;
+const WARMUP_CONNECTIONS = 500;
 
 interface Case {
   /** Package directory under servers/ (single-loop works too, as a reference). */
@@ -76,6 +78,18 @@ async function until(what: string, probe: () => Promise<boolean>, timeoutMs: num
   }
 }
 
+/** c1m-load holding `connections` idle for `duration` after its ramp, one ping round near the end. */
+function startHold(target: string, connections: number, duration: string): ChildProcess {
+  const pingInterval = `${Math.max(1, Number.parseInt(duration, 10) - 1)}s`;
+  const args = ['hold', '--target', target, '--connections', String(connections), '--duration', duration, '--ping-interval', pingInterval];
+  return spawn(process.execPath, [DRIVER, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+async function hold(target: string, connections: number, duration: string): Promise<void> {
+  const driver = startHold(target, connections, duration);
+  await new Promise((r) => driver.once('exit', r));
+}
+
 async function startServer(c: Case, nodeFlags: string): Promise<ServerProcess> {
   // Node flags reach the server (and, through cluster and worker_threads, its children and
   // threads) by NODE_OPTIONS, set only while it is spawned so the driver runs without them.
@@ -92,15 +106,17 @@ async function startServer(c: Case, nodeFlags: string): Promise<ServerProcess> {
 async function runCase(c: Case, connections: number, nodeFlags: string): Promise<CaseResult> {
   const server = await startServer(c, nodeFlags);
   try {
-    await new Promise((r) => setTimeout(r, 1000));
+    const target = c.transport === 'ws' ? `ws://127.0.0.1:${server.ready.port}/` : `tcp://127.0.0.1:${server.ready.port}`;
+    // Warm-up: the first connections and /stats requests touch code (file pages of node and uWS)
+    // and grow heaps once per process. That is part of a process's baseline, not of a connection.
+    await hold(target, WARMUP_CONNECTIONS, '1s');
+    await server.stats();
+    await new Promise((r) => setTimeout(r, 2000));
     const pids = sampleProcessTree(server.ready.pid).pids;
     const baseline = new Map(pids.map((pid) => [pid, memoryOf(pid)]));
-    const target = c.transport === 'ws' ? `ws://127.0.0.1:${server.ready.port}/` : `tcp://127.0.0.1:${server.ready.port}`;
     // Held (after the ramp) long enough for the settle and the sample, one ping round at its end;
     // the driver then closes with RST, so no TIME_WAIT is left for the next case.
-    const driver = spawn(process.execPath, [DRIVER, 'hold', '--target', target, '--connections', String(connections), '--duration', '12s', '--ping-interval', '11s'], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    const driver = startHold(target, connections, '12s');
     const driverExit = new Promise<number | null>((r) => driver.once('exit', (code) => r(code)));
     try {
       await until(`${connections} connections are held`, async () => (await server.stats()).connections.current >= connections, 120_000);
