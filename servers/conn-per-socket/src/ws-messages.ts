@@ -7,8 +7,13 @@ import type { RawData, WebSocket } from 'ws';
 /** Messages queued before the socket stops being read until the coroutine catches up. */
 const MAX_QUEUED = 64;
 
-/** Yields [body, isBinary] per message until the WebSocket closes. */
-export async function* messages(ws: WebSocket): AsyncGenerator<[Buffer, boolean]> {
+/** Messages received and not yet answered: a drain closes a socket only when this is 0. */
+export interface Owed {
+  owed: number;
+}
+
+/** Yields [body, isBinary] per message until the WebSocket closes; counts each into `owed`. */
+export async function* messages(ws: WebSocket, state: Owed): AsyncGenerator<[Buffer, boolean]> {
   const queue: Array<[Buffer, boolean]> = [];
   let wake: (() => void) | null = null;
   let closed = false;
@@ -19,6 +24,7 @@ export async function* messages(ws: WebSocket): AsyncGenerator<[Buffer, boolean]
   };
   ws.on('message', (data: RawData, isBinary: boolean) => {
     queue.push([data as Buffer, isBinary]);
+    state.owed++;
     if (queue.length >= MAX_QUEUED) ws.pause();
     notify();
   });

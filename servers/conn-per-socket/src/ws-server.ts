@@ -7,7 +7,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { C1mErrorCode } from '@c1m/protocol';
 import { isC1mError } from '@c1m/protocol';
 import type { ServerOptions, StatsCounters, WorkloadHandler } from '@c1m/server-contract';
-import { messages } from './ws-messages.ts';
+import { messages, type Owed } from './ws-messages.ts';
 
 /** ws error codes mapped to c1m's. */
 const WS_ERROR_CODES: Record<string, C1mErrorCode> = {
@@ -35,11 +35,12 @@ export async function listenWebSocket(
     socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrame, perMessageDeflate: false });
-  const sockets = new Set<WebSocket>();
+  const sockets = new Map<WebSocket, Owed>();
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => {});
     wss.handleUpgrade(req, socket, head, (ws) => {
-      sockets.add(ws);
+      const state: Owed = { owed: 0 };
+      sockets.set(ws, state);
       counters.connectionOpened();
       ws.on('error', (err: Error & { code?: string }) => {
         if (err.code?.startsWith('WS_ERR_')) counters.protocolError(WS_ERROR_CODES[err.code] ?? 'C1M_WS_PROTOCOL');
@@ -48,7 +49,7 @@ export async function listenWebSocket(
         sockets.delete(ws);
         counters.connectionClosed();
       });
-      void serveWebSocket(ws, options, counters, handler);
+      void serveWebSocket(ws, state, options, counters, handler);
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -64,10 +65,18 @@ export async function listenWebSocket(
       const deadline = Date.now() + deadlineMs;
       http.close();
       await sleep(Math.min(DRAIN_QUIET_MS, deadlineMs));
-      for (const ws of sockets) ws.close(1001, 'server shutting down');
-      while (sockets.size > 0 && Date.now() < deadline) await sleep(20);
+      // A socket is closed once every message it sent has been answered (async workloads may still owe some).
+      const closing = new Set<WebSocket>();
+      while (sockets.size > 0 && Date.now() < deadline) {
+        for (const [ws, state] of sockets) {
+          if (state.owed > 0 || closing.has(ws)) continue;
+          closing.add(ws);
+          ws.close(1001, 'server shutting down');
+        }
+        await sleep(20);
+      }
       const forced = sockets.size > 0;
-      for (const ws of sockets) ws.terminate();
+      for (const ws of sockets.keys()) ws.terminate();
       http.closeAllConnections();
       return { forced };
     },
@@ -75,8 +84,8 @@ export async function listenWebSocket(
 }
 
 /** The coroutine of one WebSocket: each message answered in order, reading paused under backpressure. */
-async function serveWebSocket(ws: WebSocket, options: ServerOptions, counters: StatsCounters, handler: WorkloadHandler): Promise<void> {
-  for await (const [body, isBinary] of messages(ws)) {
+async function serveWebSocket(ws: WebSocket, state: Owed, options: ServerOptions, counters: StatsCounters, handler: WorkloadHandler): Promise<void> {
+  for await (const [body, isBinary] of messages(ws, state)) {
     counters.frameIn(body.length);
     let reply: Buffer;
     try {
@@ -87,6 +96,7 @@ async function serveWebSocket(ws: WebSocket, options: ServerOptions, counters: S
       return;
     }
     ws.send(reply, { binary: options.workload === 'echo' ? isBinary : true });
+    state.owed--;
     counters.frameOut(reply.length);
     if (ws.bufferedAmount > options.backpressureHardBytes) {
       counters.backpressureClose();
