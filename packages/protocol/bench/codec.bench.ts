@@ -18,7 +18,7 @@ import {
   encodeFrame,
   makeBody,
 } from '../src/index.ts';
-import { benchEnv } from './env.ts';
+import { captureEnv } from '@c1m/results';
 import { heapBytesPerInstance } from './footprint.ts';
 import { measure, type Rate } from './measure.ts';
 
@@ -184,7 +184,7 @@ function main(): void {
   console.log(`\nidle heap per instance: FrameDecoder ${footprint.frameDecoderHeapBytes} B, ServerFrameDecoder ${footprint.serverFrameDecoderHeapBytes} B`);
 
   mkdirSync(dirname(jsonPath), { recursive: true });
-  const output = { benchmark: 'protocol-codec', env: benchEnv(REPO_ROOT), rounds, roundMs, results, footprint };
+  const output = { benchmark: 'protocol-codec', env: captureEnv(), rounds, roundMs, results, footprint };
   writeFileSync(jsonPath, `${JSON.stringify(output, null, 2)}\n`);
   console.log(`\nwrote ${jsonPath}`);
 }

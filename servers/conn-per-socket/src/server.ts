@@ -4,7 +4,7 @@
 import pkg from '../package.json' with { type: 'json' };
 import {
   createWorkloadHandler,
-  listenTcp,
+  listenLoop,
   processBudget,
   singleProcessServer,
   specFromPackage,
@@ -36,24 +36,10 @@ export async function start(options: ServerOptions): Promise<RunningServer> {
   const counters = new StatsCounters();
   const stopWatching = watchEventLoopDelay(counters);
   const handler = await createWorkloadHandler(options);
-  const maxConnections = processBudget();
   const listener =
     options.transport === 'tcp'
-      ? await listenTcp({
-          host: options.host,
-          port: options.port,
-          maxConnections,
-          serve: (session) => void serveCoroutine(session),
-          context: {
-            counters,
-            handle: handler.handle,
-            asyncHandler: handler.async,
-            maxFrame: options.maxFrame,
-            softBytes: options.backpressureSoftBytes,
-            hardBytes: options.backpressureHardBytes,
-          },
-        })
-      : await listenWebSocket(options, counters, handler, maxConnections);
+      ? await listenLoop(options, handler, { counters, serveTcp: (session) => void serveCoroutine(session) })
+      : await listenWebSocket(options, counters, handler, processBudget());
   return singleProcessServer({
     architecture: spec.name,
     port: listener.port,
