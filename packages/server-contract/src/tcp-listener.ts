@@ -39,6 +39,15 @@ export function listenTcp(opts: TcpListenOptions): Promise<TcpListener> {
   const arrivals = { count: 0 };
   const server = createServer({ noDelay: true, allowHalfOpen: true }, (socket: Socket) => {
     arrivals.count++;
+    // The budget is kept here rather than with server.maxConnections: under node:cluster's
+    // round-robin a child over maxConnections hands the connection back to the primary, which
+    // offers it to the next child, forever if all are full, and the client is never answered.
+    // Past the budget a connection is reset (no TIME_WAIT left behind) and counted as refused.
+    if (sessions.size >= opts.maxConnections) {
+      counters.refused();
+      socket.resetAndDestroy();
+      return;
+    }
     const session = new TcpSession(socket, opts.context);
     sessions.add(session);
     counters.connectionOpened();
@@ -49,11 +58,6 @@ export function listenTcp(opts: TcpListenOptions): Promise<TcpListener> {
       counters.connectionClosed();
     });
     opts.serve(session);
-  });
-  server.maxConnections = opts.maxConnections;
-  server.on('drop', () => {
-    arrivals.count++;
-    counters.refused();
   });
 
   return new Promise((resolve, reject) => {

@@ -1,6 +1,6 @@
 // The primary's side of prefork: forks the children through node:cluster, waits until each one
 // listens, asks them for their counters, replaces a child that dies unexpectedly, and drains
-// them all on shutdown. The primary itself holds no connections.
+// them all on shutdown. The primary keeps no connections (tcp ones pass through it to a child).
 import cluster, { type Worker } from 'node:cluster';
 import { fileURLToPath } from 'node:url';
 import {
@@ -53,13 +53,14 @@ export class ChildPool {
 
   /** Forks every child; resolves with the shared port once all of them listen. */
   async start(): Promise<number> {
-    // tcp: SCHED_NONE, every child accepts on the one listening socket itself, so the primary is in
-    // no accept. The kernel wakes all children and the first to run takes what is queued, so the
-    // spread is uneven (18,000 over 4 children: ~0.6x-1.4x the mean). Node's own switch
-    // NODE_CLUSTER_SCHED_POLICY=rr makes the primary accept and hand connections out in turn
-    // instead: within ~15% of the mean, at ~50 µs of primary CPU per connection. ws ignores this
-    // (each child's uWS socket is its own, SO_REUSEPORT hashes connections evenly).
-    if (!process.env.NODE_CLUSTER_SCHED_POLICY) cluster.schedulingPolicy = cluster.SCHED_NONE;
+    // tcp: node:cluster's round-robin (its default on Linux). The primary accepts and hands each
+    // connection to the next child in turn, so children fill evenly (~50 µs of primary CPU per
+    // connection). NODE_CLUSTER_SCHED_POLICY=none lets every child accept on the shared socket
+    // itself instead; the kernel wakes all and the first to run takes what is queued, so the
+    // spread is uneven (0.3x-1.6x the mean) and the fullest child reaches its descriptor budget
+    // first. ws is not affected: each child's uWS socket is its own and SO_REUSEPORT hashes
+    // connections evenly.
+    if (!process.env.NODE_CLUSTER_SCHED_POLICY) cluster.schedulingPolicy = cluster.SCHED_RR;
     cluster.setupPrimary({ exec: fileURLToPath(bundledEntryUrl(import.meta.url, 'child')), args: [] });
     try {
       // The first child picks the port (port 0 = any free one); the others join it.

@@ -1,5 +1,5 @@
 // One prefork child: its own event loop on the shared port (uWS with SO_REUSEPORT for ws, the
-// cluster's shared listening handle for tcp). It answers the primary's stats requests with its
+// connections node:cluster's primary deals out for tcp). It answers the primary's stats requests with its
 // counters and drains when told to; signals from a terminal go to the primary, which decides.
 import { startOwnLoop, StatsCounters } from '@c1m/server-contract';
 import { CHILD_SETUP_ENV, type ChildSetup, type FromChild, type ToChild } from './messages.ts';

@@ -1,6 +1,6 @@
 // Prefork: N processes, each with its own event loop, all serving one port — uWS with
-// SO_REUSEPORT for ws (the kernel spreads connections), the cluster's shared listening handle for
-// tcp (every child accepts on it). The primary holds no connections: it starts the children,
+// SO_REUSEPORT for ws (the kernel spreads connections), node:cluster for tcp (the primary accepts
+// and deals connections to the children in turn, keeping none). The primary starts the children,
 // restarts one that dies, gathers /stats from them over IPC and drains them on SIGTERM.
 import pkg from '../package.json' with { type: 'json' };
 import { multiProcessServer, processBudget, specFromPackage, type RunningServer, type ServerOptions } from '@c1m/server-contract';

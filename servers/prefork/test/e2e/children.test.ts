@@ -1,5 +1,5 @@
-// prefork specifics beyond the conformance suite: connections spread over the children, and a
-// child that dies is replaced, counted in /stats, while the server keeps serving — per transport.
+// prefork specifics beyond the conformance suite: connections spread over the children (evenly for
+// tcp), and a child that dies is replaced, counted in /stats, while the server keeps serving.
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sampleProcessTree } from '@c1m/results';
@@ -61,11 +61,17 @@ for (const transport of ['ws', 'tcp'] as const satisfies readonly TestTransport[
       const stats = await s.stats();
       expect(stats.connectionsBySource).toHaveLength(CHILDREN);
       expect(stats.connectionsBySource!.reduce((a, b) => a + b, 0)).toBe(CONNECTIONS);
-      const serving = stats.connectionsBySource!.filter((n) => n > 0).length;
-      // ws: the kernel hashes connections over the children's SO_REUSEPORT sockets, so every child
-      // gets some (none of 60 for one child has odds of ~1e-10). tcp: the children race to accept on
-      // one shared socket and a burst may go to the ones awake first, so only a spread is certain.
-      expect(serving).toBeGreaterThanOrEqual(transport === 'ws' ? CHILDREN : 2);
+      if (transport === 'ws') {
+        // The kernel hashes connections over the children's SO_REUSEPORT sockets, so every child
+        // gets some (none of 60 for one child has odds of ~1e-10) but not an equal share.
+        expect(stats.connectionsBySource!.every((n) => n > 0)).toBe(true);
+      } else {
+        // The primary deals connections out in turn (skipping a child still acknowledging the last
+        // one), so every child holds about its share and none reaches its descriptor budget long
+        // before the others. (Children accepting for themselves split 60 as unevenly as 44/11/5.)
+        const share = CONNECTIONS / CHILDREN;
+        for (const n of stats.connectionsBySource!) expect(Math.abs(n - share)).toBeLessThanOrEqual(share / 2);
+      }
     });
 
     it('replaces a child killed with SIGKILL, counts it, and keeps serving', async () => {
