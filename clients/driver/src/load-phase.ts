@@ -41,6 +41,8 @@ class LoadPhase implements PhaseListener {
   /** The phase's end: sendEndUs, or the end of the hold. */
   private readonly endUs: number;
   private readonly intervalUs: number;
+  /** hold: how long each ping has to be answered. */
+  private readonly pingIntervalUs: number;
   private readonly limit: number;
   private readonly answeredPerRound: number[] = [];
   private readonly missedPerRound: number[] = [];
@@ -58,6 +60,7 @@ class LoadPhase implements PhaseListener {
     const warmupUs = step.mode === 'hold' ? 0 : step.warmupMs * 1000;
     this.measureFromUs = this.startUs + warmupUs;
     this.endUs = this.measureFromUs + step.durationMs * 1000;
+    this.pingIntervalUs = step.pingIntervalMs * 1000;
     if (step.mode === 'hold') {
       // Round k pings every connection once, spread evenly over [k*P, (k+1)*P).
       const spreadUs = Math.min(step.pingIntervalMs, step.durationMs) * 1000;
@@ -170,9 +173,12 @@ class LoadPhase implements PhaseListener {
   private stopSending(): void {
     if (!this.sending) return;
     this.sending = false;
-    // hold: keep holding (idle) until the end; then let outstanding replies arrive.
+    // hold: keep holding (idle) until the end; then let outstanding replies arrive. A hold ping
+    // has one interval to be answered in every round, the last one too: until its connection's
+    // next ping would have been due.
     const wait = Math.max(0, (this.endUs - nowUs()) / 1000);
-    setTimeout(() => this.drain(nowUs() + this.step.graceMs * 1000), wait);
+    const graceMs = this.step.mode === 'hold' ? Math.max(this.step.graceMs, this.step.pingIntervalMs) : this.step.graceMs;
+    setTimeout(() => this.drain(nowUs() + graceMs * 1000), wait);
   }
 
   private drain(deadlineUs: number): void {
@@ -210,7 +216,8 @@ class LoadPhase implements PhaseListener {
       recordUs(stats.uncorrected, atUs - entry.sentUs);
     }
     if (this.step.mode === 'hold') {
-      if (correct) this.answeredPerRound[entry.round]!++;
+      // In time: before the connection's next ping is due (for the last round, when it would be).
+      if (correct && atUs - entry.schedUs <= this.pingIntervalUs) this.answeredPerRound[entry.round]!++;
       else this.missedPerRound[entry.round]!++;
     } else if (this.step.mode === 'closed' && this.sending && atUs < this.sendEndUs) {
       this.sendOne(conn, atUs, 0);

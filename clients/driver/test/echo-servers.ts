@@ -34,6 +34,8 @@ export interface TcpEchoOptions {
   dropEvery?: number;
   /** What replies are (cpu: 1 SHA-256 round; io: the pattern computed in memory). */
   workload?: Workload;
+  /** Answer every request this many milliseconds late (0 = at once). */
+  delayMs?: number;
 }
 
 /** The correct reply to `body` under `workload`. */
@@ -62,7 +64,8 @@ export function startTcpEcho(options: TcpEchoOptions = {}): Promise<TestServer> 
       if (options.dropEvery && frames % options.dropEvery === 0) return;
       const reply = replyTo(body, options.workload ?? 'echo');
       if (options.corruptEvery && frames % options.corruptEvery === 0) reply[reply.length - 1]! ^= 0xff;
-      socket.write(encodeFrame(reply));
+      if (options.delayMs) setTimeout(() => socket.writable && socket.write(encodeFrame(reply)), options.delayMs);
+      else socket.write(encodeFrame(reply));
     });
     socket.on('data', (chunk) => {
       try {

@@ -31,6 +31,22 @@ describe('c1m-load hold', () => {
   });
 });
 
+describe('c1m-load hold, a ping answered late', () => {
+  // Every round gives a ping one interval to be answered, the last round too (not just --grace).
+  it.each([
+    [200, 20, 0],
+    [800, 0, 20],
+  ] as const)('answered %i ms late with a 500 ms interval: %i answered, %i missed in each round', async (delayMs, answered, missed) => {
+    const s = await server(startTcpEcho({ delayMs }));
+    const run = await runDriver(['hold', '--target', s.url, '--connections', '20', '--duration', '1s', '--ping-interval', '500ms', '--grace', '0']);
+    expect(run.code, run.stderr).toBe(missed > 0 ? 1 : 0);
+    expect(run.result!.hold!.rounds.map((r) => [r.answered, r.missed])).toEqual([
+      [answered, missed],
+      [answered, missed],
+    ]);
+  });
+});
+
 describe('c1m-load hold --ping-kind ws-ping', () => {
   it('proves every connection alive with WebSocket pings answered by the server engine, not messages', async () => {
     const s = await server(startWsEcho());
