@@ -9,6 +9,16 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { c1mFigures, type C1mFigures } from './c1m/figures.ts';
 import { KernelMemoryWatch, readKernelMemory } from './c1m/kernel-memory.ts';
+import {
+  ehashEntriesFor,
+  hostPlacement,
+  NETNS_CHILD_ENV,
+  netnsUnavailable,
+  PER_NAMESPACE_SYSCTLS,
+  prepareOwnNetns,
+  rerunInOwnNetns,
+  type NetworkPlacement,
+} from './c1m/netns.ts';
 import { CEILING_SERVERS, holdCase, preforkWorkers, type C1mSettings } from './c1m/plan.ts';
 import { renderC1mSummary } from './c1m/summary-md.ts';
 import { parseList, runCli } from './lib/cli.ts';
@@ -36,6 +46,7 @@ interface C1mOptions {
   ceilings: string;
   tune: 'apply' | 'check';
   minHeadroom: number;
+  netns: 'own' | 'host';
   runId: string;
 }
 
@@ -50,11 +61,24 @@ const FLAGS: FlagTable<C1mOptions> = [
   { key: 'ceilings', flag: 'ceilings', kind: 'string', default: CEILING_SERVERS.map((c) => c.server).join(','), help: 'Single-process servers to hold at their descriptor ceiling, or "none"' },
   { key: 'tune', flag: 'tune', kind: 'choice', choices: ['apply', 'check'], default: 'apply', help: 'apply: raise the sysctls the run needs (saved for pnpm tune --restore); check: only report' },
   { key: 'minHeadroom', flag: 'min-headroom', kind: 'bytes', min: 0, default: 2 * 1024 ** 3, help: 'A transport is skipped when its predicted memory would leave less than this available' },
+  { key: 'netns', flag: 'netns', kind: 'choice', choices: ['own', 'host'], default: 'own', help: 'own: the connections live in a fresh network namespace with an established hash sized for them (needs root, unshare and ip; otherwise the host namespace, with the reason in the results); host: the host namespace' },
   { key: 'runId', flag: 'run-id', kind: 'string', default: '', help: 'Name of results/<run-id>/' },
 ];
 const USAGE = 'pnpm bench:c1m [--connections N] [--hold 2m] [--ping-interval 30s] [--connect-rate R] [--transports ws,tcp] [--ceilings a,b|none]';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
+
+/** The host's verdicts and what was written, as tune.json records them. */
+interface TuneRecord {
+  assessment: ReturnType<typeof assess>;
+  applied: ReturnType<typeof applyRows>;
+}
+
+/** What the host namespace hands down to the run re-started in its own. */
+interface FromHost {
+  tune: TuneRecord;
+  hostEhashEntries: number;
+}
 const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
 
 /** Bytes a prefork tcp million would need, from what the ws million and conn-per-socket tcp measured. */
@@ -75,11 +99,41 @@ runCli(async () => {
   const transports = parseList('transports', options.transports, ['ws', 'tcp']) as Array<'ws' | 'tcp'>;
   const ceilings = options.ceilings === 'none' ? [] : parseList('ceilings', options.ceilings, CEILING_SERVERS.map((c) => c.server));
 
-  // 1. The machine: check, raise what may be raised, say what cannot.
-  const assessment = assess(readMachine(), options.connections);
-  say(renderAssessment(assessment));
-  const tuned = options.tune === 'apply' ? applyRows(assessment.rows, tuneSavedFile) : [];
-  if (tuned.length > 0) say(`applied (previous values saved for pnpm tune --restore):\n${renderOutcomes(tuned)}`);
+  // 1. The machine: check, raise what may be raised, say what cannot (in the host namespace; a
+  // run re-started inside its own namespace gets the host's verdicts passed down).
+  const inherited = process.env[NETNS_CHILD_ENV];
+  let tuneRecord: TuneRecord;
+  let placement: NetworkPlacement;
+  let hostEhashEntries: number;
+  if (inherited === undefined) {
+    const assessment = assess(readMachine(), options.connections);
+    say(renderAssessment(assessment));
+    const applied = options.tune === 'apply' ? applyRows(assessment.rows, tuneSavedFile) : [];
+    if (applied.length > 0) say(`applied (previous values saved for pnpm tune --restore):\n${renderOutcomes(applied)}`);
+    tuneRecord = { assessment, applied };
+    hostEhashEntries = hostPlacement('').ehashEntries;
+    // 2. Where the connections live.
+    const why = options.netns === 'host' ? '--netns host' : netnsUnavailable();
+    if (why === undefined) {
+      const buckets = ehashEntriesFor(2 * options.connections);
+      say(`\nrunning in a network namespace of its own (established hash: ${buckets.toLocaleString('en-US')} buckets)…`);
+      return rerunInOwnNetns(buckets, JSON.stringify({ tune: tuneRecord, hostEhashEntries } satisfies FromHost));
+    }
+    placement = hostPlacement(why);
+    say(`\nrunning in the host network namespace: ${why}`);
+  } else {
+    ({ tune: tuneRecord, hostEhashEntries } = JSON.parse(inherited) as FromHost);
+    // Its own copies of the per-namespace sysctls start at the kernel's defaults: raise them
+    // here as the host's assessment asks (they go away with the namespace).
+    const wanted = new Map(
+      assess(readMachine(), options.connections)
+        .rows.filter((r) => r.verdict === 'raise' && r.applyValue !== undefined && (PER_NAMESPACE_SYSCTLS as readonly string[]).includes(r.name))
+        .map((r) => [r.name, r.applyValue!] as const),
+    );
+    const prepared = prepareOwnNetns(wanted);
+    placement = prepared.placement;
+    if (prepared.set.length > 0) say(`  in the namespace:\n${prepared.set.map((l) => `  ${l}`).join('\n')}`);
+  }
 
   const limits = detectLimits();
   const settings: C1mSettings = {
@@ -104,12 +158,15 @@ runCli(async () => {
   const dir = new RunDir(join(resultsRoot, runId));
   const env = captureEnv();
   dir.writeEnv({ ...env, limits: { fdSoft: limits.fdSoft, fdHard: limits.fdHard, perProcessConnections: limits.perProcessConnections, memAvailableBytes: limits.memAvailableBytes, portRangeSize: limits.portRangeSize } });
-  writeFileSync(join(dir.dir, 'tune.json'), `${JSON.stringify({ assessment, applied: tuned }, null, 2)}\n`);
+  writeFileSync(join(dir.dir, 'tune.json'), `${JSON.stringify(tuneRecord, null, 2)}\n`);
 
   const notes = [
     `prefork runs ${workers} processes for ${options.connections.toLocaleString('en-US')} connections (each at most ${limits.perProcessConnections.toLocaleString('en-US')}: RLIMIT_NOFILE ${limits.fdSoft}/${limits.fdHard} minus the contract's reserve).`,
     `ramp at ${options.connectRate.toLocaleString('en-US')} connections/s; hold ${formatDuration(settings.holdSeconds)}; a ${options.pingKind === 'ws-ping' ? 'WebSocket ping/pong (ws) or echo (tcp)' : 'echo'} round trip per connection every ${settings.pingIntervalSeconds}s; the load generator stops its ramp while MemAvailable is under 1 GiB.`,
-    ...assessment.rows.filter((r) => r.verdict === 'cannot').map((r) => `cannot change ${r.name}: ${r.note ?? ''}`.trim()),
+    placement.namespace === 'own'
+      ? `connections live in a network namespace of their own, whose established hash has ${placement.ehashEntries.toLocaleString('en-US')} buckets (the host's: ${hostEhashEntries.toLocaleString('en-US')}), so a segment's socket is found without walking a chain.`
+      : `connections live in the host network namespace (${placement.why}); its established hash has ${placement.ehashEntries.toLocaleString('en-US')} buckets.`,
+    ...tuneRecord.assessment.rows.filter((r) => r.verdict === 'cannot').map((r) => `cannot change ${r.name}: ${r.note ?? ''}`.trim()),
   ];
   const ceilingCases: CaseSpec[] = CEILING_SERVERS.filter((c) => ceilings.includes(c.server)).flatMap((c) =>
     // Asked for the full target: runCase caps each at the ceiling its ready line states.
@@ -173,7 +230,7 @@ runCli(async () => {
   run.wallSeconds = Math.round((performance.now() - t0) / 100) / 10;
   run.interrupted = interrupted || undefined;
   dir.writeRun(run);
-  writeFileSync(join(dir.dir, 'c1m.json'), `${JSON.stringify({ runId, env, settings: { ...settings, workers }, notes, figures }, null, 2)}\n`);
+  writeFileSync(join(dir.dir, 'c1m.json'), `${JSON.stringify({ runId, env, network: placement, settings: { ...settings, workers }, notes, figures }, null, 2)}\n`);
   const summaryPath = join(dir.dir, 'c1m-summary.md');
   writeFileSync(summaryPath, renderC1mSummary(runId, figures, { fdHard: limits.fdHard, perProcessBudget: limits.perProcessConnections, memTotalBytes: env.memoryBytes, cores: availableParallelism() }, notes));
   const { report } = dir.writeReports();

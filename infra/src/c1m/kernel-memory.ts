@@ -3,6 +3,7 @@
 // the headroom a run must never exhaust.
 import { readFileSync } from 'node:fs';
 import { readCpuTimes, readSockstat, type CpuTimes } from '../sys/proc.ts';
+import { outsideCores, readOutsideTicks, type OutsideTicks } from './outside-cpu.ts';
 
 /** One reading. */
 export interface KernelMemory {
@@ -13,6 +14,8 @@ export interface KernelMemory {
   tcpInuse: number;
   /** The machine's cumulative CPU time split (for where the CPU of a full hold went). */
   cpu: CpuTimes;
+  /** CPU time so far of the processes outside the run. */
+  outside: OutsideTicks;
 }
 
 const PAGE_BYTES = 4096;
@@ -29,6 +32,7 @@ export function readKernelMemory(t0 = performance.now()): KernelMemory {
     tcpBufferBytes: sock.memPages * PAGE_BYTES,
     tcpInuse: sock.inuse,
     cpu: readCpuTimes(),
+    outside: readOutsideTicks(),
   };
 }
 
@@ -55,6 +59,9 @@ export interface CpuSplit {
   systemCores: number;
   softirqCores: number;
   idleCores: number;
+  /** Of the busy cores, those used by processes outside the run, and the busiest of them. */
+  outsideCores: number;
+  outsideTop: Array<{ name: string; cores: number }>;
 }
 
 /**
@@ -68,7 +75,15 @@ export function cpuWhileFull(readings: readonly KernelMemory[], ticksPerSecond =
   const b = full[full.length - 1]!;
   const seconds = b.atSeconds - a.atSeconds;
   const cores = (key: keyof CpuTimes) => (seconds > 0 ? Math.round(((b.cpu[key] - a.cpu[key]) / ticksPerSecond / seconds) * 100) / 100 : 0);
-  return { userCores: cores('userTicks'), systemCores: cores('systemTicks'), softirqCores: cores('softirqTicks'), idleCores: cores('idleTicks') };
+  const outside = outsideCores(a.outside, b.outside, seconds, ticksPerSecond);
+  return {
+    userCores: cores('userTicks'),
+    systemCores: cores('systemTicks'),
+    softirqCores: cores('softirqTicks'),
+    idleCores: cores('idleTicks'),
+    outsideCores: outside.cores,
+    outsideTop: outside.top,
+  };
 }
 
 /** The reading with the most TCP sockets in use (the hold at its fullest). */

@@ -6,6 +6,9 @@ const kb = (bytes: number) => (bytes / 1024).toFixed(2);
 const gib = (bytes: number) => (bytes / 2 ** 30).toFixed(1);
 const ms = (us: number) => (us / 1000).toFixed(1);
 const row = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+/** "0.40 (process_api (1) 0.40)": cores outside the run, naming the busiest. */
+const outsideText = (cpu: C1mFigures['machineCpuWhileFull']) =>
+  cpu.outsideTop.length === 0 ? String(cpu.outsideCores) : `${cpu.outsideCores} (${cpu.outsideTop.map((t) => `${t.name} ${t.cores}`).join(', ')})`;
 
 /** What the run knew about the machine when it started. */
 export interface C1mMachine {
@@ -48,8 +51,8 @@ export function renderC1mSummary(runId: string, figures: readonly C1mFigures[], 
     '',
     '## Memory and CPU',
     '',
-    '| case | server KB/conn (baseline MiB/process) | load generator KB/conn (baseline MiB/shard, shards) | kernel KB/conn | MemAvailable before → lowest GiB | CPU cores server / load generator (ramp + hold) | machine while full: user / kernel / softirq / idle cores |',
-    '|---|---|---|---|---|---|---|',
+    '| case | server KB/conn (baseline MiB/process) | load generator KB/conn (baseline MiB/shard, shards) | kernel KB/conn | MemAvailable before → lowest GiB | CPU cores server / load generator (ramp + hold) | machine while full: user / kernel / softirq / idle cores | of which processes outside the run |',
+    '|---|---|---|---|---|---|---|---|',
     ...figures.map((f) =>
       row([
         f.case,
@@ -59,6 +62,7 @@ export function renderC1mSummary(runId: string, figures: readonly C1mFigures[], 
         `${gib(f.memAvailableBytesBefore)} → ${gib(f.memAvailableBytesMin)}`,
         `${f.serverCpuCores} / ${f.driverCpuCores}`,
         `${f.machineCpuWhileFull.userCores} / ${f.machineCpuWhileFull.systemCores} / ${f.machineCpuWhileFull.softirqCores} / ${f.machineCpuWhileFull.idleCores}`,
+        outsideText(f.machineCpuWhileFull),
       ]),
     ),
     '',

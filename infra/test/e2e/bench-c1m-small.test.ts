@@ -5,7 +5,9 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { C1mFigures } from '../../src/c1m/figures.ts';
+import { ehashEntriesFor, netnsUnavailable, type NetworkPlacement } from '../../src/c1m/netns.ts';
 import { repoRoot, resultsRoot } from '../../src/lib/paths.ts';
+import { readSysctlValue } from '../../src/sys/proc.ts';
 
 const runId = `test-c1m-${process.pid}`;
 const runDir = join(resultsRoot, runId);
@@ -13,6 +15,7 @@ afterAll(() => rmSync(runDir, { recursive: true, force: true }));
 
 describe('pnpm bench:c1m (small)', () => {
   it('holds every connection on prefork over ws and tcp and on a single-process server, pinging each, and writes the figures', () => {
+    const childEhashBefore = readSysctlValue('net.ipv4.tcp_child_ehash_entries');
     const run = spawnSync(
       process.execPath,
       ['--import', 'tsx', join(repoRoot, 'infra/src/bench-c1m.ts'), '--connections', '3000', '--workers', '2', '--hold', '2s', '--ping-interval', '1s', '--connect-rate', '6000', '--ceilings', 'single-loop', '--tune', 'check', '--run-id', runId],
@@ -20,7 +23,13 @@ describe('pnpm bench:c1m (small)', () => {
     );
     expect(run.status, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/\[1\/3\] c1m-hold single-loop ws/);
-    const out = JSON.parse(readFileSync(join(runDir, 'c1m.json'), 'utf8')) as { figures: C1mFigures[] };
+    const out = JSON.parse(readFileSync(join(runDir, 'c1m.json'), 'utf8')) as { figures: C1mFigures[]; network: NetworkPlacement };
+    // Where root, unshare and ip are there (CI), the connections had a namespace of their own
+    // with a hash table sized for both ends, and the host's setting is as it was.
+    const unavailable = netnsUnavailable();
+    if (unavailable === undefined) expect(out.network).toEqual({ namespace: 'own', ehashEntries: ehashEntriesFor(2 * 3000) });
+    else expect(out.network).toMatchObject({ namespace: 'host', why: unavailable });
+    expect(readSysctlValue('net.ipv4.tcp_child_ehash_entries')).toBe(childEhashBefore);
     expect(out.figures.map((f) => `${f.server} ${f.transport}`)).toEqual(['single-loop ws', 'prefork ws', 'prefork tcp']);
     for (const f of out.figures) {
       expect(f.passed, f.failures.join('; ')).toBe(true);
