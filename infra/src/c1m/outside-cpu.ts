@@ -33,8 +33,9 @@ function readProc(pid: number): ProcEntry | undefined {
 }
 
 /**
- * Ticks of every user-space process that is neither `rootPid` nor one of its descendants, nor an
- * ancestor of it (the shells and package runners that started the run, idle while it runs).
+ * Ticks of every user-space process that is neither `rootPid` nor one of its descendants. (Its
+ * ancestors count as outside: the shells and package runners that started the run idle, and
+ * pid 1 is everyone's ancestor.)
  */
 export function readOutsideTicks(rootPid = process.pid): OutsideTicks {
   const procs = new Map<number, ProcEntry>();
@@ -47,11 +48,9 @@ export function readOutsideTicks(rootPid = process.pid): OutsideTicks {
     for (let q: ProcEntry | undefined = p; q; q = procs.get(q.ppid)) if (q.pid === rootPid) return true;
     return false;
   };
-  const ancestors = new Set<number>();
-  for (let q = procs.get(rootPid); q; q = procs.get(q.ppid)) ancestors.add(q.pid);
   const out: OutsideTicks = {};
   for (const p of procs.values()) {
-    if (p.kernel || ours(p) || ancestors.has(p.pid)) continue;
+    if (p.kernel || ours(p)) continue;
     out[`${p.name} (${p.pid})`] = p.ticks;
   }
   return out;
