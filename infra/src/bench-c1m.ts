@@ -67,6 +67,8 @@ const FLAGS: FlagTable<C1mOptions> = [
 const USAGE = 'pnpm bench:c1m [--connections N] [--hold 2m] [--ping-interval 30s] [--connect-rate R] [--transports ws,tcp] [--ceilings a,b|none]';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
+/** How often a case prints the sockets it has open and the memory left. */
+const PROGRESS_EVERY_MS = 15_000;
 
 /** The host's verdicts and what was written, as tune.json records them. */
 interface TuneRecord {
@@ -81,12 +83,18 @@ interface FromHost {
 }
 const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
 
-/** Bytes a prefork tcp million would need, from what the ws million and conn-per-socket tcp measured. */
+/**
+ * MemAvailable a prefork tcp million would take: what the ws million took (kernel, baselines and
+ * all, counted once however many processes share a page), plus what a node:net connection costs
+ * beyond a uWS one on each side, per connection. conn-per-socket tcp's costs stand in for
+ * node:net (an upper bound: its coroutine per connection costs more than prefork's loop).
+ */
 function predictTcpBytes(ws: C1mFigures, tcpCeiling: C1mFigures | undefined, connections: number): number | undefined {
   if (!tcpCeiling || ws.heldConnections === 0) return undefined;
-  const perConnection = ws.kernelBytesPerConnection + tcpCeiling.serverBytesPerConnection + tcpCeiling.driverBytesPerConnection;
-  const baselines = (ws.serverProcesses ?? 1) * ws.serverBaselineBytesPerProcess + ws.driverShards * ws.driverBaselineBytesPerShard;
-  return perConnection * connections + baselines;
+  const wsTook = ws.memAvailableBytesBefore - ws.memAvailableBytesMin;
+  const extraPerConnection =
+    Math.max(0, tcpCeiling.serverBytesPerConnection - ws.serverBytesPerConnection) + Math.max(0, tcpCeiling.driverBytesPerConnection - ws.driverBytesPerConnection);
+  return (wsTook / ws.heldConnections) * connections + extraPerConnection * connections;
 }
 
 runCli(async () => {
@@ -194,7 +202,13 @@ runCli(async () => {
     k++;
     say(`\n[${k}/${planned}] ${spec.key}: ${spec.connections.toLocaleString('en-US')} connections, elapsed ${formatDuration((performance.now() - t0) / 1000)}`);
     const watch = new KernelMemoryWatch(2000);
+    const caseStart = performance.now();
+    const progress = setInterval(() => {
+      const r = watch.latest();
+      say(`    ${formatDuration((performance.now() - caseStart) / 1000)}: ${r.tcpInuse.toLocaleString('en-US')} TCP sockets open (both ends), MemAvailable ${gib(r.memAvailableBytes)}`);
+    }, PROGRESS_EVERY_MS);
     const result: CaseResult = await runCase(spec, { runId, runDir: dir.dir, profile, stealThresholdPercent: 10, serverPorts });
+    clearInterval(progress);
     const readings = watch.stop();
     if (interrupted) result.failures.push('interrupted');
     const f = c1mFigures(result, readings);
@@ -217,11 +231,12 @@ runCli(async () => {
     const need = ws ? predictTcpBytes(ws, tcpCeiling, options.connections) : undefined;
     const available = readKernelMemory().memAvailableBytes;
     if (need !== undefined && need > available - options.minHeadroom) {
-      const why = `prefork tcp at ${options.connections.toLocaleString('en-US')} skipped: predicted ${gib(need)} (kernel ${((ws!.kernelBytesPerConnection) / 1024).toFixed(1)} KB + node:net server ${((tcpCeiling!.serverBytesPerConnection) / 1024).toFixed(1)} KB + load generator ${((tcpCeiling!.driverBytesPerConnection) / 1024).toFixed(1)} KB per connection, plus process baselines) but ${gib(available)} is available and ${gib(options.minHeadroom)} must stay free`;
+      const why = `prefork tcp at ${options.connections.toLocaleString('en-US')} skipped: predicted ${gib(need)} (what the ws million took, plus what a node:net connection costs beyond a uWS one: server ${(tcpCeiling!.serverBytesPerConnection / 1024).toFixed(1)} vs ${(ws!.serverBytesPerConnection / 1024).toFixed(1)} KB, load generator ${(tcpCeiling!.driverBytesPerConnection / 1024).toFixed(1)} vs ${(ws!.driverBytesPerConnection / 1024).toFixed(1)} KB) but ${gib(available)} is available and ${gib(options.minHeadroom)} must stay free`;
       notes.push(why);
       say(`\n${why}`);
     } else {
       if (need === undefined) notes.push('prefork tcp ran without a memory prediction (no ws million or conn-per-socket tcp ceiling measured first); the load generator\'s ramp guard still applied');
+      else notes.push(`prefork tcp ran: predicted to take ${gib(need)} of the ${gib(available)} available (what the ws million took, plus node:net's extra cost per connection measured on conn-per-socket tcp, an upper bound)`);
       await runOne(millionCase('tcp'));
     }
   }

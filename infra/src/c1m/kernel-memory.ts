@@ -46,6 +46,11 @@ export class KernelMemoryWatch {
     this.timer = setInterval(() => this.readings.push(readKernelMemory(this.t0)), intervalMs);
   }
 
+  /** The most recent reading. */
+  latest(): KernelMemory {
+    return this.readings[this.readings.length - 1]!;
+  }
+
   stop(): KernelMemory[] {
     clearInterval(this.timer);
     this.readings.push(readKernelMemory(this.t0));

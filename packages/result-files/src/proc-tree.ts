@@ -13,22 +13,36 @@ export interface ProcessTreeSample {
   cpuSeconds: number;
 }
 
-interface ProcStat {
+/** One process as /proc/<pid>/stat shows it. */
+export interface ProcStat {
   pid: number;
   ppid: number;
+  /** The command name (comm). */
+  name: string;
+  /** A kernel thread (PF_KTHREAD): it works for everyone (softirq, reclaim), no process's own. */
+  kernel: boolean;
+  /** User + system CPU of the process itself. */
+  ownCpuTicks: number;
+  /** Its own CPU plus what its reaped children used. */
   cpuTicks: number;
   rssPages: number;
 }
+
+const PF_KTHREAD = 0x00200000;
 
 function readStat(pid: number): ProcStat | undefined {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'latin1');
     // The command name (field 2) may hold spaces and parentheses: parse after the last ')'.
-    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    const close = text.lastIndexOf(')');
+    const fields = text.slice(close + 2).split(' ');
     const num = (i: number) => Number(fields[i - 3]);
     return {
       pid,
       ppid: num(4),
+      name: text.slice(text.indexOf('(') + 1, close),
+      kernel: (num(9) & PF_KTHREAD) !== 0,
+      ownCpuTicks: num(14) + num(15),
       cpuTicks: num(14) + num(15) + num(16) + num(17),
       rssPages: num(24),
     };
@@ -37,8 +51,8 @@ function readStat(pid: number): ProcStat | undefined {
   }
 }
 
-/** Every live process id on the machine with its parent. */
-function allStats(): ProcStat[] {
+/** Every live process on the machine. */
+export function readAllProcStats(): ProcStat[] {
   const out: ProcStat[] = [];
   for (const name of readdirSync('/proc')) {
     const pid = Number(name);
@@ -49,9 +63,8 @@ function allStats(): ProcStat[] {
   return out;
 }
 
-/** Samples `rootPid` and all its descendants. Returns zeros when the process is gone. */
-export function sampleProcessTree(rootPid: number): ProcessTreeSample {
-  const stats = allStats();
+/** `rootPid` and its descendants among `stats`, the root first (empty when it is gone). */
+export function processTree(stats: readonly ProcStat[], rootPid: number): ProcStat[] {
   const children = new Map<number, ProcStat[]>();
   for (const s of stats) {
     const list = children.get(s.ppid);
@@ -59,17 +72,24 @@ export function sampleProcessTree(rootPid: number): ProcessTreeSample {
     else children.set(s.ppid, [s]);
   }
   const root = stats.find((s) => s.pid === rootPid);
-  const sample: ProcessTreeSample = { pids: [], rssBytes: 0, cpuSeconds: 0 };
-  if (!root) return sample;
-  const queue = [root];
-  let ticks = 0;
+  const tree: ProcStat[] = [];
+  const queue = root ? [root] : [];
   while (queue.length > 0) {
     const s = queue.pop() as ProcStat;
-    sample.pids.push(s.pid);
-    sample.rssBytes += s.rssPages * PAGE_BYTES;
-    ticks += s.cpuTicks;
+    tree.push(s);
     for (const c of children.get(s.pid) ?? []) queue.push(c);
   }
-  sample.cpuSeconds = ticks / CLOCK_TICKS_PER_SECOND;
-  return sample;
+  return tree;
+}
+
+/** Samples `rootPid` and all its descendants. Returns zeros when the process is gone. */
+export function sampleProcessTree(rootPid: number): ProcessTreeSample {
+  const tree = processTree(readAllProcStats(), rootPid);
+  let ticks = 0;
+  let pages = 0;
+  for (const s of tree) {
+    ticks += s.cpuTicks;
+    pages += s.rssPages;
+  }
+  return { pids: tree.map((s) => s.pid), rssBytes: pages * PAGE_BYTES, cpuSeconds: ticks / CLOCK_TICKS_PER_SECOND };
 }
