@@ -7,6 +7,7 @@ import { captureEnv } from '@c1m/results';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildBaseline } from './baseline/build.ts';
+import { ownNodeCommand, runInForeground } from './lib/child-command.ts';
 import { parseList, runCli } from './lib/cli.ts';
 import { repoRoot, resultsRoot } from './lib/paths.ts';
 import { detectLimits } from './matrix/limits.ts';
@@ -22,6 +23,7 @@ import { Progress } from './run/progress.ts';
 import { newRunId, RunDir } from './run/run-dir.ts';
 
 interface BenchOptions {
+  c1m: boolean;
   quick: boolean;
   connections: number;
   only: string;
@@ -33,6 +35,7 @@ interface BenchOptions {
 }
 
 const FLAGS: FlagTable<BenchOptions> = [
+  { key: 'c1m', flag: 'c1m', kind: 'boolean', default: false, help: 'Run pnpm bench:c1m (one million connections) instead of the matrix; every other flag goes to it (see pnpm bench:c1m --help)' },
   { key: 'quick', flag: 'quick', kind: 'boolean', default: false, help: 'Small counts and short durations: the whole matrix in under 3 minutes (CI)' },
   { key: 'connections', flag: 'connections', kind: 'int', min: 1, default: 0, help: 'Hold size for every server (single-process ones capped at their descriptor limit); echo-10k runs at most this; 0 = sized by the profile' },
   { key: 'only', flag: 'only', kind: 'string', default: '', help: 'Comma-separated server dirs (and/or baseline-c) to run; default all' },
@@ -43,7 +46,7 @@ const FLAGS: FlagTable<BenchOptions> = [
   { key: 'dryRun', flag: 'dry-run', kind: 'boolean', default: false, help: 'Print the planned matrix and exit' },
 ];
 
-const USAGE = 'pnpm bench:all [--quick] [--connections N] [--only a,b] [--scenarios s,t] [--repeat N] [--run-id ID] [--dry-run]';
+const USAGE = 'pnpm bench:all [--quick] [--connections N] [--only a,b] [--scenarios s,t] [--repeat N] [--run-id ID] [--dry-run]\n       pnpm bench:all --c1m [bench:c1m flags]';
 
 function parseScenarios(text: string): ScenarioId[] | undefined {
   if (!text) return undefined;
@@ -52,7 +55,12 @@ function parseScenarios(text: string): ScenarioId[] | undefined {
 }
 
 runCli(async () => {
-  const { options, positionals, help } = parseFlags(FLAGS, process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  if (argv.includes('--c1m')) {
+    const c1m = join(import.meta.dirname, 'bench-c1m.ts');
+    return runInForeground([...ownNodeCommand(c1m), ...argv.filter((a) => a !== '--c1m')]).exited;
+  }
+  const { options, positionals, help } = parseFlags(FLAGS, argv);
   if (help) {
     process.stdout.write(`${formatHelp(USAGE, 'Runs the benchmark matrix and writes results/<run-id>/.', FLAGS)}\n`);
     return 0;

@@ -18,6 +18,16 @@ describe('pnpm bench:all command line', () => {
     expect(scenarios.stderr).toMatch(/hold, echo-100, echo-10k, cpu, io, short, c-pair, echo/);
   });
 
+  it('hands --c1m and every other flag to bench:c1m, whose answer and exit code are its own', async () => {
+    const help = await benchAll(['--c1m', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/Holds a million connections/);
+    expect(help.stdout).toMatch(/--ping-interval/);
+    const bad = await benchAll(['--c1m', '--transports', 'udp']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--transports udp: valid choices are ws, tcp/);
+  });
+
   it('prints the planned cases with --dry-run and starts nothing', async () => {
     const { code, stdout, stderr } = await benchAll(['--quick', '--dry-run', '--only', 'baseline-c', '--scenarios', 'c-pair,echo-100']);
     expect(code).toBe(0);

@@ -7,8 +7,9 @@
 // The parent sets the sysctl, starts this same command under `unshare --net`, and puts the sysctl
 // back as soon as the namespace exists: later namespaces (containers) are not affected. The
 // namespace, its loopback and its own sysctls disappear with the run.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readlinkSync, writeFileSync } from 'node:fs';
+import { ownNodeCommand, runInForeground } from '../lib/child-command.ts';
 import { readSysctlValue, sysctlPath } from '../sys/proc.ts';
 
 /** Set in the environment of the command running inside the namespace. */
@@ -64,43 +65,24 @@ export async function rerunInOwnNetns(ehashEntries: number, handDown: string): P
   const previous = readSysctlValue(CHILD_EHASH) ?? '0';
   writeFileSync(sysctlPath(CHILD_EHASH), String(ehashEntries));
   const restore = () => writeFileSync(sysctlPath(CHILD_EHASH), previous);
-  const command = [process.execPath, ...process.execArgv, process.argv[1]!, ...process.argv.slice(2)];
-  const child = spawn('unshare', ['--net', '--', ...command], { stdio: 'inherit', env: { ...process.env, [NETNS_CHILD_ENV]: handDown } });
-  const exited = new Promise<number>((resolve) => {
-    child.once('exit', (code, signal) => resolve(code ?? (signal === 'SIGINT' ? 130 : 1)));
-    child.once('error', () => resolve(1));
-  });
+  const child = runInForeground(['unshare', '--net', '--', ...ownNodeCommand(), ...process.argv.slice(2)], { ...process.env, [NETNS_CHILD_ENV]: handDown });
   // unshare(2) then exec: the same pid, in a new namespace, which got its hash table as it was
   // created. Until then the sysctl must stay; after, nothing else should get such a table.
   const ours = netnsOf('self');
-  let restored = false;
-  void exited.then(() => {
-    if (!restored) restore();
-    restored = true;
-  });
-  while (!restored && child.pid !== undefined) {
+  let exited = false;
+  void child.exited.then(() => (exited = true));
+  while (!exited && child.pid !== undefined) {
     let theirs = ours;
     try {
       theirs = netnsOf(child.pid);
     } catch {
-      break; // already gone: the exit handler restores
+      break; // already gone
     }
-    if (theirs !== ours) {
-      restore();
-      restored = true;
-      break;
-    }
+    if (theirs !== ours) break;
     await new Promise((r) => setTimeout(r, 5));
   }
-  // Ctrl-C reaches the child from the terminal; a SIGTERM sent to us alone is passed on.
-  const forward = () => child.kill('SIGTERM');
-  const ignoreInt = () => {};
-  process.on('SIGTERM', forward);
-  process.on('SIGINT', ignoreInt);
-  const code = await exited;
-  process.off('SIGTERM', forward);
-  process.off('SIGINT', ignoreInt);
-  return code;
+  restore();
+  return child.exited;
 }
 
 /**
