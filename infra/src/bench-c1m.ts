@@ -116,12 +116,14 @@ runCli(async () => {
   if (inherited === undefined) {
     const assessment = assess(readMachine(), options.connections);
     say(renderAssessment(assessment));
-    const applied = options.tune === 'apply' ? applyRows(assessment.rows, tuneSavedFile) : [];
+    // 2. Where the connections live. In a namespace of their own, the host keeps its own copies
+    // of the per-namespace sysctls: only what all namespaces share is raised here.
+    const why = options.netns === 'host' ? '--netns host' : netnsUnavailable();
+    const hostRows = why === undefined ? assessment.rows.filter((r) => !(PER_NAMESPACE_SYSCTLS as readonly string[]).includes(r.name)) : assessment.rows;
+    const applied = options.tune === 'apply' ? applyRows(hostRows, tuneSavedFile) : [];
     if (applied.length > 0) say(`applied (previous values saved for pnpm tune --restore):\n${renderOutcomes(applied)}`);
     tuneRecord = { assessment, applied };
     hostEhashEntries = hostPlacement('').ehashEntries;
-    // 2. Where the connections live.
-    const why = options.netns === 'host' ? '--netns host' : netnsUnavailable();
     if (why === undefined) {
       const buckets = ehashEntriesFor(2 * options.connections);
       say(`\nrunning in a network namespace of its own (established hash: ${buckets.toLocaleString('en-US')} buckets)…`);
