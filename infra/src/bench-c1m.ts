@@ -28,6 +28,7 @@ import { PROFILES, type Profile } from './matrix/profiles.ts';
 import type { CaseResult, CaseSpec, RunInfo } from './model/case-result.ts';
 import { formatDuration } from './report/format.ts';
 import { runCase } from './run/case.ts';
+import { pinningUnavailable, splitCpus } from './run/cpu-pinning.ts';
 import { stopAll } from './run/processes.ts';
 import { newRunId, RunDir } from './run/run-dir.ts';
 import { applyRows, renderOutcomes } from './tune/apply.ts';
@@ -47,6 +48,7 @@ interface C1mOptions {
   tune: 'apply' | 'check';
   minHeadroom: number;
   netns: 'own' | 'host';
+  pin: 'split' | 'none';
   runId: string;
 }
 
@@ -62,6 +64,7 @@ const FLAGS: FlagTable<C1mOptions> = [
   { key: 'tune', flag: 'tune', kind: 'choice', choices: ['apply', 'check'], default: 'apply', help: 'apply: raise the sysctls the run needs (saved for pnpm tune --restore); check: only report' },
   { key: 'minHeadroom', flag: 'min-headroom', kind: 'bytes', min: 0, default: 2 * 1024 ** 3, help: 'A transport is skipped when its predicted memory would leave less than this available' },
   { key: 'netns', flag: 'netns', kind: 'choice', choices: ['own', 'host'], default: 'own', help: 'own: the connections live in a fresh network namespace with an established hash sized for them (needs root, unshare and ip; otherwise the host namespace, with the reason in the results); host: the host namespace' },
+  { key: 'pin', flag: 'pin', kind: 'choice', choices: ['split', 'none'], default: 'split', help: 'split: servers on the upper half of the CPUs, the load generator on the lower half (taskset); none: wherever the scheduler puts them' },
   { key: 'runId', flag: 'run-id', kind: 'string', default: '', help: 'Name of results/<run-id>/' },
 ];
 const USAGE = 'pnpm bench:c1m [--connections N] [--hold 2m] [--ping-interval 30s] [--connect-rate R] [--transports ws,tcp] [--ceilings a,b|none]';
@@ -164,6 +167,8 @@ runCli(async () => {
     sampleIntervalMs: 2000,
     timeWaitMaxSeconds: 90,
   };
+  const pinWhyNot = options.pin === 'none' ? '--pin none' : pinningUnavailable();
+  const pinning = pinWhyNot === undefined ? splitCpus() : undefined;
   const runId = options.runId || newRunId('c1m');
   const dir = new RunDir(join(resultsRoot, runId));
   const env = captureEnv();
@@ -176,6 +181,9 @@ runCli(async () => {
     placement.namespace === 'own'
       ? `connections live in a network namespace of their own, whose established hash has ${placement.ehashEntries.toLocaleString('en-US')} buckets (the host's: ${hostEhashEntries.toLocaleString('en-US')}), so a segment's socket is found without walking a chain.`
       : `connections live in the host network namespace (${placement.why}); its established hash has ${placement.ehashEntries.toLocaleString('en-US')} buckets.`,
+    pinning
+      ? `servers run on CPU ${pinning.server} and the load generator on CPU ${pinning.load} (taskset), so neither side's wake-ups move the other's processes between CPUs.`
+      : `servers and load generator share every CPU (${pinWhyNot}).`,
     ...tuneRecord.assessment.rows.filter((r) => r.verdict === 'cannot').map((r) => `cannot change ${r.name}: ${r.note ?? ''}`.trim()),
   ];
   const ceilingCases: CaseSpec[] = CEILING_SERVERS.filter((c) => ceilings.includes(c.server)).flatMap((c) =>
@@ -210,7 +218,7 @@ runCli(async () => {
       const r = watch.latest();
       say(`    ${formatDuration((performance.now() - caseStart) / 1000)}: ${r.tcpInuse.toLocaleString('en-US')} TCP sockets open (both ends), MemAvailable ${gib(r.memAvailableBytes)}`);
     }, PROGRESS_EVERY_MS);
-    const result: CaseResult = await runCase(spec, { runId, runDir: dir.dir, profile, stealThresholdPercent: 10, serverPorts });
+    const result: CaseResult = await runCase(spec, { runId, runDir: dir.dir, profile, stealThresholdPercent: 10, serverPorts, pinning });
     clearInterval(progress);
     const readings = watch.stop();
     if (interrupted) result.failures.push('interrupted');
@@ -248,7 +256,7 @@ runCli(async () => {
   run.wallSeconds = Math.round((performance.now() - t0) / 100) / 10;
   run.interrupted = interrupted || undefined;
   dir.writeRun(run);
-  writeFileSync(join(dir.dir, 'c1m.json'), `${JSON.stringify({ runId, env, network: placement, settings: { ...settings, workers }, notes, figures }, null, 2)}\n`);
+  writeFileSync(join(dir.dir, 'c1m.json'), `${JSON.stringify({ runId, env, network: placement, pinning: pinning ?? { none: pinWhyNot }, settings: { ...settings, workers }, notes, figures }, null, 2)}\n`);
   const summaryPath = join(dir.dir, 'c1m-summary.md');
   writeFileSync(summaryPath, renderC1mSummary(runId, figures, { fdHard: limits.fdHard, perProcessBudget: limits.perProcessConnections, memTotalBytes: env.memoryBytes, cores: availableParallelism() }, notes));
   const { report } = dir.writeReports();

@@ -6,6 +6,7 @@ import type { BaselineBuild } from '../baseline/build.ts';
 import type { CaseResult, CaseSample, CaseSpec } from '../model/case-result.ts';
 import type { Profile } from '../matrix/profiles.ts';
 import { baselineClientCommand, driverCommand, loadTimeoutSeconds, type LoadOutcome, startLoad } from './driver.ts';
+import { type CpuPinning, pinned } from './cpu-pinning.ts';
 import type { Tracked } from './processes.ts';
 import { Sampler } from './sampler.ts';
 import { type RunningServer, serverCommand, startServer, stopServer } from './server.ts';
@@ -20,6 +21,8 @@ export interface CaseContext {
   stealThresholdPercent: number;
   /** Ports of the servers this run started so far (their TIME_WAIT is this run's). */
   serverPorts: Set<number>;
+  /** Server and load generator each on CPUs of their own (taskset). */
+  pinning?: CpuPinning;
 }
 
 const TAIL = 2000;
@@ -52,7 +55,7 @@ export async function runCase(planned: CaseSpec, ctx: CaseContext): Promise<Case
   const failures: string[] = [];
   const threshold = ctx.profile.timeWaitThreshold;
   const timeWait = await waitForTimeWait(threshold, ctx.profile.timeWaitMaxSeconds, () => readTimeWaitOnPorts(ctx.serverPorts));
-  const command = serverCommand(spec, ctx.profile.drainTimeoutSeconds, ctx.baseline?.server);
+  const command = pinned(serverCommand(spec, ctx.profile.drainTimeoutSeconds, ctx.baseline?.server), ctx.pinning?.server);
   const result: CaseResult = {
     schemaVersion: 1,
     runId: ctx.runId,
@@ -98,10 +101,12 @@ export async function runCase(planned: CaseSpec, ctx: CaseContext): Promise<Case
     const target = `${spec.transport}://127.0.0.1:${server.ready.port}${spec.transport === 'ws' ? '/' : ''}`;
     const jsonFile = join(ctx.runDir, 'driver', `${spec.id}.json`);
     const timeout = loadTimeoutSeconds(spec, ctx.profile.connectRate);
-    const loadCommand =
+    const loadCommand = pinned(
       spec.scenario === 'c-pair'
         ? baselineClientCommand(spec, ctx.baseline!.client, server.ready.port)
-        : driverCommand(spec, target, jsonFile, ctx.profile.connectRate);
+        : driverCommand(spec, target, jsonFile, ctx.profile.connectRate),
+      ctx.pinning?.load,
+    );
     const started = startLoad(loadCommand, timeout, spec.scenario === 'c-pair' ? undefined : jsonFile);
     load = started.tracked;
     sampler.start();

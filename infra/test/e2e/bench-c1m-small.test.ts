@@ -1,12 +1,14 @@
 // bench:c1m end to end at a small size: real servers, the real sharded load generator, the
 // kernel readings, the figures and the summary. (The million itself is a benchmark, run by hand.)
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { C1mFigures } from '../../src/c1m/figures.ts';
 import { ehashEntriesFor, netnsUnavailable, type NetworkPlacement } from '../../src/c1m/netns.ts';
 import { repoRoot, resultsRoot } from '../../src/lib/paths.ts';
+import type { CaseResult } from '../../src/model/case-result.ts';
+import { pinningUnavailable, splitCpus } from '../../src/run/cpu-pinning.ts';
 import { readSysctlValue } from '../../src/sys/proc.ts';
 
 const runId = `test-c1m-${process.pid}`;
@@ -23,7 +25,11 @@ describe('pnpm bench:c1m (small)', () => {
     );
     expect(run.status, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/\[1\/3\] c1m-hold single-loop ws/);
-    const out = JSON.parse(readFileSync(join(runDir, 'c1m.json'), 'utf8')) as { figures: C1mFigures[]; network: NetworkPlacement };
+    const out = JSON.parse(readFileSync(join(runDir, 'c1m.json'), 'utf8')) as { figures: C1mFigures[]; network: NetworkPlacement; pinning: unknown };
+    // Servers and load generator on CPUs of their own, in the commands the case records too.
+    expect(out.pinning).toEqual(splitCpus() ?? { none: pinningUnavailable() });
+    const prefork = JSON.parse(readFileSync(join(runDir, 'cases', readdirSync(join(runDir, 'cases')).find((f) => f.includes('prefork-ws'))!), 'utf8')) as CaseResult;
+    if (splitCpus()) expect(prefork.server.command.slice(0, 3)).toEqual(['taskset', '-c', splitCpus()!.server]);
     // Where root, unshare and ip are there (CI), the connections had a namespace of their own
     // with a hash table sized for both ends, and the host's setting is as it was.
     const unavailable = netnsUnavailable();
