@@ -48,10 +48,10 @@ export interface LoopListenParts {
   port?: number;
   /**
    * Sibling threads or processes serve the same port: uWS binds with SO_REUSEPORT (see
-   * UwsWsContext.sharedPort); tcp listens non-exclusively (node:cluster's shared handle).
+   * UwsWsContext.sharedPort); tcp listens non-exclusively (node:cluster routes the connections).
    */
   shared?: boolean;
-  /** ws: the connection budget, when several loops of one process share it; this process's own otherwise. */
+  /** The connection budget, when several loops of one process share it; this process's own otherwise. */
   gate?: ConnectionGate;
   /** How a TCP session reads its socket; event-loop style ('data' callbacks) by default. */
   serveTcp?: ServeSession;
@@ -61,10 +61,11 @@ export interface LoopListenParts {
 export function listenLoop(options: ServerOptions, handler: WorkloadHandler, parts: LoopListenParts): Promise<UwsWsServer | TcpListener> {
   const { counters } = parts;
   const port = parts.port ?? options.port;
+  const gate = parts.gate ?? new ConnectionGate(processBudget());
   if (options.transport === 'ws') {
     return listenUwsWs(options.host, port, {
       counters,
-      gate: parts.gate ?? new ConnectionGate(processBudget()),
+      gate,
       handle: handler.handle,
       asyncHandler: handler.async,
       echo: options.workload === 'echo',
@@ -76,7 +77,7 @@ export function listenLoop(options: ServerOptions, handler: WorkloadHandler, par
   return listenTcp({
     host: options.host,
     port,
-    maxConnections: processBudget(),
+    gate,
     exclusive: !parts.shared,
     serve: parts.serveTcp ?? readWithEvents,
     context: {

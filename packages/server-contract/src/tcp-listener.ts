@@ -2,6 +2,7 @@
 // tracking and graceful drain. How a session reads its socket is the architecture's choice,
 // passed in as `serve` (see readWithEvents below for the event-loop style).
 import { createServer, type Server, type Socket } from 'node:net';
+import type { ConnectionGate } from './connection-gate.ts';
 import { TcpSession, type TcpSessionContext } from './tcp-session.ts';
 
 /** Reads a session's socket until it closes; the architecture's per-connection code. */
@@ -19,8 +20,8 @@ export interface TcpListener {
 export interface TcpListenOptions {
   host: string;
   port: number;
-  /** Concurrent connections admitted; beyond it new ones are closed and counted as refused. */
-  maxConnections: number;
+  /** The descriptor budget (shared with uWS listeners of the same process): beyond it new connections are reset and counted as refused. */
+  gate: ConnectionGate;
   context: TcpSessionContext;
   serve: ServeSession;
   /** Accept through an existing handle (prefork children inheriting the parent's socket). */
@@ -43,7 +44,7 @@ export function listenTcp(opts: TcpListenOptions): Promise<TcpListener> {
     // round-robin a child over maxConnections hands the connection back to the primary, which
     // offers it to the next child, forever if all are full, and the client is never answered.
     // Past the budget a connection is reset (no TIME_WAIT left behind) and counted as refused.
-    if (sessions.size >= opts.maxConnections) {
+    if (!opts.gate.tryAdmit()) {
       counters.refused();
       socket.resetAndDestroy();
       return;
@@ -55,6 +56,7 @@ export function listenTcp(opts: TcpListenOptions): Promise<TcpListener> {
     socket.on('close', () => {
       session.markClosed();
       sessions.delete(session);
+      opts.gate.release();
       counters.connectionClosed();
     });
     opts.serve(session);
