@@ -13,8 +13,8 @@ import {
   ehashEntriesFor,
   hostPlacement,
   NETNS_CHILD_ENV,
+  isPerNamespaceSysctl,
   netnsUnavailable,
-  PER_NAMESPACE_SYSCTLS,
   prepareOwnNetns,
   rerunInOwnNetns,
   type NetworkPlacement,
@@ -122,7 +122,7 @@ runCli(async () => {
     // 2. Where the connections live. In a namespace of their own, the host keeps its own copies
     // of the per-namespace sysctls: only what all namespaces share is raised here.
     const why = options.netns === 'host' ? '--netns host' : netnsUnavailable();
-    const hostRows = why === undefined ? assessment.rows.filter((r) => !(PER_NAMESPACE_SYSCTLS as readonly string[]).includes(r.name)) : assessment.rows;
+    const hostRows = why === undefined ? assessment.rows.filter((r) => !isPerNamespaceSysctl(r.name)) : assessment.rows;
     const applied = options.tune === 'apply' ? applyRows(hostRows, tuneSavedFile) : [];
     if (applied.length > 0) say(`applied (previous values saved for pnpm tune --restore):\n${renderOutcomes(applied)}`);
     tuneRecord = { assessment, applied };
@@ -138,12 +138,7 @@ runCli(async () => {
     ({ tune: tuneRecord, hostEhashEntries } = JSON.parse(inherited) as FromHost);
     // Its own copies of the per-namespace sysctls start at the kernel's defaults: raise them
     // here as the host's assessment asks (they go away with the namespace).
-    const wanted = new Map(
-      assess(readMachine(), options.connections)
-        .rows.filter((r) => r.verdict === 'raise' && r.applyValue !== undefined && (PER_NAMESPACE_SYSCTLS as readonly string[]).includes(r.name))
-        .map((r) => [r.name, r.applyValue!] as const),
-    );
-    const prepared = prepareOwnNetns(wanted);
+    const prepared = prepareOwnNetns(assess(readMachine(), options.connections).rows);
     placement = prepared.placement;
     if (prepared.set.length > 0) say(`  in the namespace:\n${prepared.set.map((l) => `  ${l}`).join('\n')}`);
   }

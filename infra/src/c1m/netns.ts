@@ -9,8 +9,10 @@
 // namespace, its loopback and its own sysctls disappear with the run.
 import { execFileSync } from 'node:child_process';
 import { readlinkSync, writeFileSync } from 'node:fs';
+import { which } from 'zx';
 import { ownNodeCommand, runInForeground } from '../lib/child-command.ts';
 import { readSysctlValue, sysctlPath } from '../sys/proc.ts';
+import type { TuneRow } from '../tune/assess.ts';
 
 /** Set in the environment of the command running inside the namespace. */
 export const NETNS_CHILD_ENV = 'C1M_NETNS_CHILD';
@@ -19,12 +21,17 @@ const CHILD_EHASH = 'net.ipv4.tcp_child_ehash_entries';
 const MAX_EHASH = 2 ** 24;
 
 /** The sysctls that every network namespace has its own copy of (reset to defaults in a new one). */
-export const PER_NAMESPACE_SYSCTLS = [
+const PER_NAMESPACE_SYSCTLS: ReadonlySet<string> = new Set([
   'net.ipv4.ip_local_port_range',
   'net.core.somaxconn',
   'net.ipv4.tcp_max_syn_backlog',
   'net.ipv4.tcp_tw_reuse',
-] as const;
+]);
+
+/** True for a sysctl each network namespace has its own copy of. */
+export function isPerNamespaceSysctl(name: string): boolean {
+  return PER_NAMESPACE_SYSCTLS.has(name);
+}
 
 /** Where the run's connections live, as recorded in its results. */
 export interface NetworkPlacement {
@@ -45,11 +52,7 @@ export function netnsUnavailable(): string | undefined {
   if (process.getuid?.() !== 0) return 'creating a network namespace needs root';
   if (readSysctlValue(CHILD_EHASH) === undefined) return `this kernel has no ${CHILD_EHASH} (Linux ≥ 6.1)`;
   for (const tool of ['unshare', 'ip']) {
-    try {
-      execFileSync(tool, ['-V'], { stdio: 'ignore' });
-    } catch {
-      return `${tool} is not installed (${tool === 'ip' ? 'iproute2' : 'util-linux'})`;
-    }
+    if (which.sync(tool, { nothrow: true }) === null) return `${tool} is not installed (${tool === 'ip' ? 'iproute2' : 'util-linux'})`;
   }
   return undefined;
 }
@@ -86,19 +89,18 @@ export async function rerunInOwnNetns(ehashEntries: number, handDown: string): P
 }
 
 /**
- * Inside the new namespace: brings loopback up, and sets the per-namespace sysctls the run needs
- * (they start at the kernel's defaults here and vanish with the namespace). Returns the placement
- * and what was set, as "name: from -> to" lines.
+ * Inside the new namespace: brings loopback up, and raises the per-namespace sysctls that `rows`
+ * (tune's assessment, read inside the namespace) says need raising: they start at the kernel's
+ * defaults here and vanish with the namespace. Returns the placement and what was set, as
+ * "name: from -> to" lines.
  */
-export function prepareOwnNetns(wanted: ReadonlyMap<string, string>): { placement: NetworkPlacement; set: string[] } {
+export function prepareOwnNetns(rows: readonly TuneRow[]): { placement: NetworkPlacement; set: string[] } {
   execFileSync('ip', ['link', 'set', 'lo', 'up']);
   const set: string[] = [];
-  for (const name of PER_NAMESPACE_SYSCTLS) {
-    const value = wanted.get(name);
-    const from = readSysctlValue(name);
-    if (value === undefined || from === undefined || from === value) continue;
-    writeFileSync(sysctlPath(name), value);
-    set.push(`${name}: ${from} -> ${value}`);
+  for (const row of rows) {
+    if (row.verdict !== 'raise' || row.applyValue === undefined || !isPerNamespaceSysctl(row.name)) continue;
+    writeFileSync(sysctlPath(row.name), row.applyValue);
+    set.push(`${row.name}: ${row.current} -> ${row.applyValue}`);
   }
   // A namespace with a table of its own shows its size; one sharing the host's shows it negated.
   const entries = Number(readSysctlValue('net.ipv4.tcp_ehash_entries') ?? 0);

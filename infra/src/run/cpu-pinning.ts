@@ -2,8 +2,8 @@
 // testing on one machine. On this 2-core VM it is also far cheaper: at 200,000 connections and
 // 33,000 pings/s the machine went from 0.23 to 0.80 cores idle with the same pings answered,
 // because a wake-up no longer moves a process between CPUs and each side's caches stay warm.
-import { execFileSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
+import { which } from 'zx';
 
 /** CPU lists (taskset -c syntax) for each side. */
 export interface CpuPinning {
@@ -22,12 +22,7 @@ export function splitCpus(cpus = availableParallelism()): CpuPinning | undefined
 /** Why pinning cannot be done here, or undefined when it can. */
 export function pinningUnavailable(): string | undefined {
   if (availableParallelism() < 2) return 'one CPU only';
-  try {
-    execFileSync('taskset', ['-V'], { stdio: 'ignore' });
-    return undefined;
-  } catch {
-    return 'taskset is not installed (util-linux)';
-  }
+  return which.sync('taskset', { nothrow: true }) === null ? 'taskset is not installed (util-linux)' : undefined;
 }
 
 /** `command` run on `cpus` (children inherit the affinity), or as it is when there is no list. */
