@@ -55,6 +55,8 @@ export interface LoopListenParts {
   gate?: ConnectionGate;
   /** How a TCP session reads its socket; event-loop style ('data' callbacks) by default. */
   serveTcp?: ServeSession;
+  /** tcp: called with the connection count after each admission and close (see TcpListenOptions.onCount). */
+  onTcpCount?: (current: number) => void;
 }
 
 /** Starts one loop's listener over options.transport: uWS for ws, node:net for tcp. */
@@ -80,6 +82,7 @@ export function listenLoop(options: ServerOptions, handler: WorkloadHandler, par
     gate,
     exclusive: !parts.shared,
     serve: parts.serveTcp ?? readWithEvents,
+    onCount: parts.onTcpCount,
     context: {
       counters,
       handle: handler.handle,
@@ -94,6 +97,8 @@ export function listenLoop(options: ServerOptions, handler: WorkloadHandler, par
 /** One loop of a server with several (a thread or a child process): its port and its drain. */
 export interface OwnLoop {
   port: number;
+  /** The listener, for a parent that steers accepting (prefork's tcp children pause theirs). */
+  listener: UwsWsServer | TcpListener;
   /** Drains the listener, then releases the workload handler and the event-loop watch. */
   close(deadlineMs: number): Promise<{ forced: boolean }>;
 }
@@ -108,6 +113,7 @@ export async function startOwnLoop(options: ServerOptions, parts: LoopListenPart
   const listener = await listenLoop(options, handler, parts);
   return {
     port: listener.port,
+    listener,
     close: async (deadlineMs) => {
       const result = await listener.close(deadlineMs);
       await handler.close();

@@ -53,10 +53,12 @@ export interface ServerStats {
   childRestarts?: number;
   /** Servers with several loops (threads or child processes): current connections of each. */
   connectionsBySource?: number[];
+  /** prefork over tcp only: times the child that must keep accepting (the anchor) was handed to another. */
+  anchorHandovers?: number;
 }
 
 /** The optional /stats fields only some architectures have. */
-export type ServerStatsExtras = Pick<ServerStats, 'childRestarts' | 'connectionsBySource'>;
+export type ServerStatsExtras = Pick<ServerStats, 'childRestarts' | 'connectionsBySource' | 'anchorHandovers'>;
 
 /** The counters of one thread. Hot-path methods are plain float adds. */
 export class StatsCounters {

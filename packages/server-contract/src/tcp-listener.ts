@@ -14,6 +14,12 @@ export interface TcpListener {
   port: number;
   /** Stops accepting, lets owed replies go out, ends connections; forced at the deadline. */
   close(deadlineMs: number): Promise<{ forced: boolean }>;
+  /** Whether the listening socket is open (false while paused and once closing). */
+  readonly accepting: boolean;
+  /** Stops accepting new connections and keeps serving the ones held (no-op unless accepting). */
+  pause(): void;
+  /** Listens again after pause(); resolves once accepting (no-op once closing). */
+  resume(): Promise<void>;
 }
 
 /** Options of listenTcp. */
@@ -28,6 +34,8 @@ export interface TcpListenOptions {
   handle?: unknown;
   /** Share the port with sibling processes (node:cluster) instead of binding exclusively. */
   exclusive?: boolean;
+  /** Called with the process's connection count after each admission and each close. */
+  onCount?: (current: number) => void;
 }
 
 /** How long a drain keeps reading before ending connections, so bytes already sent are answered. */
@@ -49,6 +57,7 @@ export function listenTcp(opts: TcpListenOptions): Promise<TcpListener> {
       socket.resetAndDestroy();
       return;
     }
+    opts.onCount?.(opts.gate.current);
     const session = new TcpSession(socket, opts.context);
     sessions.add(session);
     counters.connectionOpened();
@@ -58,24 +67,69 @@ export function listenTcp(opts: TcpListenOptions): Promise<TcpListener> {
       sessions.delete(session);
       opts.gate.release();
       counters.connectionClosed();
+      opts.onCount?.(opts.gate.current);
     });
     opts.serve(session);
   });
 
+  const listen = (onListening: () => void) => {
+    if (opts.handle) server.listen(opts.handle as never, onListening);
+    else server.listen({ host: opts.host, port: opts.port, exclusive: opts.exclusive ?? true, backlog: 4096 }, onListening);
+  };
+  let state: 'accepting' | 'paused' | 'closing' = 'accepting';
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    const onListening = () => {
+    listen(() => {
       server.off('error', reject);
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : opts.port;
-      resolve({ server, port, close: (deadlineMs) => drain(server, sessions, arrivals, deadlineMs) });
-    };
-    if (opts.handle) server.listen(opts.handle as never, onListening);
-    else server.listen({ host: opts.host, port: opts.port, exclusive: opts.exclusive ?? true, backlog: 4096 }, onListening);
+      resolve({
+        server,
+        port,
+        get accepting() {
+          return state === 'accepting';
+        },
+        pause() {
+          if (state !== 'accepting') return;
+          state = 'paused';
+          // Closes only the listening socket; sessions keep their sockets. Under node:cluster this
+          // process leaves the shared socket, whose queue the siblings still accept from.
+          server.close();
+        },
+        resume() {
+          if (state !== 'paused') return Promise.resolve();
+          state = 'accepting';
+          return new Promise<void>((done, fail) => {
+            const failed = (err: Error) => {
+              if (state === 'accepting') state = 'paused';
+              fail(err);
+            };
+            server.once('error', failed);
+            listen(() => {
+              server.off('error', failed);
+              // A drain that began while this listen was under way closed nothing: close now.
+              if (state === 'closing') server.close();
+              done();
+            });
+          });
+        },
+        close: (deadlineMs) => {
+          const wasAccepting = state === 'accepting';
+          state = 'closing';
+          return drain(server, sessions, arrivals, deadlineMs, wasAccepting);
+        },
+      });
+    });
   });
 }
 
-async function drain(server: Server, sessions: Set<TcpSession>, arrivals: { count: number }, deadlineMs: number): Promise<{ forced: boolean }> {
+async function drain(
+  server: Server,
+  sessions: Set<TcpSession>,
+  arrivals: { count: number },
+  deadlineMs: number,
+  accepting: boolean,
+): Promise<{ forced: boolean }> {
   const deadline = Date.now() + deadlineMs;
   const quietUntil = Date.now() + Math.min(DRAIN_QUIET_MS, deadlineMs);
   // Connections the kernel completed before the signal wait in the accept queue, and their frames
@@ -83,12 +137,15 @@ async function drain(server: Server, sessions: Set<TcpSession>, arrivals: { coun
   // per loop turn, so keep turning until a turn accepts none (bounded by the quiet period). From a
   // check-phase callback, the next setImmediate runs only after the next turn's poll phase.
   const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
-  await nextTurn();
-  let seen: number;
-  do {
-    seen = arrivals.count;
+  if (accepting) {
     await nextTurn();
-  } while (seen !== arrivals.count && Date.now() < quietUntil);
+    let seen: number;
+    do {
+      seen = arrivals.count;
+      await nextTurn();
+    } while (seen !== arrivals.count && Date.now() < quietUntil);
+  }
+  // A paused server is closed already: its callback then fires (with ERR_SERVER_NOT_RUNNING) once its sessions are gone.
   const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
   await sleep(Math.max(0, quietUntil - Date.now()));
   for (const s of sessions) s.endWhenSettled();

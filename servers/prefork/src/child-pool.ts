@@ -1,6 +1,7 @@
 // The primary's side of prefork: forks the children through node:cluster, waits until each one
-// listens, asks them for their counters, replaces a child that dies unexpectedly, and drains
-// them all on shutdown. The primary keeps no connections (tcp ones pass through it to a child).
+// listens, asks them for their counters, keeps one tcp child accepting (anchor-keeper.ts),
+// replaces a child that dies unexpectedly, and drains them all on shutdown. The primary keeps no
+// connections: the children accept from the shared socket themselves.
 import cluster, { type Worker } from 'node:cluster';
 import { fileURLToPath } from 'node:url';
 import {
@@ -11,6 +12,7 @@ import {
   type CounterSnapshot,
   type ServerOptions,
 } from '@c1m/server-contract';
+import { AnchorKeeper } from './anchor-keeper.ts';
 import { CHILD_SETUP_ENV, type ChildSetup, type FromChild, type ToChild } from './messages.ts';
 
 /** How long a stats request waits before the child's last known counters are used instead. */
@@ -43,24 +45,41 @@ export class ChildPool {
   private stopping = false;
   /** Children that died unexpectedly and were replaced. */
   restarts = 0;
+  /** tcp only: which child must keep accepting from the shared socket. */
+  private readonly anchors: AnchorKeeper | null;
 
   constructor(
     private readonly options: ServerOptions,
     size: number,
   ) {
     this.slots = Array.from({ length: size }, () => ({ worker: null, listening: false, last: null, failures: 0, restartTimer: null }));
+    this.anchors =
+      options.transport === 'tcp'
+        ? new AnchorKeeper({
+            size,
+            live: (i) => this.slots[i]!.worker !== null && this.slots[i]!.listening,
+            connections: (i) => (this.slots[i]!.last ? snapshotConnections(this.slots[i]!.last!) : 0),
+            send: (i, message) => this.send(this.slots[i]!, message),
+          })
+        : null;
+  }
+
+  /** tcp only: times the anchor role moved to another child. */
+  get anchorHandovers(): number | undefined {
+    return this.anchors?.handovers;
   }
 
   /** Forks every child; resolves with the shared port once all of them listen. */
   async start(): Promise<number> {
-    // tcp: node:cluster's round-robin (its default on Linux). The primary accepts and hands each
-    // connection to the next child in turn, so children fill evenly (~50 µs of primary CPU per
-    // connection). NODE_CLUSTER_SCHED_POLICY=none lets every child accept on the shared socket
-    // itself instead; the kernel wakes all and the first to run takes what is queued, so the
-    // spread is uneven (0.3x-1.6x the mean) and the fullest child reaches its descriptor budget
-    // first. ws is not affected: each child's uWS socket is its own and SO_REUSEPORT hashes
-    // connections evenly.
-    if (!process.env.NODE_CLUSTER_SCHED_POLICY) cluster.schedulingPolicy = cluster.SCHED_RR;
+    // tcp: every child accepts from the shared socket itself (node:cluster's SCHED_NONE). With
+    // round-robin, cluster's default on Linux, the primary accepts every connection and hands it
+    // to a child over IPC; at a 5,000/s ramp on a busy machine it fell behind, its queue passed
+    // its own descriptor limit, and it reset a third of a million connections. Accepting for
+    // themselves, children get uneven shares, so one that reaches its budget pauses and leaves
+    // the queue to the others (anchor-keeper.ts). NODE_CLUSTER_SCHED_POLICY=rr still selects
+    // round-robin. ws is not affected: each child's uWS socket is its own and SO_REUSEPORT
+    // hashes connections evenly over them.
+    if (!process.env.NODE_CLUSTER_SCHED_POLICY) cluster.schedulingPolicy = cluster.SCHED_NONE;
     cluster.setupPrimary({ exec: fileURLToPath(bundledEntryUrl(import.meta.url, 'child')), args: [] });
     try {
       // The first child picks the port (port 0 = any free one); the others join it.
@@ -114,7 +133,8 @@ export class ChildPool {
 
   /** Forks a child into `slot`; resolves with its port once it listens, rejects if it exits first. */
   private fork(slot: Slot, port: number): Promise<number> {
-    const setup: ChildSetup = { options: this.options, port };
+    const index = this.slots.indexOf(slot);
+    const setup: ChildSetup = { options: this.options, port, anchor: this.anchors?.claimIfVacant(index) ?? false };
     const worker = cluster.fork({ [CHILD_SETUP_ENV]: JSON.stringify(setup) });
     slot.worker = worker;
     slot.listening = false;
@@ -124,8 +144,12 @@ export class ChildPool {
         if (message.type === 'listening') {
           slot.listening = true;
           slot.failures = 0;
+          this.anchors?.onListening(index);
           resolve(message.port);
-        } else if (message.type === 'stats' || message.type === 'drained') {
+        } else if (message.type === 'accepting') this.anchors?.onAccepting(index, message.accepting);
+        else if (message.type === 'full') this.anchors?.onFull(index, message.atBudget);
+        else if (message.type === 'anchor-ack') this.anchors?.onAck(index, message.ok, message.accepting);
+        else if (message.type === 'stats' || message.type === 'drained') {
           slot.last = message.snapshot;
           if (message.type === 'stats') this.answered(message.id);
         }
@@ -144,6 +168,7 @@ export class ChildPool {
     slot.worker = null;
     slot.listening = false;
     slot.last = null;
+    if (!this.stopping) this.anchors?.onExit(this.slots.indexOf(slot));
     for (const [id, request] of this.pending) if (request.slot === slot) this.answered(id);
     if (this.stopping) return;
     // Unexpected: replace the child on the same port; back off if children keep failing to start.

@@ -1,7 +1,8 @@
 // Prefork: N processes, each with its own event loop, all serving one port — uWS with
-// SO_REUSEPORT for ws (the kernel spreads connections), node:cluster for tcp (the primary accepts
-// and deals connections to the children in turn, keeping none). The primary starts the children,
-// restarts one that dies, gathers /stats from them over IPC and drains them on SIGTERM.
+// SO_REUSEPORT for ws (the kernel spreads connections), node:cluster for tcp (one listening
+// socket every child accepts from; a child at its budget pauses and leaves it to the others).
+// The primary starts the children, restarts one that dies, gathers /stats from them over IPC
+// and drains them on SIGTERM.
 import pkg from '../package.json' with { type: 'json' };
 import { multiProcessServer, processBudget, specFromPackage, type RunningServer, type ServerOptions } from '@c1m/server-contract';
 import { ChildPool } from './child-pool.ts';
@@ -20,7 +21,7 @@ export async function start(options: ServerOptions): Promise<RunningServer> {
     // Children inherit the primary's descriptor limit, so each has the same budget.
     maxConnections: options.workers * processBudget(),
     collect: () => pool.collect(),
-    extras: () => ({ childRestarts: pool.restarts, connectionsBySource: pool.connectionsByChild() }),
+    extras: () => ({ childRestarts: pool.restarts, connectionsBySource: pool.connectionsByChild(), anchorHandovers: pool.anchorHandovers }),
     drain: (deadlineMs) => pool.drain(deadlineMs),
   });
 }
