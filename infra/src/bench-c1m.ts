@@ -253,7 +253,7 @@ runCli(async () => {
   dir.writeRun(run);
   writeFileSync(join(dir.dir, 'c1m.json'), `${JSON.stringify({ runId, env, network: placement, pinning: pinning ?? { none: pinWhyNot }, settings: { ...settings, workers }, notes, figures }, null, 2)}\n`);
   const summaryPath = join(dir.dir, 'c1m-summary.md');
-  writeFileSync(summaryPath, renderC1mSummary(runId, figures, { fdHard: limits.fdHard, perProcessBudget: limits.perProcessConnections, memTotalBytes: env.memoryBytes, cores: availableParallelism() }, notes));
+  writeFileSync(summaryPath, renderC1mSummary(runId, figures, { fdHard: limits.fdHard, perProcessBudget: limits.perProcessConnections, memTotalBytes: env.memoryBytes, cores: availableParallelism() }, notes, settings.pingIntervalSeconds));
   const { report } = dir.writeReports();
   say(`\nbench:c1m ${interrupted ? 'interrupted' : 'done'} in ${formatDuration(run.wallSeconds)}:\n  ${summaryPath}\n  ${report}`);
   process.off('SIGINT', onSignal);

@@ -2,6 +2,7 @@
 // server samples) and the kernel readings taken around it.
 import type { CaseResult } from '../model/case-result.ts';
 import { cpuWhileFull, fullest, type CpuSplit, type KernelMemory } from './kernel-memory.ts';
+import { pingCostWhileFull, type PingCost } from './ping-cost.ts';
 
 /** One case's answer, numbers with units in their names. */
 export interface C1mFigures {
@@ -44,6 +45,8 @@ export interface C1mFigures {
   driverCpuCores: number;
   /** The whole machine while every connection was held: user code, kernel, softirq (loopback receive), idle. */
   machineCpuWhileFull: CpuSplit;
+  /** Pings answered per second and CPU per ping on each side while every connection was held. */
+  pingCostWhileFull?: PingCost;
   wallSeconds: number;
 }
 
@@ -92,6 +95,7 @@ export function c1mFigures(result: CaseResult, readings: readonly KernelMemory[]
     serverCpuCores: Math.round((result.load.serverCpuSeconds / loadSeconds) * 100) / 100,
     driverCpuCores: Math.round((result.load.driverCpuSeconds / loadSeconds) * 100) / 100,
     machineCpuWhileFull: cpuWhileFull(readings),
+    pingCostWhileFull: pingCostWhileFull(result.samples),
     wallSeconds: result.wallSeconds,
   };
 }

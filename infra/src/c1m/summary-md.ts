@@ -18,8 +18,15 @@ export interface C1mMachine {
   cores: number;
 }
 
-/** Renders the summary. */
-export function renderC1mSummary(runId: string, figures: readonly C1mFigures[], machine: C1mMachine, notes: readonly string[]): string {
+/** Renders the summary; `pingIntervalSeconds` is the round every connection was asked to answer. */
+export function renderC1mSummary(
+  runId: string,
+  figures: readonly C1mFigures[],
+  machine: C1mMachine,
+  notes: readonly string[],
+  pingIntervalSeconds: number,
+): string {
+  const costed = figures.filter((f) => f.pingCostWhileFull !== undefined);
   const singles = figures.filter((f) => (f.serverProcesses ?? 1) === 1);
   // The ceiling a single-process server states in its ready line (its fd budget), else the machine's estimate.
   const ceiling = Math.max(0, ...singles.map((f) => f.serverMaxConnections ?? 0)) || machine.perProcessBudget;
@@ -65,6 +72,26 @@ export function renderC1mSummary(runId: string, figures: readonly C1mFigures[], 
         outsideText(f.machineCpuWhileFull),
       ]),
     ),
+    '',
+    '## What the pings cost while every connection was held',
+    '',
+    `A round asks each connection for one round trip every ${pingIntervalSeconds} s. "Needed" is the CPU each side must`,
+    'spend for every ping to be answered within its round, at the per-ping cost measured: a side that needs',
+    'more than the cores it has (less the loopback softirq it carries) answers late, whatever its memory.',
+    '',
+    '| case | pings/s answered | server: cores busy, CPU-µs per ping, cores needed | load generator: cores busy, CPU-µs per ping, cores needed |',
+    '|---|---|---|---|',
+    ...costed.map((f) => {
+      const cost = f.pingCostWhileFull!;
+      const asked = f.heldConnections / pingIntervalSeconds;
+      const needed = (us: number) => ((asked * us) / 1e6).toFixed(2);
+      return row([
+        f.case,
+        n(cost.pingsPerSecond),
+        `${cost.serverCores}, ${cost.serverCpuUsPerPing}, ${needed(cost.serverCpuUsPerPing)}`,
+        `${cost.driverCores}, ${cost.driverCpuUsPerPing}, ${needed(cost.driverCpuUsPerPing)}`,
+      ]);
+    }),
     '',
     '## Why the single-process rows stop near 20,000',
     '',

@@ -1,0 +1,44 @@
+// The per-ping CPU figure bench:c1m reports: taken only over samples where the case was full.
+import { describe, expect, it } from 'vitest';
+import type { CaseSample } from '../src/model/case-result.ts';
+import { pingCostWhileFull } from '../src/c1m/ping-cost.ts';
+
+/** A sample at `atSeconds` with `current` connections, `frames` answered so far and each side's CPU seconds so far. */
+function sample(atSeconds: number, current: number, frames: number, serverCpu: number, driverCpu: number): CaseSample {
+  return {
+    atSeconds,
+    server: { rssBytes: 0, cpuSeconds: serverCpu, processes: 2 },
+    driver: { rssBytes: 0, cpuSeconds: driverCpu, processes: 2 },
+    stats: { connections: { current, peak: current, total: current }, framesIn: frames } as CaseSample['stats'],
+    stealPercent: 0,
+    busyPercent: 0,
+    tcpInuse: 0,
+    timeWait: 0,
+  };
+}
+
+describe('pingCostWhileFull', () => {
+  it('divides CPU by the pings answered between the first and last full sample, ignoring the ramp and the close', () => {
+    const samples = [
+      sample(0, 0, 0, 0, 0),
+      sample(10, 500, 100, 9, 9), // ramping: ignored
+      sample(20, 1000, 1000, 10, 11),
+      sample(30, 995, 21_000, 10.5, 11.2),
+      sample(40, 1000, 41_000, 11, 11.4),
+      sample(50, 10, 41_000, 30, 30), // closing: ignored
+    ];
+    expect(pingCostWhileFull(samples)).toEqual({
+      seconds: 20,
+      pingsPerSecond: 2000,
+      serverCores: 0.05,
+      driverCores: 0.02,
+      serverCpuUsPerPing: 25,
+      driverCpuUsPerPing: 10,
+    });
+  });
+
+  it('gives nothing without two full samples or without an answered ping', () => {
+    expect(pingCostWhileFull([sample(0, 1000, 0, 0, 0)])).toBeUndefined();
+    expect(pingCostWhileFull([sample(0, 1000, 5, 0, 0), sample(10, 1000, 5, 1, 1)])).toBeUndefined();
+  });
+});
