@@ -213,9 +213,13 @@ export class ChildPool {
       if (message.type === 'drained') forced = message.forced;
     });
     const exited = new Promise<number | null>((resolve) => worker.once('exit', (code) => resolve(code)));
+    // The channel closes after its last message has been read. A busy primary may see the exit
+    // first (at a million connections it did, and took a clean drain for a forced one), so the
+    // 'drained' message is awaited through the channel's end, not the exit alone.
+    const channelClosed = new Promise<void>((resolve) => (worker.isConnected() ? worker.once('disconnect', () => resolve()) : resolve()));
     const killer = setTimeout(() => worker.process.kill('SIGKILL'), deadlineMs + KILL_GRACE_MS);
     this.send(slot, { type: 'drain', deadlineMs });
-    const code = await exited;
+    const [code] = await Promise.all([exited, channelClosed]);
     clearTimeout(killer);
     return forced || code !== 0;
   }
