@@ -3,6 +3,7 @@
 // the headroom a run must never exhaust.
 import { readFileSync } from 'node:fs';
 import { readCpuTimes, readSockstat, type CpuTimes } from '../sys/proc.ts';
+import { fullWindow } from './full-window.ts';
 import { outsideCores, readOutsideTicks, type OutsideTicks } from './outside-cpu.ts';
 
 /** One reading. */
@@ -69,15 +70,10 @@ export interface CpuSplit {
   outsideTop: Array<{ name: string; cores: number }>;
 }
 
-/**
- * How the machine's CPU was spent while the hold was full: between the first and the last reading
- * with at least 98% of the most sockets ever in use.
- */
+/** How the machine's CPU was spent while the hold was full (by TCP sockets in use, see fullWindow). */
 export function cpuWhileFull(readings: readonly KernelMemory[], ticksPerSecond = 100): CpuSplit {
-  const top = fullest(readings).tcpInuse;
-  const full = readings.filter((r) => r.tcpInuse >= 0.98 * top);
-  const a = full[0]!;
-  const b = full[full.length - 1]!;
+  // With no socket ever in use every reading is the window: the whole case.
+  const { first: a, last: b } = fullWindow(readings, (r) => r.tcpInuse) ?? { first: readings[0]!, last: readings.at(-1)! };
   const seconds = b.atSeconds - a.atSeconds;
   const cores = (key: keyof CpuTimes) => (seconds > 0 ? Math.round(((b.cpu[key] - a.cpu[key]) / ticksPerSecond / seconds) * 100) / 100 : 0);
   const outside = outsideCores(a.outside, b.outside, seconds, ticksPerSecond);

@@ -2,8 +2,9 @@
 // server answered per second and the CPU each side spent per ping. It tells whether a failed
 // round is a CPU limit (the cores a side needs for every ping in time exceed what it has).
 import type { CaseSample } from '../model/case-result.ts';
+import { fullWindow } from './full-window.ts';
 
-/** Ping throughput and per-ping CPU over the samples taken while the case was full. */
+/** Ping throughput and per-ping CPU over the samples taken while the case was full (see fullWindow). */
 export interface PingCost {
   seconds: number;
   /** Frames the server answered per second (one per ping). */
@@ -14,18 +15,16 @@ export interface PingCost {
   driverCpuUsPerPing: number;
 }
 
-/** Share of the peak connection count at which the case counts as full. */
-const FULL_SHARE = 0.99;
-
 const round2 = (v: number) => Math.round(v * 100) / 100;
 
 /** Undefined when fewer than two full samples carry the server's counters and the driver's CPU, or no ping was answered. */
 export function pingCostWhileFull(samples: readonly CaseSample[]): PingCost | undefined {
-  const peak = Math.max(0, ...samples.map((s) => s.stats?.connections.current ?? 0));
-  const full = samples.filter((s) => s.stats && s.driver && peak > 0 && s.stats.connections.current >= peak * FULL_SHARE);
-  if (full.length < 2) return undefined;
-  const first = full[0]!;
-  const last = full.at(-1)!;
+  const window = fullWindow(
+    samples.filter((s) => s.stats && s.driver),
+    (s) => s.stats!.connections.current,
+  );
+  if (!window || window.first === window.last) return undefined;
+  const { first, last } = window;
   const seconds = last.atSeconds - first.atSeconds;
   const pings = last.stats!.framesIn - first.stats!.framesIn;
   if (seconds <= 0 || pings <= 0) return undefined;
