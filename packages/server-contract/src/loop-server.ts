@@ -48,7 +48,7 @@ export interface LoopListenParts {
   port?: number;
   /**
    * Sibling threads or processes serve the same port: uWS binds with SO_REUSEPORT (see
-   * UwsWsContext.sharedPort); tcp listens non-exclusively (node:cluster routes the connections).
+   * UwsWsContext.sharedPort); tcp listens non-exclusively (node:cluster shares one listening socket).
    */
   shared?: boolean;
   /** The connection budget, when several loops of one process share it; this process's own otherwise. */

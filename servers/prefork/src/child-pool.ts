@@ -25,6 +25,8 @@ const RESTART_BACKOFF_MAX_MS = 5000;
 
 /** One place in the pool and the child currently filling it. */
 interface Slot {
+  /** Its place in the pool (how the anchor keeper names it). */
+  readonly index: number;
   worker: Worker | null;
   listening: boolean;
   /** The child's most recent counters (from a stats reply or its drained message). */
@@ -52,7 +54,7 @@ export class ChildPool {
     private readonly options: ServerOptions,
     size: number,
   ) {
-    this.slots = Array.from({ length: size }, () => ({ worker: null, listening: false, last: null, failures: 0, restartTimer: null }));
+    this.slots = Array.from({ length: size }, (_, index) => ({ index, worker: null, listening: false, last: null, failures: 0, restartTimer: null }));
     this.anchors =
       options.transport === 'tcp'
         ? new AnchorKeeper({
@@ -133,7 +135,7 @@ export class ChildPool {
 
   /** Forks a child into `slot`; resolves with its port once it listens, rejects if it exits first. */
   private fork(slot: Slot, port: number): Promise<number> {
-    const index = this.slots.indexOf(slot);
+    const { index } = slot;
     const setup: ChildSetup = { options: this.options, port, anchor: this.anchors?.claimIfVacant(index) ?? false };
     const worker = cluster.fork({ [CHILD_SETUP_ENV]: JSON.stringify(setup) });
     slot.worker = worker;
@@ -168,7 +170,7 @@ export class ChildPool {
     slot.worker = null;
     slot.listening = false;
     slot.last = null;
-    if (!this.stopping) this.anchors?.onExit(this.slots.indexOf(slot));
+    if (!this.stopping) this.anchors?.onExit(slot.index);
     for (const [id, request] of this.pending) if (request.slot === slot) this.answered(id);
     if (this.stopping) return;
     // Unexpected: replace the child on the same port; back off if children keep failing to start.
