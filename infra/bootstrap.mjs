@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 // Quick-start entry for a machine with only Node and npm: installs the workspace with the
-// pinned pnpm (fetched through npx, since corepack's signature check fails against this
-// registry), then runs one root script through it. Used by `npm run bench` and `npm test`.
+// pnpm that package.json's packageManager pins (fetched through npx, since corepack's signature
+// check fails against this registry), then runs one root script through it. Used by `npm run bench`
+// and `npm test`.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const PNPM = 'pnpm@10.34.8';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// One place for the version: the field turbo and pnpm read as well.
+const PNPM = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).packageManager;
 const [script, ...rest] = process.argv.slice(2);
 if (!script) {
   console.error('usage: node infra/bootstrap.mjs <root-script> [args…]');
