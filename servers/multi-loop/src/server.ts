@@ -44,7 +44,7 @@ export async function start(options: ServerOptions): Promise<RunningServer> {
     port: first.port,
     threads: loops.length,
     collect: () => loops.map((l) => l.counters.snapshot()),
-    extras: () => ({ connectionsBySource: loops.map((l) => l.counters.connectionsCurrent) }),
+    connectionsBySource: () => loops.map((l) => l.counters.connectionsCurrent),
     drain: async (deadlineMs) => {
       const results = await Promise.all(loops.map((l) => drainLoop(l, deadlineMs)));
       return { forced: results.some((r) => r.forced) };

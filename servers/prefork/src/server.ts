@@ -9,6 +9,14 @@ import { ChildPool } from './child-pool.ts';
 
 export const spec = specFromPackage(pkg, true);
 
+/** prefork's own /stats counters (`architectureStats`). */
+export type PreforkStats = {
+  /** Children that died unexpectedly and were replaced. */
+  childRestarts: number;
+  /** tcp only: times the child that must keep accepting (the anchor) was handed to another. */
+  anchorHandovers?: number;
+};
+
 /** Starts the server (no side effects on import). */
 export async function start(options: ServerOptions): Promise<RunningServer> {
   const pool = new ChildPool(options, options.workers);
@@ -21,7 +29,8 @@ export async function start(options: ServerOptions): Promise<RunningServer> {
     // Children inherit the primary's descriptor limit, so each has the same budget.
     maxConnections: options.workers * processBudget(),
     collect: () => pool.collect(),
-    extras: () => ({ childRestarts: pool.restarts, connectionsBySource: pool.connectionsByChild(), anchorHandovers: pool.anchorHandovers }),
+    connectionsBySource: () => pool.connectionsByChild(),
+    architectureStats: (): PreforkStats => ({ childRestarts: pool.restarts, anchorHandovers: pool.anchorHandovers }),
     drain: (deadlineMs) => pool.drain(deadlineMs),
   });
 }
