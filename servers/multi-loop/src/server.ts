@@ -4,16 +4,14 @@
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import pkg from '../package.json' with { type: 'json' };
+import { specFromPackage, type RunningServer, type ServerOptions } from '@c1m/server-contract';
 import {
   bundledEntryUrl,
   ConnectionGate,
   processBudget,
   singleProcessServer,
-  specFromPackage,
   StatsCounters,
-  type RunningServer,
-  type ServerOptions,
-} from '@c1m/server-contract';
+} from '@c1m/server-runtime';
 import type { FromLoopWorker, LoopWorkerData, ToLoopWorker } from './messages.ts';
 
 export const spec = specFromPackage(pkg, true);

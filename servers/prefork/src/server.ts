@@ -4,7 +4,8 @@
 // The primary starts the children, restarts one that dies, gathers /stats from them over IPC
 // and drains them on SIGTERM.
 import pkg from '../package.json' with { type: 'json' };
-import { multiProcessServer, processBudget, specFromPackage, type RunningServer, type ServerOptions } from '@c1m/server-contract';
+import { specFromPackage, type RunningServer, type ServerOptions } from '@c1m/server-contract';
+import { multiProcessServer, processBudget } from '@c1m/server-runtime';
 import { ChildPool } from './child-pool.ts';
 
 export const spec = specFromPackage(pkg, true);

@@ -4,7 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sampleProcessTree } from '@c1m/results';
-import { connectionBudget, FD_RESERVE } from '@c1m/server-contract';
+import { connectionBudget, FD_RESERVE } from '@c1m/server-runtime';
 import { anchorMargin } from '../../src/accept-governor.ts';
 import { spawnServer, TestClient, type ServerProcess, type TestTransport } from '@c1m/server-contract/conformance';
 

@@ -2,7 +2,7 @@
 // samples the process tree for RSS and CPU, and remembers the highest concurrent total seen.
 import { sampleProcessTree } from '@c1m/results';
 import type { ArchitectureStats, ServerStats } from '@c1m/schema';
-import { mergeSnapshots, snapshotConnections, toServerStats, type CounterSnapshot } from './stats.ts';
+import { mergeSnapshots, snapshotConnections, toServerStats, type CounterSnapshot } from './stats-counters.ts';
 
 /** Who is reporting and how to collect every source's counters. */
 export interface StatsSources {

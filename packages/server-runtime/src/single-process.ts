@@ -1,9 +1,9 @@
 // Assembles the RunningServer of a server from its pieces: the listener's port and drain, the
 // threads' or children's counters, the workload handler to release. Keeps server files to their design.
 import { connectionBudget, readFdLimit } from './fd-budget.ts';
-import type { RunningServer } from './options.ts';
+import type { RunningServer } from '@c1m/server-contract';
 import type { ArchitectureStats } from '@c1m/schema';
-import type { CounterSnapshot } from './stats.ts';
+import type { CounterSnapshot } from './stats-counters.ts';
 import { createStatsReporter } from './stats-reporter.ts';
 import type { WorkloadHandler } from './workload-handler.ts';
 
