@@ -1,5 +1,5 @@
 // The ready line: the one JSON line a server prints on stdout once it accepts connections (the
-// Node servers through the contract's runServer, the C baseline server in infra/baseline).
+// Node servers through @c1m/server-runtime's runServer, the C baseline server in infra/baseline).
 import { shapeParser, type ShapeOf } from './shape.ts';
 
 /** The transports a server may serve. */
