@@ -10,7 +10,6 @@ export default defineConfig({
     reporters: ['default', './infra/test/plain-summary-reporter.ts'],
     projects: [
       {
-        resolve: { conditions: ['c1m-source'] },
         test: {
           name: 'unit',
           include: [`${roots}/**/test/**/*.test.ts`, 'infra/test/**/*.test.ts'],
@@ -19,7 +18,6 @@ export default defineConfig({
         },
       },
       {
-        resolve: { conditions: ['c1m-source'] },
         test: {
           name: 'e2e',
           include: e2e,

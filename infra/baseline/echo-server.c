@@ -228,8 +228,9 @@ int main(int argc, char **argv) {
 
   /* Descriptors kept for stdio, the listener, epoll and the spare. */
   long max_connections = (long)rl.rlim_cur - 6;
-  printf("{\"event\":\"ready\",\"transport\":\"tcp\",\"port\":%d,\"statsPort\":null,\"pid\":%d,"
-         "\"fdLimit\":%ld,\"maxConnections\":%ld,\"processes\":1,\"server\":\"baseline-c\"}\n",
+  printf("{\"event\":\"ready\",\"architecture\":\"baseline-c\",\"transport\":\"tcp\",\"workload\":\"echo\","
+         "\"port\":%d,\"statsPort\":null,\"pid\":%d,"
+         "\"fdLimit\":%ld,\"maxConnections\":%ld,\"processes\":1,\"threads\":1}\n",
          ntohs(addr.sin_port), (int)getpid(), (long)rl.rlim_cur, max_connections);
   fflush(stdout);
 

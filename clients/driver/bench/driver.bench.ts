@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { captureEnv, type DriverResult } from '@c1m/results';
+import { captureEnv } from '@c1m/results';
+import { parseDriverResult, type DriverResult } from '@c1m/schema';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const driverDir = join(here, '..');
@@ -80,7 +81,7 @@ function runDriver(args: string[]): DriverResult {
   } catch {
     // a failed run still writes its result; the checks below report it
   }
-  return JSON.parse(readFileSync(json, 'utf8')) as DriverResult;
+  return parseDriverResult(JSON.parse(readFileSync(json, 'utf8')));
 }
 
 interface CResult {

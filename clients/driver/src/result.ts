@@ -1,12 +1,7 @@
 // Turns a run's merged figures into the DriverResult that --json writes and infra reads, and
 // decides whether the run passed its own checks.
-import {
-  bucketTable,
-  encodeHistogram,
-  summarizeHistogram,
-  type DriverResult,
-  type EnvInfo,
-} from '@c1m/results';
+import { bucketTable, encodeHistogram, summarizeHistogram } from '@c1m/results';
+import type { DriverResult, EnvInfo } from '@c1m/schema';
 import type { ShardUsage } from './messages.ts';
 import type { MergedConnect } from './merge.ts';
 import type { Options } from './options.ts';

@@ -1,7 +1,8 @@
 // Runs one scenario end to end in the coordinator: plan and fork the shards, run the scenario's
 // steps on them, close them (RST), and shape what they measured into a DriverResult.
 import { performance } from 'node:perf_hooks';
-import { captureEnv, type DriverResult } from '@c1m/results';
+import { captureEnv } from '@c1m/results';
+import type { DriverResult } from '@c1m/schema';
 import { mergeConnectReports, type MergedConnect } from './merge.ts';
 import type { ConnectReport, LoadStep, ShardInit } from './messages.ts';
 import type { Options } from './options.ts';

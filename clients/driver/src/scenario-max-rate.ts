@@ -1,7 +1,8 @@
 // max-rate: the highest open-loop rate whose p99 (from the scheduled send time) stays within
 // --slo. Each step is its own open-loop run on the same connections: double from --start-rate
 // until a step fails, then bisect between the best passing and the first failing rate.
-import { summarizeHistogram, type DriverResult } from '@c1m/results';
+import { summarizeHistogram } from '@c1m/results';
+import type { DriverResult } from '@c1m/schema';
 import { commonFailures, type RunOutcome } from './result.ts';
 import { connectAll, loadStep, rateShares, type ScenarioContext } from './run.ts';
 import { addCauses, mergePhaseReports, type MergedPhase, type MessageCounts } from './stats.ts';

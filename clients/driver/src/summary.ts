@@ -1,6 +1,7 @@
 // The human summary printed after a run, drawn from the DriverResult alone so that what a
 // person reads and what --json records can never disagree.
-import { BUCKET_KEYS, type DriverResult, type LatencySummaryUs } from '@c1m/results';
+import { BUCKET_KEYS } from '@c1m/results';
+import type { DriverResult, LatencySummaryUs } from '@c1m/schema';
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 

@@ -2,11 +2,11 @@
 // The bundle is rebuilt first when any source it includes is newer, under a lock so test files
 // running in parallel never rebuild it while another one is starting it.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { DriverResult } from '@c1m/results';
+import { parseDriverResult, type DriverResult } from '@c1m/schema';
 
 const driverDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const root = join(driverDir, '..', '..');
@@ -89,11 +89,13 @@ export function runDriver(args: string[], timeoutMs = 25_000): Promise<DriverRun
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
+      // No file when the run failed before writing it; a file of the wrong shape fails the test.
       let result: DriverResult | undefined;
       try {
-        result = JSON.parse(readFileSync(jsonPath, 'utf8')) as DriverResult;
-      } catch {
-        result = undefined;
+        if (existsSync(jsonPath)) result = parseDriverResult(JSON.parse(readFileSync(jsonPath, 'utf8')));
+      } catch (err) {
+        reject(err as Error);
+        return;
       }
       resolve({ code, stdout, stderr, result });
     });

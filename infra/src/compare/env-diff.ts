@@ -1,5 +1,5 @@
 // Which environment differences make two runs incomparable: CPU model, core count, Node major.
-import type { EnvInfo } from '@c1m/results';
+import type { EnvInfo } from '@c1m/schema';
 
 /** Human descriptions of the differences that matter; empty when the runs are comparable. */
 export function envDifferences(a: EnvInfo | undefined, b: EnvInfo | undefined): string[] {

@@ -1,7 +1,8 @@
 // The files bench:all writes under results/<run-id>/: one CaseResult per case (cases/*.json),
 // run.json (the plan and how each case went) and env.json. Tables, the report and compare
 // read only these shapes.
-import type { DriverResult, EnvInfo, ProcessTreeSample } from '@c1m/results';
+import type { ProcessTreeSample } from '@c1m/results';
+import type { ClosedLine, DriverResult, EnvInfo, ReadyLine, ServerStats } from '@c1m/schema';
 
 /** Scenario ids of the matrix. `c-pair` is the C client against the C server. */
 export const SCENARIOS = ['hold', 'echo-100', 'echo-10k', 'cpu', 'io', 'short', 'c-pair'] as const;
@@ -68,21 +69,11 @@ export interface BaselineClientResult {
   rssBytesPeak: number;
 }
 
-/** The subset of a server's GET /stats that infra reads (the full object is kept as served). */
-export interface ServerStatsSnapshot {
-  connections: { current: number; peak: number; total: number };
-  framesIn: number;
-  framesOut: number;
-  bytesIn?: number;
-  bytesOut?: number;
-  protocolErrors?: Record<string, number>;
-  backpressureCloses?: number;
-  refusedConnections?: number;
-  rssBytes?: number;
-  cpuSeconds?: number;
-  eventLoopDelayP99Ms?: number;
-  [field: string]: unknown;
-}
+/**
+ * A server's counters as a case records them: a Node server's GET /stats whole, or what the C
+ * baseline's stats line gives (connections, bytes, and frames derived from fixed-size echo frames).
+ */
+export type ServerStatsSnapshot = Pick<ServerStats, 'connections' | 'framesIn' | 'framesOut'> & Partial<ServerStats>;
 
 /** One ~1 s sample taken while a case runs. */
 export interface CaseSample {
@@ -121,8 +112,8 @@ export interface CaseResult {
   timeWait: TimeWaitRecord;
   server: {
     command: string[];
-    ready?: Record<string, unknown> & { port: number; pid: number; statsPort?: number | null; maxConnections?: number };
-    closed?: Record<string, unknown>;
+    ready?: ReadyLine;
+    closed?: ClosedLine;
     exitCode: number | null;
     signal: string | null;
     /** Exited 0 on its own after SIGTERM, within the stop timeout. */

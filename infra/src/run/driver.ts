@@ -2,7 +2,7 @@
 // client against the C server for the c-pair case. Each run is bounded in time.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DriverResult } from '@c1m/results';
+import { parseDriverResult, type DriverResult } from '@c1m/schema';
 import type { BaselineClientResult, CaseSpec } from '../model/case-result.ts';
 import { repoRoot } from '../lib/paths.ts';
 import { spawnTracked, stopTracked, type Tracked } from './processes.ts';
@@ -71,7 +71,7 @@ export function startLoad(command: string[], timeoutSeconds: number, jsonFile?: 
     const out: LoadOutcome = { tracked, code: end.code, signal: end.signal, timedOut };
     try {
       if (jsonFile) {
-        if (existsSync(jsonFile)) out.driver = JSON.parse(readFileSync(jsonFile, 'utf8')) as DriverResult;
+        if (existsSync(jsonFile)) out.driver = parseDriverResult(JSON.parse(readFileSync(jsonFile, 'utf8')));
       } else {
         const line = stdout.find((l) => l.startsWith('{'));
         if (line) out.baselineClient = JSON.parse(line) as BaselineClientResult;

@@ -1,13 +1,20 @@
 // Starts one server of a case (a Node architecture or the C baseline), waits for its ready line,
 // reads its stats, and stops it with SIGTERM, checking for a clean exit.
 import { join } from 'node:path';
+import {
+  jsonObjectLine,
+  parseBaselineStatsLine,
+  parseClosedLine,
+  parseReadyLine,
+  parseServerStats,
+  type BaselineStatsLine,
+  type ClosedLine,
+  type ReadyLine,
+} from '@c1m/schema';
 import type { CaseSpec, ServerStatsSnapshot } from '../model/case-result.ts';
 import { BASELINE_SERVER } from '../model/case-result.ts';
 import { repoRoot } from '../lib/paths.ts';
 import { spawnTracked, type StopOutcome, stopTracked, type Tracked } from './processes.ts';
-
-/** The ready line (fields infra reads; the rest is kept as printed). */
-export type ReadyLine = Record<string, unknown> & { port: number; pid: number; statsPort?: number | null; maxConnections?: number };
 
 /** A server that printed its ready line. */
 export interface RunningServer {
@@ -15,7 +22,7 @@ export interface RunningServer {
   ready: ReadyLine;
   /** Current counters, or undefined when the server did not answer in time. */
   stats(): Promise<ServerStatsSnapshot | undefined>;
-  closedLine(): Record<string, unknown> | undefined;
+  closedLine(): ClosedLine | undefined;
 }
 
 /** The server's argv for a case. `baselineServer` is the compiled C server. */
@@ -37,32 +44,28 @@ export function serverCommand(spec: CaseSpec, drainTimeoutSeconds: number, basel
   return args;
 }
 
-function parseJsonLine(line: string): Record<string, unknown> | undefined {
-  if (!line.startsWith('{')) return undefined;
-  try {
-    return JSON.parse(line) as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
- * Starts the server and resolves once its ready line arrives; rejects when it exits first or
- * `timeoutMs` passes (the process is then stopped).
+ * Starts the server and resolves once its ready line arrives; rejects when it exits first,
+ * `timeoutMs` passes or the ready line is not of the schema's shape (the process is then stopped).
  */
 export async function startServer(command: string[], spec: CaseSpec, timeoutMs: number): Promise<RunningServer> {
   const tracked = spawnTracked(command, { cwd: repoRoot });
-  let closed: Record<string, unknown> | undefined;
-  const statsWaiters: Array<(s: Record<string, unknown>) => void> = [];
+  let closed: ClosedLine | undefined;
+  const statsWaiters: Array<(s: BaselineStatsLine) => void> = [];
   const ready = await new Promise<ReadyLine>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ready line within ${timeoutMs / 1000}s`)), timeoutMs);
     tracked.onLine((line) => {
-      const event = parseJsonLine(line);
-      if (event?.event === 'ready') {
+      const event = jsonObjectLine(line);
+      try {
+        if (event?.event === 'ready') {
+          clearTimeout(timer);
+          resolve(parseReadyLine(event));
+        } else if (event?.event === 'closed') closed = parseClosedLine(event);
+        else if (event?.event === 'stats') statsWaiters.shift()?.(parseBaselineStatsLine(event));
+      } catch (err) {
         clearTimeout(timer);
-        resolve(event as ReadyLine);
-      } else if (event?.event === 'closed') closed = event;
-      else if (event?.event === 'stats') statsWaiters.shift()?.(event);
+        reject(err as Error);
+      }
     });
     void tracked.exited.then(({ code, signal }) => {
       clearTimeout(timer);
@@ -77,15 +80,18 @@ export async function startServer(command: string[], spec: CaseSpec, timeoutMs: 
   const stats = async (): Promise<ServerStatsSnapshot | undefined> => {
     if (tracked.hasExited()) return undefined;
     if (typeof ready.statsPort === 'number') {
+      let body: unknown;
       try {
         const res = await fetch(`http://127.0.0.1:${ready.statsPort}/stats`, { signal: AbortSignal.timeout(1500) });
-        return (await res.json()) as ServerStatsSnapshot;
+        body = await res.json();
       } catch {
         return undefined;
       }
+      // An answer of the wrong shape is a bug in the server, not a slow server: it fails the case.
+      return parseServerStats(body);
     }
     // The C server answers SIGUSR1 with a stats line of byte counters: fixed-size echo frames.
-    const line = await new Promise<Record<string, unknown> | undefined>((resolve) => {
+    const line = await new Promise<BaselineStatsLine | undefined>((resolve) => {
       const timer = setTimeout(() => resolve(undefined), 1000);
       statsWaiters.push((s) => {
         clearTimeout(timer);
@@ -95,8 +101,10 @@ export async function startServer(command: string[], spec: CaseSpec, timeoutMs: 
     });
     if (!line) return undefined;
     return {
-      ...line,
-      connections: line.connections as ServerStatsSnapshot['connections'],
+      connections: line.connections,
+      bytesIn: line.bytesIn,
+      bytesOut: line.bytesOut,
+      refusedConnections: line.refusedConnections,
       framesIn: Math.floor(Number(line.bytesIn) / frameBytes),
       framesOut: Math.floor(Number(line.bytesOut) / frameBytes),
     };

@@ -1,6 +1,7 @@
 // Builds hand-made run directories for the unit tests: result files with chosen figures,
 // written programmatically (never real generated results), with real encoded HdrHistograms.
-import { createHistogram, encodeHistogram, recordUs, summarizeHistogram, type DriverResult } from '@c1m/results';
+import { createHistogram, encodeHistogram, recordUs, summarizeHistogram } from '@c1m/results';
+import type { DriverResult } from '@c1m/schema';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

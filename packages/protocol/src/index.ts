@@ -7,4 +7,3 @@ export * from './ws-client-opcodes.ts';
 export * from './ws-client-handshake.ts';
 export * from './ws-client-encoder.ts';
 export * from './ws-client-decoder.ts';
-export * from './packet.ts';

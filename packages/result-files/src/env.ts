@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { EnvInfo } from './env-info.ts';
+import type { EnvInfo } from '@c1m/schema';
 
 /** sysctls recorded with every result: they bound ports, backlogs, descriptors and TCP memory. */
 export const RECORDED_SYSCTLS = [

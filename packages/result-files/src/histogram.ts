@@ -9,7 +9,7 @@
 import type { Histogram } from 'hdr-histogram-js';
 import * as float64Module from 'hdr-histogram-js/dist/Float64Histogram.js';
 import * as encodingModule from 'hdr-histogram-js/dist/JsHistogram.encoding.js';
-import type { LatencyBuckets, LatencySummaryUs } from './driver-result.ts';
+import type { LatencyBuckets, LatencySummaryUs } from '@c1m/schema';
 
 /** A latency histogram in µs (plain-JS HdrHistogram, 64-bit counts, 3 significant digits). */
 export type LatencyHistogram = Histogram;

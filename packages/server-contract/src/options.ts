@@ -1,8 +1,6 @@
 // What a server is told to do (parsed flags) and what each server package declares about itself.
 import type { Workload } from '@c1m/protocol';
-
-export const TRANSPORTS = ['tcp', 'ws'] as const;
-export type Transport = (typeof TRANSPORTS)[number];
+import type { ServerStats, Transport } from '@c1m/schema';
 
 /** Every contract flag, parsed. */
 export interface ServerOptions {
@@ -57,7 +55,7 @@ export interface RunningServer {
   processes: number;
   threads: number;
   /** Stats aggregated over every process and thread. */
-  stats(): Promise<import('./stats.ts').ServerStats>;
+  stats(): Promise<ServerStats>;
   /** Stop accepting, reply to what was received, close connections; forced at the deadline. */
   close(drainTimeoutMs: number): Promise<{ forced: boolean }>;
 }

@@ -3,7 +3,8 @@
 import { availableParallelism } from 'node:os';
 import { DEFAULT_CPU_ROUNDS, DEFAULT_IO_MAX_READ, DEFAULT_MAX_FRAME, WORKLOADS } from '@c1m/protocol';
 import { formatHelp, parseFlags, UsageError, type FlagTable } from '@c1m/cli';
-import { TRANSPORTS, type ServerOptions, type ServerSpec } from './options.ts';
+import { TRANSPORTS } from '@c1m/schema';
+import type { ServerOptions, ServerSpec } from './options.ts';
 
 /** Default --queue-limit: room for one request from each of ~16K connections. */
 export const DEFAULT_QUEUE_LIMIT = 16_384;

@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseFlags, type FlagTable } from '@c1m/cli';
-import { captureEnv, type DriverResult } from '@c1m/results';
+import { captureEnv } from '@c1m/results';
+import { parseDriverResult } from '@c1m/schema';
 import { spawnServer } from '@c1m/server-contract/conformance';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -57,7 +58,7 @@ async function runCase(c: Case, round: number, opts: { duration: string; connect
     execFileSync(process.execPath, [DRIVER, 'echo', '--target', target, '--workload', workload, '--cpu-rounds', String(rounds),
       '--connections', String(opts.connections), '--duration', opts.duration, '--json', jsonFile], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 120_000 });
     const after = await server.stats();
-    const result = JSON.parse(readFileSync(jsonFile, 'utf8')) as DriverResult;
+    const result = parseDriverResult(JSON.parse(readFileSync(jsonFile, 'utf8')));
     const messages = after.framesOut - before.framesOut;
     return {
       ...c,

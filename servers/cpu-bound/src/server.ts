@@ -1,10 +1,11 @@
 // cpu-bound: every reply burns CPU (the cpu workload's SHA-256 chain, --cpu-rounds). Both styles
 // run the same one-loop server (uWS for ws, node:net 'data' callbacks for tcp: single-loop's
 // design); only where replies are computed differs. `--style loop` computes them on the event loop
-// that does the I/O; `--style offload` hands them to worker-pool's offload pool of worker threads.
+// that does the I/O; `--style offload` hands them to the runtime's offload pool of worker threads
+// (worker-pool's design).
 import pkg from '../package.json' with { type: 'json' };
-import { createOffloadHandler } from '@c1m/worker-pool';
-import { createWorkloadHandler, specFromPackage, startLoopServer, type RunningServer, type ServerOptions } from '@c1m/server-contract';
+import { specFromPackage, type RunningServer, type ServerOptions } from '@c1m/server-contract';
+import { bundledEntryUrl, createOffloadHandler, createWorkloadHandler, startLoopServer } from '@c1m/server-runtime';
 
 export const spec = specFromPackage(pkg, true);
 
@@ -15,7 +16,8 @@ export async function start(options: ServerOptions): Promise<RunningServer> {
   return startLoopServer({
     architecture: spec.name,
     options: cpu,
-    handler: offload ? await createOffloadHandler(cpu) : await createWorkloadHandler(cpu),
+    // dist/pool-worker.js: this package's build bundles @c1m/server-runtime/pool-worker.
+    handler: offload ? await createOffloadHandler(cpu, bundledEntryUrl(import.meta.url, 'pool-worker')) : await createWorkloadHandler(cpu),
     threads: offload ? 1 + cpu.workers : 1,
   });
 }

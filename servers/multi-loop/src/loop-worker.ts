@@ -2,7 +2,7 @@
 // It drains itself when told to, closing its listen socket and every connection before the
 // thread ends (a thread that ends with uWS sockets open aborts the whole process).
 import { parentPort, workerData } from 'node:worker_threads';
-import { ConnectionGate, startOwnLoop, StatsCounters } from '@c1m/server-contract';
+import { ConnectionGate, startOwnLoop, StatsCounters } from '@c1m/server-runtime';
 import type { FromLoopWorker, LoopWorkerData, ToLoopWorker } from './messages.ts';
 
 async function run(): Promise<void> {

@@ -4,16 +4,14 @@
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import pkg from '../package.json' with { type: 'json' };
+import { specFromPackage, type RunningServer, type ServerOptions } from '@c1m/server-contract';
 import {
   bundledEntryUrl,
   ConnectionGate,
   processBudget,
   singleProcessServer,
-  specFromPackage,
   StatsCounters,
-  type RunningServer,
-  type ServerOptions,
-} from '@c1m/server-contract';
+} from '@c1m/server-runtime';
 import type { FromLoopWorker, LoopWorkerData, ToLoopWorker } from './messages.ts';
 
 export const spec = specFromPackage(pkg, true);
@@ -44,7 +42,7 @@ export async function start(options: ServerOptions): Promise<RunningServer> {
     port: first.port,
     threads: loops.length,
     collect: () => loops.map((l) => l.counters.snapshot()),
-    extras: () => ({ connectionsBySource: loops.map((l) => l.counters.connectionsCurrent) }),
+    connectionsBySource: () => loops.map((l) => l.counters.connectionsCurrent),
     drain: async (deadlineMs) => {
       const results = await Promise.all(loops.map((l) => drainLoop(l, deadlineMs)));
       return { forced: results.some((r) => r.forced) };

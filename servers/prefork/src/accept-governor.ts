@@ -4,7 +4,7 @@
 // instead of refusing connections they have room for. One child, the anchor, never pauses: the
 // shared socket always has a reader, and once everyone is full the anchor refuses and counts.
 // The anchor asks the primary to hand its role on before it fills (see anchor-keeper.ts).
-import type { TcpListener } from '@c1m/server-contract';
+import type { TcpListener } from '@c1m/server-runtime';
 import type { AnchorTake, FromChild, ToChild } from './messages.ts';
 
 /** Room the anchor keeps for connections that arrive while its role is handed on. */

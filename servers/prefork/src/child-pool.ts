@@ -4,14 +4,14 @@
 // connections: the children accept from the shared socket themselves.
 import cluster, { type Worker } from 'node:cluster';
 import { fileURLToPath } from 'node:url';
+import type { ServerOptions } from '@c1m/server-contract';
 import {
   bundledEntryUrl,
   mergeSnapshots,
   retiredSnapshot,
   snapshotConnections,
   type CounterSnapshot,
-  type ServerOptions,
-} from '@c1m/server-contract';
+} from '@c1m/server-runtime';
 import { AnchorKeeper } from './anchor-keeper.ts';
 import { CHILD_SETUP_ENV, type ChildSetup, type FromChild, type ToChild } from './messages.ts';
 

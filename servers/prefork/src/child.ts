@@ -2,7 +2,7 @@
 // listening socket shared through node:cluster for tcp). It answers the primary's stats requests
 // with its counters, steers its tcp accepting with the primary (accept-governor.ts) and drains
 // when told to; signals from a terminal go to the primary, which decides.
-import { ConnectionGate, processBudget, startOwnLoop, StatsCounters } from '@c1m/server-contract';
+import { ConnectionGate, processBudget, startOwnLoop, StatsCounters } from '@c1m/server-runtime';
 import { AcceptGovernor } from './accept-governor.ts';
 import { CHILD_SETUP_ENV, type ChildSetup, type FromChild, type ToChild } from './messages.ts';
 

@@ -1,6 +1,7 @@
 // What the primary and a child process tell each other over the IPC channel, and how a child
 // learns what to serve (an environment variable, read before anything else happens).
-import type { CounterSnapshot, ServerOptions } from '@c1m/server-contract';
+import type { ServerOptions } from '@c1m/server-contract';
+import type { CounterSnapshot } from '@c1m/server-runtime';
 
 /** Environment variable holding a child's ChildSetup as JSON. */
 export const CHILD_SETUP_ENV = 'C1M_PREFORK_CHILD';

@@ -1,14 +1,9 @@
 // Single loop: one uWebSockets.js event loop serves every connection (the epoll server of the
-// Go original). Per-socket state is what uWS keeps natively; the contract's loop server adds
-// none, so this architecture is the contract's one-loop server with the workload's handler.
+// Go original). Per-socket state is what uWS keeps natively; the runtime's loop server adds
+// none, so this architecture is the runtime's one-loop server with the workload's handler.
 import pkg from '../package.json' with { type: 'json' };
-import {
-  createWorkloadHandler,
-  specFromPackage,
-  startLoopServer,
-  type RunningServer,
-  type ServerOptions,
-} from '@c1m/server-contract';
+import { specFromPackage, type RunningServer, type ServerOptions } from '@c1m/server-contract';
+import { createWorkloadHandler, startLoopServer } from '@c1m/server-runtime';
 
 export const spec = specFromPackage(pkg, false);
 

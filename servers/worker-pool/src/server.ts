@@ -1,11 +1,9 @@
 // Worker pool (the reactor): one uWebSockets.js loop does all socket I/O and hands every frame to
-// a pool of worker_threads (see offload-pool.ts), writing each result back in request order. The
-// loop never computes a reply itself, so a slow workload cannot stall reading and writing.
+// a pool of worker_threads (@c1m/server-runtime's offload pool), writing each result back in
+// request order. The loop never computes a reply itself, so a slow workload cannot stall reading and writing.
 import pkg from '../package.json' with { type: 'json' };
-import { specFromPackage, startLoopServer, type RunningServer, type ServerOptions } from '@c1m/server-contract';
-import { createOffloadHandler } from './offload-pool.ts';
-
-export { createOffloadHandler, MAX_QUEUED_BYTES, type OffloadPoolOptions } from './offload-pool.ts';
+import { specFromPackage, type RunningServer, type ServerOptions } from '@c1m/server-contract';
+import { bundledEntryUrl, createOffloadHandler, startLoopServer } from '@c1m/server-runtime';
 
 export const spec = specFromPackage(pkg, true);
 
@@ -14,7 +12,8 @@ export async function start(options: ServerOptions): Promise<RunningServer> {
   return startLoopServer({
     architecture: spec.name,
     options,
-    handler: await createOffloadHandler(options),
+    // dist/pool-worker.js: this package's build bundles @c1m/server-runtime/pool-worker.
+    handler: await createOffloadHandler(options, bundledEntryUrl(import.meta.url, 'pool-worker')),
     threads: 1 + options.workers,
   });
 }

@@ -3,31 +3,26 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
-import type { ServerStats } from '../stats.ts';
-
-/** The ready line every server prints once. */
-export interface ReadyLine {
-  event: 'ready';
-  architecture: string;
-  transport: string;
-  port: number;
-  statsPort: number;
-  pid: number;
-  fdLimit: number;
-  maxConnections: number;
-  processes: number;
-  threads: number;
-}
+import {
+  jsonObjectLine,
+  parseClosedLine,
+  parseReadyLine,
+  parseServerStats,
+  type ClosedLine,
+  type ReadyLine,
+  type ServerStats,
+} from '@c1m/schema';
 
 /** A running server process. */
 export interface ServerProcess {
   child: ChildProcess;
-  ready: ReadyLine;
+  /** The ready line, validated by @c1m/schema (a Node server always has a stats port). */
+  ready: ReadyLine & { statsPort: number };
   /** Every stdout line so far. */
   lines: string[];
   stats(): Promise<ServerStats>;
   /** Sends the signal and resolves with the exit code and the closed line (if printed). */
-  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; closed: Record<string, unknown> | undefined }>;
+  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; closed: ClosedLine | undefined }>;
 }
 
 /** How to start the server under test. */
@@ -40,7 +35,7 @@ export interface SpawnOptions {
   readyTimeoutMs?: number;
 }
 
-/** Spawns `node dist/main.js --port 0 --stats-port 0 …args` and waits for its ready line. */
+/** Spawns `node dist/main.js --port 0 --stats-port 0 …args` and waits for its ready line; every line read back is schema-checked. */
 export async function spawnServer(opts: SpawnOptions): Promise<ServerProcess> {
   const main = join(opts.packageDir, 'dist', 'main.js');
   const nodeArgs = [main, '--port', '0', '--stats-port', '0', ...opts.args];
@@ -52,14 +47,19 @@ export async function spawnServer(opts: SpawnOptions): Promise<ServerProcess> {
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const ready = await new Promise<ReadyLine>((resolve, reject) => {
+  const ready = await new Promise<ServerProcess['ready']>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ready line within ${opts.readyTimeoutMs ?? 15000} ms; stderr: ${stderr}`)), opts.readyTimeoutMs ?? 15_000);
     createInterface({ input: child.stdout! }).on('line', (line) => {
       lines.push(line);
-      const event = safeJson(line);
-      if (event?.event === 'ready') {
-        clearTimeout(timer);
-        resolve(event as unknown as ReadyLine);
+      const event = jsonObjectLine(line);
+      if (event?.event !== 'ready') return;
+      clearTimeout(timer);
+      try {
+        const parsed = parseReadyLine(event);
+        if (parsed.statsPort === null) throw new Error('a Node server\'s ready line must carry its statsPort');
+        resolve({ ...parsed, statsPort: parsed.statsPort });
+      } catch (err) {
+        reject(err as Error);
       }
     });
     void exited.then((code) => {
@@ -74,22 +74,13 @@ export async function spawnServer(opts: SpawnOptions): Promise<ServerProcess> {
     stats: async () => {
       const res = await fetch(`http://127.0.0.1:${ready.statsPort}/stats`);
       if (!res.ok) throw new Error(`/stats answered ${res.status}`);
-      return (await res.json()) as ServerStats;
+      return parseServerStats(await res.json());
     },
     stop: async (signal = 'SIGTERM') => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       const code = await exited;
-      const closed = lines.map(safeJson).find((e) => e?.event === 'closed');
-      return { code, closed };
+      const closed = lines.map(jsonObjectLine).find((e) => e?.event === 'closed');
+      return { code, closed: closed && parseClosedLine(closed) };
     },
   };
-}
-
-function safeJson(line: string): Record<string, unknown> | undefined {
-  try {
-    const v: unknown = JSON.parse(line);
-    return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -4,7 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sampleProcessTree } from '@c1m/results';
-import { connectionBudget, FD_RESERVE } from '@c1m/server-contract';
+import { connectionBudget, FD_RESERVE } from '@c1m/server-runtime';
 import { anchorMargin } from '../../src/accept-governor.ts';
 import { spawnServer, TestClient, type ServerProcess, type TestTransport } from '@c1m/server-contract/conformance';
 
@@ -114,7 +114,7 @@ for (const transport of ['ws', 'tcp'] as const satisfies readonly TestTransport[
       await eventually('the child is replaced', async () => {
         const stats = await s.stats();
         const pids = childPids(s);
-        return stats.childRestarts === 1 && stats.processes === CHILDREN + 1 && pids.length === CHILDREN && !pids.includes(victim);
+        return stats.architectureStats?.childRestarts === 1 && stats.processes === CHILDREN + 1 && pids.length === CHILDREN && !pids.includes(victim);
       });
       // The victim's connections closed with it; every other one still echoes.
       const survivors = (await Promise.all(conns.map(async (c) => ((await c.closedWithin(1000)) ? [] : [c])))).flat();

@@ -2,15 +2,9 @@
 // and on SIGTERM/SIGINT drain and print the closed line. Exit codes: 0 clean, 1 forced or
 // failed, 2 bad flags.
 import { UsageError } from '@c1m/cli';
+import { closedLine, parseServerArgs, printLine, readyLine, type ServerSpec, type StartServer } from '@c1m/server-contract';
 import { readFdLimit } from './fd-budget.ts';
-import type { ServerSpec, StartServer } from './options.ts';
-import { parseServerArgs } from './server-flags.ts';
 import { serveStats } from './stats-http.ts';
-
-/** Writes one JSON event line to stdout (the ready/closed protocol tests and infra read). */
-function emit(event: Record<string, unknown>): void {
-  process.stdout.write(`${JSON.stringify(event)}\n`);
-}
 
 /** Runs a server as a process. Never returns until the process is done. */
 export async function runServer(spec: ServerSpec, start: StartServer, argv = process.argv.slice(2)): Promise<void> {
@@ -34,23 +28,7 @@ export async function runServer(spec: ServerSpec, start: StartServer, argv = pro
 
   const server = await start(options);
   const stats = await serveStats(options.host, options.statsPort, () => server.stats());
-  const fdLimit = readFdLimit();
-  emit({
-    event: 'ready',
-    architecture: spec.name,
-    transport: options.transport,
-    workload: options.workload,
-    style: options.style,
-    port: server.port,
-    statsPort: stats.port,
-    pid: process.pid,
-    fdLimit: fdLimit.soft,
-    processes: server.processes,
-    threads: server.threads,
-    maxConnections: server.maxConnections,
-    // One process cannot hold more sockets than its descriptor limit: say so up front.
-    connectionCeiling: spec.multiProcess ? 'processes x descriptor limit' : 'descriptor limit of one process',
-  });
+  printLine(readyLine(spec, options, server, stats.port, readFdLimit().soft));
 
   const shutdown = async (signal: string) => {
     const final = await server.stats().catch(() => undefined);
@@ -60,14 +38,7 @@ export async function runServer(spec: ServerSpec, start: StartServer, argv = pro
     stats.server.close();
     stats.server.closeAllConnections();
     const after = await server.stats().catch(() => final);
-    emit({
-      event: 'closed',
-      signal,
-      forced,
-      framesIn: after?.framesIn,
-      framesOut: after?.framesOut,
-      connectionsTotal: after?.connections.total,
-    });
+    printLine(closedLine(signal, forced, after));
     // The top-level exit: a forced drain may leave handles (sockets we reset) behind.
     process.exit(forced ? 1 : 0);
   };

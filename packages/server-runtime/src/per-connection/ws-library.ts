@@ -6,7 +6,10 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { C1mErrorCode } from '@c1m/protocol';
 import { isC1mError } from '@c1m/protocol';
-import type { ServerOptions, StatsCounters, WorkloadHandler } from '@c1m/server-contract';
+import type { ServerOptions } from '@c1m/server-contract';
+import { DRAIN_QUIET_MS, endWhenSettled, sleep } from '../drain.ts';
+import type { StatsCounters } from '../stats-counters.ts';
+import type { WorkloadHandler } from '../workload-handler.ts';
 import { messages, type Owed } from './ws-messages.ts';
 
 /** ws error codes mapped to c1m's. */
@@ -15,7 +18,6 @@ const WS_ERROR_CODES: Record<string, C1mErrorCode> = {
   WS_ERR_UNSUPPORTED_MESSAGE_LENGTH: 'C1M_WS_FRAME_TOO_LARGE',
 };
 
-const DRAIN_QUIET_MS = 100;
 const HEADERS_TIMEOUT_MS = 10_000;
 
 /** Listens for WebSocket clients; resolves with the port and a drain function. */
@@ -66,15 +68,8 @@ export async function listenWebSocket(
       http.close();
       await sleep(Math.min(DRAIN_QUIET_MS, deadlineMs));
       // A socket is closed once every message it sent has been answered (async workloads may still owe some).
-      const closing = new Set<WebSocket>();
-      while (sockets.size > 0 && Date.now() < deadline) {
-        for (const [ws, state] of sockets) {
-          if (state.owed > 0 || closing.has(ws)) continue;
-          closing.add(ws);
-          ws.close(1001, 'server shutting down');
-        }
-        await sleep(20);
-      }
+      const owes = (ws: WebSocket) => (sockets.get(ws)?.owed ?? 0) > 0;
+      await endWhenSettled(sockets, owes, (ws) => ws.close(1001, 'server shutting down'), deadline);
       const forced = sockets.size > 0;
       for (const ws of sockets.keys()) ws.terminate();
       http.closeAllConnections();
@@ -117,8 +112,4 @@ function waitForDrain(ws: WebSocket): Promise<void> {
     socket.once('drain', resolve);
     ws.once('close', resolve);
   });
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -4,7 +4,8 @@
 import { isC1mError } from '@c1m/protocol';
 import { loadUws, type Uws } from '@c1m/uws';
 import type { ConnectionGate } from './connection-gate.ts';
-import type { StatsCounters } from './stats.ts';
+import { DRAIN_QUIET_MS, endWhenSettled, sleep } from './drain.ts';
+import type { StatsCounters } from './stats-counters.ts';
 import type { FrameHandler } from './workload-handler.ts';
 
 type App = ReturnType<Uws['App']>;
@@ -56,8 +57,6 @@ const CLOSE_REASON_CODES = {
   'Received invalid UTF-8': 'C1M_WS_INVALID_UTF8',
   'Received too big message': 'C1M_WS_FRAME_TOO_LARGE',
 } as const;
-
-const DRAIN_QUIET_MS = 100;
 
 /** Creates the app, listens on host:port (0 = any; shared with siblings via SO_REUSEPORT). */
 export function listenUwsWs(host: string, port: number, ctx: UwsWsContext): Promise<UwsWsServer> {
@@ -178,22 +177,10 @@ async function drain(uws: Uws, app: App, listenSocket: ListenSocket, sockets: Se
   const deadline = Date.now() + deadlineMs;
   uws.us_listen_socket_close(listenSocket as never);
   await sleep(Math.min(DRAIN_QUIET_MS, deadlineMs));
-  const ending = new Set<Ws>();
-  while (sockets.size > 0 && Date.now() < deadline) {
-    for (const ws of sockets) {
-      if (ending.has(ws) || (ws.getUserData().inFlight ?? 0) > 0) continue;
-      ending.add(ws);
-      ws.end(1001, 'server shutting down');
-    }
-    await sleep(20);
-  }
+  await endWhenSettled(sockets, (ws) => (ws.getUserData().inFlight ?? 0) > 0, (ws) => ws.end(1001, 'server shutting down'), deadline);
   const forced = sockets.size > 0;
   for (const ws of sockets) ws.close();
   // close() exists on the native app though the bundled typings omit it.
   (app as unknown as { close(): void }).close();
   return { forced };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

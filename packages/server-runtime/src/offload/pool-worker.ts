@@ -2,7 +2,7 @@
 // same handler a loop server uses) for each batch the reactor sends, and sends results back batched.
 import { parentPort, workerData } from 'node:worker_threads';
 import { isC1mError } from '@c1m/protocol';
-import { createWorkloadHandler } from '@c1m/server-contract';
+import { createWorkloadHandler } from '../workload-handler.ts';
 import { BatchWriter, CLOSE_MESSAGE, errorTag, readBatch, READY_MESSAGE, TAG_INTERNAL_ERROR, TAG_OK, type PoolWorkerData } from './batch.ts';
 
 const EMPTY = new Uint8Array(0);

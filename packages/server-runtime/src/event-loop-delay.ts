@@ -2,7 +2,7 @@
 // The monitor's timer wakes the loop once per resolution: at 10 ms, sixty idle prefork children
 // burned a quarter of a core here doing nothing else, so it samples every 50 ms.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { StatsCounters } from './stats.ts';
+import type { StatsCounters } from './stats-counters.ts';
 
 const SAMPLE_MS = 50;
 

@@ -5,22 +5,14 @@
 // letting memory and latency grow without bound.
 import { Worker } from 'node:worker_threads';
 import { C1mError } from '@c1m/protocol';
-import { bundledEntryUrl, DEFAULT_QUEUE_LIMIT, type ServerOptions, type WorkloadHandler } from '@c1m/server-contract';
+import { DEFAULT_QUEUE_LIMIT, type ServerOptions } from '@c1m/server-contract';
+import type { WorkloadHandler } from '../workload-handler.ts';
 import { BatchWriter, CLOSE_MESSAGE, errorCodeOfTag, readBatch, READY_MESSAGE, TAG_OK, type PoolWorkerData } from './batch.ts';
 
 /** Bodies queued at once, whatever their count: bounds memory when frames are large. */
 export const MAX_QUEUED_BYTES = 64 * 1024 * 1024;
 const CLOSE_GRACE_MS = 2000;
 
-/** How the pool is shaped. */
-export interface OffloadPoolOptions {
-  /** Worker threads. */
-  workers: number;
-  /** Jobs queued or running at once; past it new jobs are shed. */
-  queueLimit: number;
-  /** The bundled worker entry; by default dist/pool-worker.js next to the running bundle. */
-  workerUrl?: URL;
-}
 
 interface Job {
   resolve: (reply: Buffer) => void;
@@ -42,14 +34,14 @@ interface PoolThread {
 const OVERLOADED = new C1mError('C1M_OVERLOADED', 'the worker pool queue is full');
 
 /**
- * Starts the workers (each builds the workload handler for `options`) and resolves once all are
- * ready. The handler is async: the server keeps replies in order per connection.
+ * Starts `options.workers` threads (each builds the workload handler for `options`) and resolves
+ * once all are ready; at most `options.queueLimit` jobs wait or run. `workerUrl` is the server's
+ * bundled copy of pool-worker.ts (`bundledEntryUrl(import.meta.url, 'pool-worker')` in the server,
+ * whose build bundles `@c1m/server-runtime/pool-worker`). The handler is async: the server keeps
+ * replies in order per connection.
  */
-export async function createOffloadHandler(
-  options: ServerOptions,
-  pool: OffloadPoolOptions = { workers: options.workers, queueLimit: options.queueLimit ?? DEFAULT_QUEUE_LIMIT },
-): Promise<WorkloadHandler> {
-  const workerUrl = pool.workerUrl ?? bundledEntryUrl(import.meta.url, 'pool-worker');
+export async function createOffloadHandler(options: ServerOptions, workerUrl: URL): Promise<WorkloadHandler> {
+  const pool = { workers: options.workers, queueLimit: options.queueLimit ?? DEFAULT_QUEUE_LIMIT };
   const jobs = new Map<number, Job>();
   let nextId = 0;
   let queuedBytes = 0;

@@ -3,7 +3,7 @@
 // only how chunks arrive (an event callback or a `for await` loop); everything else is here.
 import type { Socket } from 'node:net';
 import { encodeFrame, FrameDecoder, isC1mError } from '@c1m/protocol';
-import type { StatsCounters } from './stats.ts';
+import type { StatsCounters } from './stats-counters.ts';
 import type { FrameHandler } from './workload-handler.ts';
 
 /** What every session of one server shares. */

@@ -1,7 +1,8 @@
 // The shape of one load-generator run as written by `c1m-load --json`, read by infra (tables,
 // report, compare). Numbers carry their unit in the name; histograms travel HdrHistogram-encoded
-// (base64, µs resolution) so shards and machines merge exactly.
+// (base64, µs resolution) so shards and machines merge exactly. Read back through parseDriverResult.
 import type { EnvInfo } from './env-info.ts';
+import { shapeParser, type Shape, type ShapeOf } from './shape.ts';
 
 /** Percentiles of one latency distribution, in microseconds. */
 export interface LatencySummaryUs {
@@ -18,11 +19,14 @@ export interface LatencySummaryUs {
 /** The TcpMotor-style latency bucket table: counts per range, plus average (µs) and sumCount. */
 export type LatencyBuckets = Record<string, number>;
 
+/** The scenarios c1m-load runs. */
+export const DRIVER_SCENARIOS = ['echo', 'hold', 'short', 'max-rate'] as const;
+
 /** One run of c1m-load. Scenario-specific sections are present only for that scenario. */
 export interface DriverResult {
   tool: 'c1m-load';
   schemaVersion: 1;
-  scenario: 'echo' | 'hold' | 'short' | 'max-rate';
+  scenario: (typeof DRIVER_SCENARIOS)[number];
   target: string[];
   /** The exact command line. */
   command: string[];
@@ -95,3 +99,83 @@ export interface DriverResult {
     bestRate: number;
   };
 }
+
+const LATENCY: ShapeOf<LatencySummaryUs> = {
+  count: 'number',
+  minUs: 'number',
+  meanUs: 'number',
+  p50Us: 'number',
+  p90Us: 'number',
+  p99Us: 'number',
+  p999Us: 'number',
+  maxUs: 'number',
+};
+
+const ENV: ShapeOf<EnvInfo> = {
+  date: 'string',
+  hostname: 'string',
+  kernel: 'string',
+  cpuModel: 'string',
+  cores: 'number',
+  memoryBytes: 'number',
+  node: 'string',
+  uws: 'string?',
+  dependencies: 'record<string>',
+  sysctls: 'record<string>',
+  rlimitNofile: { soft: 'number', hard: 'number' },
+  gitCommit: 'string',
+};
+
+// Sections are checked to their fields; the per-scenario sections' inner rows are checked as arrays.
+const SHAPE: ShapeOf<DriverResult> = {
+  tool: 'string',
+  schemaVersion: 'number',
+  scenario: 'string',
+  target: 'string[]',
+  command: 'string[]',
+  options: 'object',
+  env: ENV as Shape,
+  startedAt: 'string',
+  durationSeconds: 'number',
+  wallSeconds: 'number?',
+  passed: 'boolean',
+  failures: 'string[]',
+  connections: {
+    requested: 'number',
+    established: 'number',
+    failed: 'number',
+    failedByCause: 'record<number>',
+    peak: 'number',
+    connectSeconds: 'number',
+    lostDuringRamp: 'number?',
+    rampStoppedReason: 'string?',
+  },
+  connectTimeUs: LATENCY as Shape,
+  messages: { sent: 'number', received: 'number', mismatches: 'number', missing: 'number', measured: 'number?', notSent: 'number?' },
+  messagesPerSecond: 'number',
+  bytesSentPerSecond: 'number',
+  bytesReceivedPerSecond: 'number',
+  latencyUs: LATENCY as Shape,
+  latencyUncorrectedUs: LATENCY as Shape,
+  buckets: 'record<number>',
+  errorsByCause: 'record<number>',
+  histograms: { latencyCorrected: 'string', latencyUncorrected: 'string', connect: 'string' },
+  driver: {
+    shards: 'number',
+    cpuSeconds: 'number',
+    rssBytesPeak: 'number',
+    rssBytesPerConnection: 'number?',
+    rssBytesBaseline: 'number?',
+    loadCpuSeconds: 'number?',
+  },
+  hold: { optional: { pingIntervalSeconds: 'number', rounds: 'array', pingRttUs: LATENCY as Shape } },
+  short: { optional: { loops: 'array', timeWaitAfter: 'number', timeWaitBefore: 'number?' } },
+  maxRate: { optional: { sloP99Us: 'number', steps: 'array', bestRate: 'number' } },
+};
+
+/** Validates a parsed `c1m-load --json` file; throws SchemaError (C1M_SCHEMA_INVALID) naming the bad field. */
+export const parseDriverResult = shapeParser<DriverResult>('driver result', SHAPE, {
+  tool: ['c1m-load'],
+  schemaVersion: [1],
+  scenario: DRIVER_SCENARIOS,
+});

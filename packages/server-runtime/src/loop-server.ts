@@ -4,9 +4,9 @@
 // listener, drain and stats; servers with several loops (multi-loop, prefork) start each with listenLoop.
 import { ConnectionGate } from './connection-gate.ts';
 import { watchEventLoopDelay } from './event-loop-delay.ts';
-import type { RunningServer, ServerOptions } from './options.ts';
+import type { RunningServer, ServerOptions } from '@c1m/server-contract';
 import { processBudget, singleProcessServer } from './single-process.ts';
-import { StatsCounters } from './stats.ts';
+import { StatsCounters } from './stats-counters.ts';
 import { listenTcp, readWithEvents, type ServeSession, type TcpListener } from './tcp-listener.ts';
 import { listenUwsWs, type UwsWsServer } from './uws-ws.ts';
 import { createWorkloadHandler, type WorkloadHandler } from './workload-handler.ts';
@@ -121,9 +121,4 @@ export async function startOwnLoop(options: ServerOptions, parts: LoopListenPart
       return result;
     },
   };
-}
-
-/** The same server reporting another architecture name in /stats (a package that reuses another's start). */
-export function reportingAs(server: RunningServer, architecture: string): RunningServer {
-  return { ...server, stats: async () => ({ ...(await server.stats()), architecture }) };
 }

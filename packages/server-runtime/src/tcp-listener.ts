@@ -3,6 +3,7 @@
 // passed in as `serve` (see readWithEvents below for the event-loop style).
 import { createServer, type Server, type Socket } from 'node:net';
 import type { ConnectionGate } from './connection-gate.ts';
+import { DRAIN_POLL_MS, DRAIN_QUIET_MS, sleep } from './drain.ts';
 import { TcpSession, type TcpSessionContext } from './tcp-session.ts';
 
 /** Reads a session's socket until it closes; the architecture's per-connection code. */
@@ -38,8 +39,6 @@ export interface TcpListenOptions {
   onCount?: (current: number) => void;
 }
 
-/** How long a drain keeps reading before ending connections, so bytes already sent are answered. */
-const DRAIN_QUIET_MS = 100;
 
 /** Starts listening; resolves once accepting. */
 export function listenTcp(opts: TcpListenOptions): Promise<TcpListener> {
@@ -149,15 +148,11 @@ async function drain(
   const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
   await sleep(Math.max(0, quietUntil - Date.now()));
   for (const s of sessions) s.endWhenSettled();
-  while (sessions.size > 0 && Date.now() < deadline) await sleep(20);
+  while (sessions.size > 0 && Date.now() < deadline) await sleep(DRAIN_POLL_MS);
   const forced = sessions.size > 0;
   for (const s of sessions) s.socket.resetAndDestroy();
   await stopped;
   return { forced };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** The event-loop style: a 'data' callback per chunk, pausing the socket under backpressure. */

@@ -1,6 +1,6 @@
 // GET /stats: the server's aggregated stats as JSON on their own port.
 import { createServer, type Server } from 'node:http';
-import type { ServerStats } from './stats.ts';
+import type { ServerStats } from '@c1m/schema';
 
 /** Serves stats on host:port (0 = any free port); resolves with the bound port. */
 export function serveStats(host: string, port: number, stats: () => Promise<ServerStats>): Promise<{ server: Server; port: number }> {

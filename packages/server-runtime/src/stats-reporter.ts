@@ -1,7 +1,8 @@
 // Builds /stats for a whole server: merges counter snapshots from every thread or process,
 // samples the process tree for RSS and CPU, and remembers the highest concurrent total seen.
 import { sampleProcessTree } from '@c1m/results';
-import { mergeSnapshots, snapshotConnections, toServerStats, type CounterSnapshot, type ServerStats, type ServerStatsExtras } from './stats.ts';
+import type { ArchitectureStats, ServerStats } from '@c1m/schema';
+import { mergeSnapshots, snapshotConnections, toServerStats, type CounterSnapshot } from './stats-counters.ts';
 
 /** Who is reporting and how to collect every source's counters. */
 export interface StatsSources {
@@ -12,8 +13,10 @@ export interface StatsSources {
   maxConnections: number;
   /** Snapshots of every thread/process counter block. */
   collect: () => Promise<CounterSnapshot[]> | CounterSnapshot[];
-  /** Fields only some architectures report, read after each collect. */
-  extras?: () => ServerStatsExtras;
+  /** Servers with several loops: current connections of each, read after each collect. */
+  connectionsBySource?: () => number[];
+  /** The architecture's own counters, read after each collect. */
+  architectureStats?: () => ArchitectureStats;
 }
 
 /** A stats() function over the given sources. */
@@ -44,7 +47,8 @@ export function createStatsReporter(sources: StatsSources): () => Promise<Server
       rssBytes: tree.rssBytes,
       cpuSeconds: tree.cpuSeconds,
       observedPeak,
-      extras: sources.extras?.(),
+      connectionsBySource: sources.connectionsBySource?.(),
+      architectureStats: sources.architectureStats?.(),
     });
   };
 }

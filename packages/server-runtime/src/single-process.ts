@@ -1,8 +1,9 @@
 // Assembles the RunningServer of a server from its pieces: the listener's port and drain, the
 // threads' or children's counters, the workload handler to release. Keeps server files to their design.
 import { connectionBudget, readFdLimit } from './fd-budget.ts';
-import type { RunningServer } from './options.ts';
-import type { CounterSnapshot, ServerStatsExtras } from './stats.ts';
+import type { RunningServer } from '@c1m/server-contract';
+import type { ArchitectureStats } from '@c1m/schema';
+import type { CounterSnapshot } from './stats-counters.ts';
 import { createStatsReporter } from './stats-reporter.ts';
 import type { WorkloadHandler } from './workload-handler.ts';
 
@@ -18,8 +19,10 @@ export interface SingleProcessParts {
   handler?: WorkloadHandler;
   /** Called after the drain (stop timers, terminate threads). */
   dispose?: () => Promise<void> | void;
-  /** Fields only some architectures report in /stats (per-loop connections, child restarts). */
-  extras?: () => ServerStatsExtras;
+  /** Servers with several loops: current connections of each, for /stats. */
+  connectionsBySource?: () => number[];
+  /** The architecture's own counters for /stats (prefork: childRestarts, anchorHandovers). */
+  architectureStats?: () => ArchitectureStats;
 }
 
 /** The connection budget of this process (what its fd limit allows). */
@@ -62,7 +65,8 @@ function assembleServer(
       fdLimit: readFdLimit().soft,
       maxConnections,
       collect: parts.collect,
-      extras: parts.extras,
+      connectionsBySource: parts.connectionsBySource,
+      architectureStats: parts.architectureStats,
     }),
     close: async (deadlineMs) => {
       const result = await parts.drain(deadlineMs);

@@ -1,7 +1,7 @@
 // Turns the --workload flags into the function that computes a reply for each body. Synchronous
 // workloads return a Buffer (the fast path); io returns a Promise.
 import { cpuReply, parseIoRequest } from '@c1m/protocol';
-import type { ServerOptions } from './options.ts';
+import type { ServerOptions } from '@c1m/server-contract';
 import { IoDataFile } from './io-data.ts';
 
 /** Computes the reply to one body. May throw C1mError for a malformed body. */

@@ -2,6 +2,7 @@
 // SharedArrayBuffer so a parent thread can read it without messages); snapshots from threads and
 // processes merge by summing, except gauges (peak, event-loop delay) which take the maximum.
 import { ERROR_CODES, type C1mErrorCode } from '@c1m/protocol';
+import type { ArchitectureStats, ServerStats } from '@c1m/schema';
 
 const FIELDS = [
   'connectionsCurrent',
@@ -25,40 +26,6 @@ const ERROR_INDEX = new Map<C1mErrorCode, number>(ERROR_CODES.map((c, i) => [c, 
 
 /** Raw counter values of one thread, process, or a merge of several. */
 export type CounterSnapshot = number[];
-
-/** Stats as served on GET /stats. */
-export interface ServerStats {
-  architecture: string;
-  pid: number;
-  processes: number;
-  threads: number;
-  uptimeSeconds: number;
-  fdLimit: number;
-  maxConnections: number;
-  connections: { current: number; peak: number; total: number };
-  framesIn: number;
-  framesOut: number;
-  bytesIn: number;
-  bytesOut: number;
-  protocolErrors: Partial<Record<C1mErrorCode, number>>;
-  backpressureCloses: number;
-  refusedConnections: number;
-  /** Resident memory of the server's whole process tree. */
-  rssBytes: number;
-  /** CPU time (user + system) of the whole process tree since start. */
-  cpuSeconds: number;
-  /** Worst p99 event-loop delay over the server's loops, last second. */
-  eventLoopDelayP99Ms: number;
-  /** Multi-process servers only: children that died unexpectedly and were replaced. */
-  childRestarts?: number;
-  /** Servers with several loops (threads or child processes): current connections of each. */
-  connectionsBySource?: number[];
-  /** prefork over tcp only: times the child that must keep accepting (the anchor) was handed to another. */
-  anchorHandovers?: number;
-}
-
-/** The optional /stats fields only some architectures have. */
-export type ServerStatsExtras = Pick<ServerStats, 'childRestarts' | 'connectionsBySource' | 'anchorHandovers'>;
 
 /** The counters of one thread. Hot-path methods are plain float adds. */
 export class StatsCounters {
@@ -147,8 +114,10 @@ export interface StatsContext {
   cpuSeconds: number;
   /** Highest concurrent total seen (sum over sources); summed per-source peaks overstate it. */
   observedPeak: number;
-  /** Fields only some architectures report. */
-  extras?: ServerStatsExtras;
+  /** Servers with several loops: current connections of each. */
+  connectionsBySource?: number[];
+  /** The architecture's own counters (prefork: childRestarts, anchorHandovers). */
+  architectureStats?: ArchitectureStats;
 }
 
 /** Turns a merged snapshot into the /stats JSON. */
@@ -175,7 +144,8 @@ export function toServerStats(s: CounterSnapshot, ctx: StatsContext): ServerStat
     rssBytes: ctx.rssBytes,
     cpuSeconds: ctx.cpuSeconds,
     eventLoopDelayP99Ms: s[INDEX.eventLoopDelayP99Ms]!,
-    ...ctx.extras,
+    ...(ctx.connectionsBySource && { connectionsBySource: ctx.connectionsBySource }),
+    ...(ctx.architectureStats && { architectureStats: ctx.architectureStats }),
   };
 }
 
