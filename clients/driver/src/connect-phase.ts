@@ -3,7 +3,8 @@
 import { createHistogram, encodeHistogram, recordUs, type LatencyHistogram } from '@c1m/results';
 import { nowUs } from './clock.ts';
 import type { Conn } from './conn.ts';
-import { memAvailableBytes, settledRssBytes } from './memory.ts';
+import { readMeminfo } from '@c1m/proc';
+import { settledRssBytes } from './memory.ts';
 import type { ConnectReport } from './messages.ts';
 import { IDLE_LISTENER, type PhaseListener, type Pool } from './pool.ts';
 import { countCause, PhaseStats } from './stats.ts';
@@ -78,7 +79,8 @@ export function rampConnections(
     const memoryTooLow = (now: number): boolean => {
       if (minFreeBytes <= 0 || now - memoryCheckedUs < MEMORY_CHECK_US) return false;
       memoryCheckedUs = now;
-      const available = memAvailableBytes();
+      // Without /proc/meminfo (not Linux) there is nothing to guard with.
+      const available = readMeminfo()?.availableBytes ?? Number.POSITIVE_INFINITY;
       if (available >= minFreeBytes) return false;
       report.stoppedReason = `MemAvailable ${Math.round(available / 2 ** 20)} MiB fell below the floor of ${Math.round(minFreeBytes / 2 ** 20)} MiB after ${started} of ${count} connects`;
       target = started;

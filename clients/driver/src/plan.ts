@@ -1,7 +1,7 @@
 // How a run is split over shards: how many processes (each under the descriptor limit), which
 // connections, addresses, ports and what share of the rates each one gets.
 import { UsageError } from '@c1m/cli';
-import { readNofileLimit, readSysctl } from '@c1m/results';
+import { DEFAULT_NOFILE_LIMIT, readNofileLimit, readSysctl } from '@c1m/proc';
 import type { ShardInit } from './messages.ts';
 import type { Options } from './options.ts';
 import { autoSourceIps, isLoopback } from './values.ts';
@@ -13,10 +13,13 @@ const PORT_RETRIES = 16;
 /** Descriptors a shard keeps free for itself (IPC, stdio, timers, files). */
 const FD_HEADROOM = 2000;
 
+/** Most sockets one shard holds even when RLIMIT_NOFILE is unlimited. */
+const MAX_SOCKETS_PER_SHARD = 1_000_000;
+
 /** Largest number of sockets one shard may hold under this process's RLIMIT_NOFILE. */
 export function socketsPerShard(): number {
-  const { soft } = readNofileLimit();
-  return soft > 0 ? Math.max(1, soft - FD_HEADROOM) : 1_000_000;
+  const { soft } = readNofileLimit() ?? DEFAULT_NOFILE_LIMIT;
+  return Math.max(1, Math.min(soft - FD_HEADROOM, MAX_SOCKETS_PER_SHARD));
 }
 
 /** Sockets the scenario holds at once. */
