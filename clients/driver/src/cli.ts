@@ -2,13 +2,13 @@
 // write --json, and exit 0 (passed), 1 (failed its own checks) or 2 (bad arguments).
 import { writeFileSync } from 'node:fs';
 import { UsageError } from '@c1m/cli';
-import { helpText, parseOptions, type Scenario } from './options.ts';
-import { runScenario, type ScenarioRunner } from './run.ts';
-import { runEcho } from './scenario-echo.ts';
-import { runHold } from './scenario-hold.ts';
-import { runMaxRate } from './scenario-max-rate.ts';
-import { runShort } from './scenario-short.ts';
-import { formatSummary } from './summary.ts';
+import { helpText, parseOptions, type Scenario } from './options/options.ts';
+import { runScenario, type ScenarioRunner } from './coordinator/run.ts';
+import { runEcho } from './coordinator/scenarios/echo.ts';
+import { runHold } from './coordinator/scenarios/hold.ts';
+import { runMaxRate } from './coordinator/scenarios/max-rate.ts';
+import { runShort } from './coordinator/scenarios/short.ts';
+import { formatSummary } from './coordinator/summary.ts';
 
 const RUNNERS: Record<Scenario, ScenarioRunner> = { echo: runEcho, hold: runHold, short: runShort, 'max-rate': runMaxRate };
 

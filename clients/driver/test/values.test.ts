@@ -2,10 +2,10 @@
 // µs durations, scenario-dependent defaults, and the errors (exit 2) for each bad form.
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '@c1m/cli';
-import { parseOptions } from '../src/options.ts';
-import { CONNECTIONS_PER_SOURCE_IP, planShards, sourceIpsFor } from '../src/plan.ts';
-import { rateShares } from '../src/run.ts';
-import { autoSourceIps, parseDurationUs, parseSizeSpec, parseSourceIps, parseTargets } from '../src/values.ts';
+import { parseOptions } from '../src/options/options.ts';
+import { CONNECTIONS_PER_SOURCE_IP, planShards, sourceIpsFor } from '../src/coordinator/plan.ts';
+import { rateShares } from '../src/coordinator/run.ts';
+import { autoSourceIps, parseDurationUs, parseSizeSpec, parseSourceIps, parseTargets } from '../src/options/values.ts';
 
 describe('targets', () => {
   it('parses tcp and ws targets, expanding port ranges', () => {

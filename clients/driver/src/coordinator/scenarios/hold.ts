@@ -1,10 +1,10 @@
 // hold: ramp to --connections at --connect-rate, hold them for --duration, and prove each one
 // alive with an echo round trip once per --ping-interval (counted per round: answered, missed).
 import { summarizeHistogram } from '@c1m/results';
-import { mergeRounds } from './merge.ts';
-import { commonFailures, type RunOutcome } from './result.ts';
-import { connectAll, loadStep, phaseOutcome, type ScenarioContext } from './run.ts';
-import { mergePhaseReports } from './stats.ts';
+import { mergeRounds } from '../merge.ts';
+import { commonFailures, type RunOutcome } from '../result.ts';
+import { connectAll, loadStep, phaseOutcome, type ScenarioContext } from '../run.ts';
+import { mergePhaseReports } from '../../recording/stats.ts';
 
 export async function runHold({ options, set }: ScenarioContext): Promise<RunOutcome> {
   const { reports, merged: connect } = await connectAll(set);

@@ -1,7 +1,7 @@
 // echo: throughput and latency on --connections, closed loop (--pipeline) or open loop (--rate).
-import { commonFailures, type RunOutcome } from './result.ts';
-import { connectAll, loadStep, phaseOutcome, rateShares, type ScenarioContext } from './run.ts';
-import { mergePhaseReports } from './stats.ts';
+import { commonFailures, type RunOutcome } from '../result.ts';
+import { connectAll, loadStep, phaseOutcome, rateShares, type ScenarioContext } from '../run.ts';
+import { mergePhaseReports } from '../../recording/stats.ts';
 
 export async function runEcho({ options, set }: ScenarioContext): Promise<RunOutcome> {
   const { reports, merged: connect } = await connectAll(set);

@@ -5,9 +5,9 @@ import { recordUs } from '@c1m/results';
 import { epochMsToNowUs, nowUs } from './clock.ts';
 import type { Conn, Pending } from './conn.ts';
 import { rampConnections } from './connect-phase.ts';
-import type { ShortReport, ShortStep } from './messages.ts';
+import type { ShortReport, ShortStep } from '../ipc/messages.ts';
 import { IDLE_LISTENER, type PhaseListener, type Pool } from './pool.ts';
-import { PhaseStats } from './stats.ts';
+import { PhaseStats } from '../recording/stats.ts';
 
 const PENDING = 0;
 const REPLIED = 1;

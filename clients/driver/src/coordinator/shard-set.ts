@@ -3,7 +3,7 @@
 // that dies or reports a fatal error fails the run instead of hanging it.
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { FromShard, ShardInit, ShardUsage, ToShard } from './messages.ts';
+import type { FromShard, ShardInit, ShardUsage, ToShard } from '../ipc/messages.ts';
 
 type Reply<T extends FromShard['type']> = Extract<FromShard, { type: T }>;
 type Progress = Reply<'progress'>;

@@ -15,7 +15,7 @@ import {
   makeWsKey,
   type ServerFrameHandlers,
 } from '@c1m/protocol';
-import type { Target } from './values.ts';
+import type { Target } from '../options/values.ts';
 
 export const CONNECTING = 0;
 export const UPGRADING = 1;

@@ -7,11 +7,11 @@ import {
   type DriverResult,
   type EnvInfo,
 } from '@c1m/results';
-import type { ShardUsage } from './messages.ts';
+import type { MessageCounts, ShardUsage } from '../ipc/messages.ts';
 import type { MergedConnect } from './merge.ts';
-import type { Options } from './options.ts';
-import type { MergedPhase, MessageCounts } from './stats.ts';
-import { meanSize } from './values.ts';
+import type { Options } from '../options/options.ts';
+import type { MergedPhase } from '../recording/stats.ts';
+import { meanSize } from '../options/values.ts';
 
 /** Everything a scenario measured, before it is shaped into a DriverResult. */
 export interface RunOutcome {

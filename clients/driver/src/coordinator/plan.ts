@@ -2,9 +2,9 @@
 // connections, addresses, ports and what share of the rates each one gets.
 import { UsageError } from '@c1m/cli';
 import { DEFAULT_NOFILE_LIMIT, readNofileLimit, readSysctl } from '@c1m/proc';
-import type { ShardInit } from './messages.ts';
-import type { Options } from './options.ts';
-import { autoSourceIps, isLoopback } from './values.ts';
+import type { ShardInit } from '../ipc/messages.ts';
+import type { Options } from '../options/options.ts';
+import { autoSourceIps, isLoopback } from '../options/values.ts';
 
 /** Connections per automatically chosen loopback source address (a bound source has ~28K ephemeral ports). */
 export const CONNECTIONS_PER_SOURCE_IP = 20_000;

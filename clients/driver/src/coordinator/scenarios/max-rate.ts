@@ -2,9 +2,10 @@
 // --slo. Each step is its own open-loop run on the same connections: double from --start-rate
 // until a step fails, then bisect between the best passing and the first failing rate.
 import { summarizeHistogram, type DriverResult } from '@c1m/results';
-import { commonFailures, type RunOutcome } from './result.ts';
-import { connectAll, loadStep, rateShares, type ScenarioContext } from './run.ts';
-import { addCauses, mergePhaseReports, type MergedPhase, type MessageCounts } from './stats.ts';
+import { commonFailures, type RunOutcome } from '../result.ts';
+import { connectAll, loadStep, rateShares, type ScenarioContext } from '../run.ts';
+import type { MessageCounts } from '../../ipc/messages.ts';
+import { addCauses, mergePhaseReports, type MergedPhase } from '../../recording/stats.ts';
 
 /** Bisection stops when the bracket is this narrow relative to its top. */
 const RESOLUTION = 0.05;

@@ -9,9 +9,9 @@ import { recordUs } from '@c1m/results';
 import { blockUntilUs, epochMsToNowUs, nowUs } from './clock.ts';
 import { OPEN, type Conn, type Pending } from './conn.ts';
 import { settledRssBytes } from './memory.ts';
-import type { LoadReport, LoadStep } from './messages.ts';
+import type { LoadReport, LoadStep } from '../ipc/messages.ts';
 import { IDLE_LISTENER, type PhaseListener, type Pool } from './pool.ts';
-import { PhaseStats } from './stats.ts';
+import { PhaseStats } from '../recording/stats.ts';
 
 /** Above this gap to the next send, sleep on a timer (it wakes ~1 ms early on purpose). */
 const TIMER_GAP_US = 2000;

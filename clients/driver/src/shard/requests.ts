@@ -14,23 +14,10 @@ import {
   makeIoRequest,
   writeBodyHeader,
   writeFrameHeader,
-  type Workload,
   type WorkloadParams,
 } from '@c1m/protocol';
-import { maxSize, type SizeSpec } from './values.ts';
-
-/** What a shard sends. */
-export interface RequestSpec {
-  transport: 'tcp' | 'ws';
-  workload: Workload;
-  cpuRounds: number;
-  size: SizeSpec;
-  /**
-   * ws hold with --ping-kind ws-ping: each request goes as a WebSocket ping control frame and its
-   * pong is the reply (answered by the server's WebSocket engine itself, no application callback).
-   */
-  wsPingFrames: boolean;
-}
+import type { RequestSpec } from '../ipc/messages.ts';
+import { maxSize } from '../options/values.ts';
 
 /** io requests read from a window of this many bytes of the server's data (offsets wrap anyway). */
 const IO_OFFSET_SPAN = 1 << 20;

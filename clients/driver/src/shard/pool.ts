@@ -5,8 +5,8 @@ import { readSeq } from '@c1m/protocol';
 import { epochUs, nowUs } from './clock.ts';
 import { CLOSED, CLOSING, CONNECTING, Conn, OPEN, Pending, UPGRADING, type ConnOwner } from './conn.ts';
 import type { RequestFactory } from './requests.ts';
-import { PhaseStats } from './stats.ts';
-import type { Target } from './values.ts';
+import { PhaseStats } from '../recording/stats.ts';
+import type { PoolSettings } from '../ipc/messages.ts';
 
 /** What the current phase wants to hear about. */
 export interface PhaseListener {
@@ -33,30 +33,6 @@ export const IDLE_LISTENER: PhaseListener = {
   lostOpen() {},
   closedByUs() {},
 };
-
-/** How a shard's connections are made. */
-export interface PoolSettings {
-  targets: Target[];
-  /** Addresses to bind, chosen round-robin by global connection index; empty = let the kernel choose. */
-  sourceIps: string[];
-  /** Global index of this shard's first connection (targets and sources rotate on it). */
-  firstIndex: number;
-  maxFrame: number;
-  connectTimeoutUs: number;
-  /** short: the timeout covers the whole exchange, not just connecting. */
-  timeoutCoversExchange: boolean;
-  /**
-   * Explicit local ports, whenever a source address is bound: this shard's slice of the
-   * ephemeral range (first, first+step, …), one cursor per source address. bind(ip, 0) would make
-   * the kernel search for a free port on every connect, which collapses at ~10K ports per address.
-   */
-  localPorts?: { first: number; last: number; step: number };
-  /**
-   * Further ports tried when an explicit one is taken (EADDRINUSE) or its 4-tuple is
-   * (EADDRNOTAVAIL). 0 for short: there such failures are what the TIME_WAIT test measures.
-   */
-  portRetries: number;
-}
 
 const SWEEP_MS = 100;
 

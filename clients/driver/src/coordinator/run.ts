@@ -3,12 +3,12 @@
 import { performance } from 'node:perf_hooks';
 import { captureEnv, type DriverResult } from '@c1m/results';
 import { mergeConnectReports, type MergedConnect } from './merge.ts';
-import type { ConnectReport, LoadStep, ShardInit } from './messages.ts';
-import type { Options } from './options.ts';
+import type { ConnectReport, LoadStep, ShardInit } from '../ipc/messages.ts';
+import type { Options } from '../options/options.ts';
 import { planShards, shardCount } from './plan.ts';
 import { ProgressLine } from './progress.ts';
 import { buildResult, type RunOutcome } from './result.ts';
-import { addCauses, type MergedPhase } from './stats.ts';
+import { addCauses, type MergedPhase } from '../recording/stats.ts';
 import { ShardSet } from './shard-set.ts';
 
 /** Steps start this long after the coordinator sends them, so every shard starts together. */

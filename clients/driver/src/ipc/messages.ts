@@ -1,8 +1,9 @@
 // The coordinator <-> shard protocol over the fork IPC channel (JSON). Times cross as Date.now()
 // epochs (each process converts to its own monotonic clock); histograms as HdrHistogram base64.
-import type { PhaseReport } from './stats.ts';
-import type { RequestSpec } from './requests.ts';
-import type { PoolSettings } from './pool.ts';
+// Plain data only: nothing here imports the pool, the shard or the coordinator, so either side
+// (and a test) can read the protocol without loading the other.
+import type { Workload } from '@c1m/protocol';
+import type { SizeSpec, Target } from '../options/values.ts';
 
 /** Everything a shard needs to know once. */
 export interface ShardInit {
@@ -104,3 +105,66 @@ export type FromShard =
   | { type: 'progress'; open: number; sent: number; received: number; errors: number; p99Us: number }
   | { type: 'closed'; usage: ShardUsage }
   | { type: 'fatal'; message: string };
+
+/** How a shard's connections are made. */
+export interface PoolSettings {
+  targets: Target[];
+  /** Addresses to bind, chosen round-robin by global connection index; empty = let the kernel choose. */
+  sourceIps: string[];
+  /** Global index of this shard's first connection (targets and sources rotate on it). */
+  firstIndex: number;
+  maxFrame: number;
+  connectTimeoutUs: number;
+  /** short: the timeout covers the whole exchange, not just connecting. */
+  timeoutCoversExchange: boolean;
+  /**
+   * Explicit local ports, whenever a source address is bound: this shard's slice of the
+   * ephemeral range (first, first+step, …), one cursor per source address. bind(ip, 0) would make
+   * the kernel search for a free port on every connect, which collapses at ~10K ports per address.
+   */
+  localPorts?: { first: number; last: number; step: number };
+  /**
+   * Further ports tried when an explicit one is taken (EADDRINUSE) or its 4-tuple is
+   * (EADDRNOTAVAIL). 0 for short: there such failures are what the TIME_WAIT test measures.
+   */
+  portRetries: number;
+}
+
+/** What a shard sends. */
+export interface RequestSpec {
+  transport: 'tcp' | 'ws';
+  workload: Workload;
+  cpuRounds: number;
+  size: SizeSpec;
+  /**
+   * ws hold with --ping-kind ws-ping: each request goes as a WebSocket ping control frame and its
+   * pong is the reply (answered by the server's WebSocket engine itself, no application callback).
+   */
+  wsPingFrames: boolean;
+}
+
+/** Message counters of a load phase. */
+export interface MessageCounts {
+  /** Requests written, warm-up included. */
+  sent: number;
+  /** Correct replies, warm-up included. */
+  received: number;
+  /** Replies that were wrong or answered no request in flight. */
+  mismatches: number;
+  /** Requests never answered (connection lost, or still outstanding after the grace period). */
+  missing: number;
+  /** Scheduled sends skipped because the connection was gone. */
+  notSent: number;
+  /** Correct replies inside the measurement window (the latency histograms' count). */
+  measured: number;
+  bytesSentMeasured: number;
+  bytesReceivedMeasured: number;
+}
+
+/** A phase's counters, errors and histograms as sent to the coordinator. */
+export interface PhaseReport {
+  counts: MessageCounts;
+  errors: Record<string, number>;
+  corrected: string;
+  uncorrected: string;
+}

@@ -5,9 +5,9 @@ import { nowUs } from './clock.ts';
 import type { Conn } from './conn.ts';
 import { readMeminfo } from '@c1m/proc';
 import { settledRssBytes } from './memory.ts';
-import type { ConnectReport } from './messages.ts';
+import type { ConnectReport } from '../ipc/messages.ts';
 import { IDLE_LISTENER, type PhaseListener, type Pool } from './pool.ts';
-import { countCause, PhaseStats } from './stats.ts';
+import { countCause, PhaseStats } from '../recording/stats.ts';
 
 /**
  * Most connects started per turn of the event loop: a connect costs a bind and a connect

@@ -1,6 +1,7 @@
 // Counters and histograms of one phase of a shard, in a form that crosses the IPC channel
 // (plain numbers, HdrHistogram encodings) and merges exactly in the coordinator.
 import { createHistogram, encodeHistogram, mergeHistograms, type LatencyHistogram } from '@c1m/results';
+import type { MessageCounts, PhaseReport } from '../ipc/messages.ts';
 
 /** Adds one to `map[key]`. */
 export function countCause(map: Record<string, number>, key: string, by = 1): void {
@@ -10,24 +11,6 @@ export function countCause(map: Record<string, number>, key: string, by = 1): vo
 /** Adds every count of `from` into `into`. */
 export function addCauses(into: Record<string, number>, from: Record<string, number>): void {
   for (const [key, n] of Object.entries(from)) countCause(into, key, n);
-}
-
-/** Message counters of a load phase. */
-export interface MessageCounts {
-  /** Requests written, warm-up included. */
-  sent: number;
-  /** Correct replies, warm-up included. */
-  received: number;
-  /** Replies that were wrong or answered no request in flight. */
-  mismatches: number;
-  /** Requests never answered (connection lost, or still outstanding after the grace period). */
-  missing: number;
-  /** Scheduled sends skipped because the connection was gone. */
-  notSent: number;
-  /** Correct replies inside the measurement window (the latency histograms' count). */
-  measured: number;
-  bytesSentMeasured: number;
-  bytesReceivedMeasured: number;
 }
 
 /** One load phase's counters, errors and latency histograms (live, in a shard). */
@@ -61,14 +44,6 @@ export class PhaseStats {
       uncorrected: encodeHistogram(this.uncorrected),
     };
   }
-}
-
-/** PhaseStats as sent to the coordinator. */
-export interface PhaseReport {
-  counts: MessageCounts;
-  errors: Record<string, number>;
-  corrected: string;
-  uncorrected: string;
 }
 
 /** Merged phase reports of several shards: counts summed, histograms merged exactly. */

@@ -1,7 +1,7 @@
 // Merging what shards report into run-wide figures: sums of counters, exact histogram merges.
 import { mergeHistograms, type LatencyHistogram } from '@c1m/results';
-import type { ConnectReport } from './messages.ts';
-import { addCauses } from './stats.ts';
+import type { ConnectReport } from '../ipc/messages.ts';
+import { addCauses } from '../recording/stats.ts';
 
 /** Connection outcomes of every shard (or every short loop) together. */
 export interface MergedConnect {

@@ -1,11 +1,11 @@
 // short: the TIME_WAIT test. --concurrency short connections (connect, send, receive, close)
 // per loop, --loops times; per loop: finished, failed, seconds; and the kernel's TIME_WAIT count.
 import { readSockstat } from '@c1m/proc';
-import { mergeConnectReports } from './merge.ts';
-import type { ConnectReport } from './messages.ts';
-import { commonFailures, type RunOutcome } from './result.ts';
-import { START_DELAY_MS, type ScenarioContext } from './run.ts';
-import { mergePhaseReports, type PhaseReport } from './stats.ts';
+import { mergeConnectReports } from '../merge.ts';
+import type { ConnectReport, PhaseReport } from '../../ipc/messages.ts';
+import { commonFailures, type RunOutcome } from '../result.ts';
+import { START_DELAY_MS, type ScenarioContext } from '../run.ts';
+import { mergePhaseReports } from '../../recording/stats.ts';
 
 /** Sockets in TIME_WAIT on this machine; -1 when /proc cannot say (the result records it as unknown). */
 function timeWaitCount(): number {
