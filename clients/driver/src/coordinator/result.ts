@@ -7,6 +7,7 @@ import {
   type DriverResult,
   type EnvInfo,
 } from '@c1m/results';
+import { REPLY_ERROR_CODES } from '@c1m/protocol';
 import type { MessageCounts, ShardUsage } from '../ipc/messages.ts';
 import type { MergedConnect } from './merge.ts';
 import type { Options } from '../options/options.ts';
@@ -67,7 +68,7 @@ export function commonFailures(outcome: Omit<RunOutcome, 'failures'>, scenario: 
     if (connect.stoppedReason) out.push(`ramp stopped at ${connect.established} of ${connect.requested} connections: ${connect.stoppedReason}`);
     if (connect.failed > 0) out.push(`${connect.failed} connections failed (${causes(connect.failedByCause)})`);
     if (messages.notSent > 0) out.push(`${messages.notSent} sends skipped: their connection was lost`);
-    const lost = Object.entries(outcome.errors).filter(([k]) => !k.startsWith('C1M_REPLY_'));
+    const lost = Object.entries(outcome.errors).filter(([k]) => !(REPLY_ERROR_CODES as readonly string[]).includes(k));
     if (lost.length > 0) out.push(`connections lost during the run (${causes(Object.fromEntries(lost))})`);
   }
   return out;

@@ -1,6 +1,7 @@
 // Counters and histograms of one phase of a shard, in a form that crosses the IPC channel
 // (plain numbers, HdrHistogram encodings) and merges exactly in the coordinator.
 import { createHistogram, encodeHistogram, mergeHistograms, type LatencyHistogram } from '@c1m/results';
+import type { FailureCause } from '@c1m/protocol';
 import type { MessageCounts, PhaseReport } from '../ipc/messages.ts';
 
 /** Adds one to `map[key]`. */
@@ -31,7 +32,7 @@ export class PhaseStats {
   /** From the actual send time. */
   readonly uncorrected: LatencyHistogram = createHistogram();
 
-  error(cause: string): void {
+  error(cause: FailureCause): void {
     countCause(this.errors, cause);
   }
 

@@ -11,8 +11,11 @@ import {
   UpgradeResponseParser,
   buildUpgradeRequest,
   encodeClientFrame,
+  END_OF_STREAM,
+  failureCause,
   isC1mError,
   makeWsKey,
+  type FailureCause,
   type ServerFrameHandlers,
 } from '@c1m/protocol';
 import type { Target } from '../options/values.ts';
@@ -48,8 +51,8 @@ export interface ConnOwner {
   readonly pongReplies: boolean;
   /** TCP connected and, for ws, upgraded. */
   opened(conn: Conn): void;
-  /** The connection ended (error code, C1M_* code or 'EOF'); idempotent. */
-  lost(conn: Conn, cause: string): void;
+  /** The connection ended (errno, C1M_* code or EOF); idempotent. */
+  lost(conn: Conn, cause: FailureCause): void;
   /** A reply body arrived (opcode is binary for tcp). */
   frame(conn: Conn, body: Buffer, opcode: number): void;
 }
@@ -182,15 +185,15 @@ function onRead(this: ConnSocket, nread: number, buffer: Buffer): void {
   try {
     conn.chunk(buffer.subarray(0, nread));
   } catch (err) {
-    conn.owner.lost(conn, isC1mError(err) ? err.code : 'C1M_CLIENT_ERROR');
+    conn.owner.lost(conn, failureCause(err));
     if (!isC1mError(err)) throw err;
   }
 }
 
 function onError(this: ConnSocket, err: NodeJS.ErrnoException): void {
-  this.conn.owner.lost(this.conn, err.code ?? 'ERROR');
+  this.conn.owner.lost(this.conn, failureCause(err));
 }
 
 function onClose(this: ConnSocket): void {
-  this.conn.owner.lost(this.conn, 'EOF');
+  this.conn.owner.lost(this.conn, END_OF_STREAM);
 }

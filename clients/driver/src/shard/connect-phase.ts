@@ -4,6 +4,7 @@ import { createHistogram, encodeHistogram, recordUs, type LatencyHistogram } fro
 import { nowUs } from './clock.ts';
 import type { Conn } from './conn.ts';
 import { readMeminfo } from '@c1m/proc';
+import type { FailureCause } from '@c1m/protocol';
 import { settledRssBytes } from './memory.ts';
 import type { ConnectReport } from '../ipc/messages.ts';
 import { IDLE_LISTENER, type PhaseListener, type Pool } from './pool.ts';
@@ -65,7 +66,7 @@ export function rampConnections(
         recordUs(hist, atUs - conn.startUs);
         finishIfDone();
       },
-      connectFailed(_conn: Conn, cause: string) {
+      connectFailed(_conn: Conn, cause: FailureCause) {
         report.failed++;
         countCause(report.failedByCause, cause);
         finishIfDone();

@@ -1,7 +1,7 @@
 // The connections of one shard and everything that happens to them: connecting (paced by the
 // phase, bounded by one timeout sweep for all sockets), sending requests, matching and checking
 // replies, losing connections. What a phase does with an answer is up to its PhaseListener.
-import { readSeq } from '@c1m/protocol';
+import { END_OF_STREAM, readSeq, type FailureCause } from '@c1m/protocol';
 import { epochUs, nowUs } from './clock.ts';
 import { CLOSED, CLOSING, CONNECTING, Conn, OPEN, Pending, UPGRADING, type ConnOwner } from './conn.ts';
 import type { RequestFactory } from './requests.ts';
@@ -13,7 +13,7 @@ export interface PhaseListener {
   /** Connected (and upgraded): `nowUs` is when. */
   opened(conn: Conn, atUs: number): void;
   /** Never got open: ECONNREFUSED, EADDRNOTAVAIL, EMFILE, ETIMEDOUT, C1M_HTTP_UPGRADE … */
-  connectFailed(conn: Conn, cause: string): void;
+  connectFailed(conn: Conn, cause: FailureCause): void;
   /** A reply to `entry` arrived and was checked. `wireBytes` is its size on the wire. */
   answered(conn: Conn, entry: Pending, correct: boolean, atUs: number, wireBytes: number): void;
   /** An unanswered request was given up (connection lost or grace over). */
@@ -96,7 +96,7 @@ export class Pool implements ConnOwner {
   }
 
   /** After a local-port clash, connects again from the next port; false when out of attempts. */
-  private retryPort(conn: Conn, cause: string): boolean {
+  private retryPort(conn: Conn, cause: FailureCause): boolean {
     if (!this.settings.localPorts || (cause !== 'EADDRINUSE' && cause !== 'EADDRNOTAVAIL')) return false;
     const used = this.retries.get(conn) ?? 0;
     if (used >= this.settings.portRetries) {
@@ -133,7 +133,7 @@ export class Pool implements ConnOwner {
     this.listener.opened(conn, nowUs());
   }
 
-  lost(conn: Conn, cause: string): void {
+  lost(conn: Conn, cause: FailureCause): void {
     const state = conn.state;
     if (state === CLOSED) return;
     if (state === CONNECTING && this.retryPort(conn, cause)) return;
@@ -145,7 +145,7 @@ export class Pool implements ConnOwner {
     if (socket !== null && !socket.destroyed) socket.destroy();
     this.abandon(conn, false);
     if (state === CLOSING) {
-      if (cause !== 'EOF') this.stats.error(cause);
+      if (cause !== END_OF_STREAM) this.stats.error(cause);
       this.listener.closedByUs(conn);
     } else if (state === OPEN) {
       this.openCount--;
