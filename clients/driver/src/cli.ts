@@ -1,7 +1,7 @@
 // c1m-load: parse the command line, run the scenario over forked shards, print the summary,
 // write --json, and exit 0 (passed), 1 (failed its own checks) or 2 (bad arguments).
 import { writeFileSync } from 'node:fs';
-import { UsageError } from '@c1m/cli';
+import { runCli } from '@c1m/cli';
 import { helpText, parseOptions, type Scenario } from './options/options.ts';
 import { runScenario, type ScenarioRunner } from './coordinator/run.ts';
 import { runEcho } from './coordinator/scenarios/echo.ts';
@@ -26,16 +26,4 @@ async function main(argv: string[]): Promise<number> {
   return result.passed ? 0 : 1;
 }
 
-main(process.argv.slice(2))
-  .then((code) => {
-    process.exitCode = code;
-  })
-  .catch((err: unknown) => {
-    if (err instanceof UsageError) {
-      process.stderr.write(`c1m-load: ${err.message}\n`);
-      process.exitCode = 2;
-    } else {
-      process.stderr.write(`c1m-load: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      process.exitCode = 1;
-    }
-  });
+runCli('c1m-load', () => main(process.argv.slice(2)));

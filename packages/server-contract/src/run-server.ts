@@ -1,7 +1,7 @@
 // The one main() every server runs: parse flags, start, serve /stats, print the ready line,
 // and on SIGTERM/SIGINT drain and print the closed line. Exit codes: 0 clean, 1 forced or
 // failed, 2 bad flags.
-import { UsageError } from '@c1m/cli';
+import { runCli, UsageError } from '@c1m/cli';
 import { readFdLimit } from './fd-budget.ts';
 import type { ServerSpec, StartServer } from './options.ts';
 import { parseServerArgs } from './server-flags.ts';
@@ -12,24 +12,15 @@ function emit(event: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify(event)}\n`);
 }
 
-/** Runs a server as a process. Never returns until the process is done. */
+/**
+ * Runs a server as a process. Resolves once it serves (shutdown ends the process); throws
+ * UsageError for a bad command line.
+ */
 export async function runServer(spec: ServerSpec, start: StartServer, argv = process.argv.slice(2)): Promise<void> {
-  let options;
-  try {
-    options = parseServerArgs(spec, argv);
-  } catch (err) {
-    if (err instanceof UsageError) {
-      process.stderr.write(`${spec.name}: ${err.message}\n`);
-      process.exitCode = 2;
-      return;
-    }
-    throw err;
-  }
+  const options = parseServerArgs(spec, argv);
   if (!options) return;
   if (!spec.transports.includes(options.transport)) {
-    process.stderr.write(`${spec.name}: --transport ${options.transport} is not served here; choose one of: ${spec.transports.join(', ')}\n`);
-    process.exitCode = 2;
-    return;
+    throw new UsageError(`--transport ${options.transport} is not served here; choose one of: ${spec.transports.join(', ')}`);
   }
 
   const server = await start(options);
@@ -81,10 +72,7 @@ export async function runServer(spec: ServerSpec, start: StartServer, argv = pro
   }
 }
 
-/** The entry point body for src/main.ts: runs the server and reports a crash with exit 1. */
+/** The entry point body for src/main.ts: runs the server under the one top-level catch (@c1m/cli's runCli). */
 export function main(spec: ServerSpec, start: StartServer): void {
-  runServer(spec, start).catch((err: unknown) => {
-    process.stderr.write(`${spec.name}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exitCode = 1;
-  });
+  runCli(spec.name, () => runServer(spec, start));
 }
