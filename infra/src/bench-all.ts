@@ -30,7 +30,7 @@ interface BenchOptions {
   scenarios: string;
   repeat: number;
   runId: string;
-  stealThreshold: number;
+  stealThresholdPercent: number;
   dryRun: boolean;
 }
 
@@ -42,7 +42,7 @@ const FLAGS: FlagTable<BenchOptions> = {
   scenarios: { flag: 'scenarios', kind: 'string', default: '', help: `Comma-separated scenarios: ${SCENARIOS.join(', ')} (echo = both echo sizes); default all` },
   repeat: { flag: 'repeat', kind: 'int', min: 1, max: 20, default: 1, help: 'Rounds of the whole matrix (repetitions measure the noise that compare uses)' },
   runId: { flag: 'run-id', kind: 'string', default: '', help: 'Name of results/<run-id>/ (default: start time and profile)' },
-  stealThreshold: { flag: 'steal-threshold', kind: 'int', min: 1, max: 100, default: 10, help: 'Flag a case whose mean CPU steal reached this percent' },
+  stealThresholdPercent: { flag: 'steal-threshold', kind: 'int', min: 1, max: 100, default: 10, help: 'Flag a case whose mean CPU steal reached this percent' },
   dryRun: { flag: 'dry-run', kind: 'boolean', default: false, help: 'Print the planned matrix and exit' },
 };
 
@@ -142,7 +142,7 @@ runCli('bench:all', async () => {
       runDir: dir.dir,
       profile,
       baseline: baseline.ok ? baseline : undefined,
-      stealThresholdPercent: options.stealThreshold,
+      stealThresholdPercent: options.stealThresholdPercent,
       serverPorts,
     });
     if (interrupted) result.failures.push('interrupted');

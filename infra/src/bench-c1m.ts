@@ -46,7 +46,7 @@ interface C1mOptions {
   transports: string;
   ceilings: string;
   tune: 'apply' | 'check';
-  minHeadroom: number;
+  minHeadroomBytes: number;
   netns: 'own' | 'host';
   pin: 'split' | 'none';
   runId: string;
@@ -62,7 +62,7 @@ const FLAGS: FlagTable<C1mOptions> = {
   transports: { flag: 'transports', kind: 'string', default: 'ws,tcp', help: 'Transports of the prefork million (tcp runs only when the memory measured over ws says it fits)' },
   ceilings: { flag: 'ceilings', kind: 'string', default: CEILING_SERVERS.map((c) => c.server).join(','), help: 'Single-process servers to hold at their descriptor ceiling, or "none"' },
   tune: { flag: 'tune', kind: 'choice', choices: ['apply', 'check'], default: 'apply', help: 'apply: raise the sysctls the run needs (saved for pnpm tune --restore); check: only report' },
-  minHeadroom: { flag: 'min-headroom', kind: 'bytes', min: 0, default: 2 * 1024 ** 3, help: 'A transport is skipped when its predicted memory would leave less than this available' },
+  minHeadroomBytes: { flag: 'min-headroom', kind: 'bytes', min: 0, default: 2 * 1024 ** 3, help: 'A transport is skipped when its predicted memory would leave less than this available' },
   netns: { flag: 'netns', kind: 'choice', choices: ['own', 'host'], default: 'own', help: 'own: the connections live in a fresh network namespace with an established hash sized for them (needs root, unshare and ip; otherwise the host namespace, with the reason in the results); host: the host namespace' },
   pin: { flag: 'pin', kind: 'choice', choices: ['split', 'none'], default: 'split', help: 'split: servers on the upper half of the CPUs, the load generator on the lower half (taskset); none: wherever the scheduler puts them' },
   runId: { flag: 'run-id', kind: 'string', default: '', help: 'Name of results/<run-id>/' },
@@ -236,8 +236,8 @@ runCli('bench:c1m', async () => {
     const tcpCeiling = figures.find((f) => f.server === 'conn-per-socket' && f.transport === 'tcp');
     const need = ws ? predictTcpBytes(ws, tcpCeiling, options.connections) : undefined;
     const available = readKernelMemory().memAvailableBytes;
-    if (need !== undefined && need > available - options.minHeadroom) {
-      const why = `prefork tcp at ${options.connections.toLocaleString('en-US')} skipped: predicted ${gib(need)} (what the ws million took, plus what a node:net connection costs beyond a uWS one: server ${(tcpCeiling!.serverBytesPerConnection / 1024).toFixed(1)} vs ${(ws!.serverBytesPerConnection / 1024).toFixed(1)} KB, load generator ${(tcpCeiling!.driverBytesPerConnection / 1024).toFixed(1)} vs ${(ws!.driverBytesPerConnection / 1024).toFixed(1)} KB) but ${gib(available)} is available and ${gib(options.minHeadroom)} must stay free`;
+    if (need !== undefined && need > available - options.minHeadroomBytes) {
+      const why = `prefork tcp at ${options.connections.toLocaleString('en-US')} skipped: predicted ${gib(need)} (what the ws million took, plus what a node:net connection costs beyond a uWS one: server ${(tcpCeiling!.serverBytesPerConnection / 1024).toFixed(1)} vs ${(ws!.serverBytesPerConnection / 1024).toFixed(1)} KB, load generator ${(tcpCeiling!.driverBytesPerConnection / 1024).toFixed(1)} vs ${(ws!.driverBytesPerConnection / 1024).toFixed(1)} KB) but ${gib(available)} is available and ${gib(options.minHeadroomBytes)} must stay free`;
       notes.push(why);
       say(`\n${why}`);
     } else {

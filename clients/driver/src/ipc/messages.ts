@@ -113,7 +113,7 @@ export interface PoolSettings {
   sourceIps: string[];
   /** Global index of this shard's first connection (targets and sources rotate on it). */
   firstIndex: number;
-  maxFrame: number;
+  maxFrameBytes: number;
   connectTimeoutUs: number;
   /** short: the timeout covers the whole exchange, not just connecting. */
   timeoutCoversExchange: boolean;

@@ -26,9 +26,9 @@ export interface RawOptions {
   shards: number;
   json: string;
   graceMs: number;
-  maxFrame: number;
+  maxFrameBytes: number;
   pingIntervalMs: number;
-  minFreeMemory: number;
+  minFreeMemoryBytes: number;
   pingKind: 'echo' | 'ws-ping';
   concurrency: number;
   loops: number;
@@ -60,9 +60,9 @@ const TABLE: FlagTable<RawOptions> = {
   shards: { flag: 'shards', kind: 'int', help: 'Load-generator processes; 0 = auto (each under 18000 sockets)', default: 0, min: 0, max: 1024 },
   json: { flag: 'json', kind: 'string', help: 'Write the DriverResult JSON to this file', default: '' },
   graceMs: { flag: 'grace', kind: 'duration', help: 'Wait for outstanding replies after the run before counting them missing', default: 2000, min: 0 },
-  maxFrame: { flag: 'max-frame', kind: 'bytes', help: 'Largest reply body accepted', default: DEFAULT_MAX_FRAME, min: 12 },
+  maxFrameBytes: { flag: 'max-frame', kind: 'bytes', help: 'Largest reply body accepted', default: DEFAULT_MAX_FRAME, min: 12 },
   pingKind: { flag: 'ping-kind', kind: 'choice', choices: ['echo', 'ws-ping'], help: 'hold: how a connection proves itself alive: an echo message through the server application, or (ws only) a WebSocket ping answered by the server\'s WebSocket engine', default: 'echo' },
-  minFreeMemory: { flag: 'min-free-memory', kind: 'bytes', help: "Ramps stop opening connections while the machine's MemAvailable is below this (0 = never), so a big run ends cleanly instead of meeting the OOM killer", default: 1024 ** 3, min: 0 },
+  minFreeMemoryBytes: { flag: 'min-free-memory', kind: 'bytes', help: "Ramps stop opening connections while the machine's MemAvailable is below this (0 = never), so a big run ends cleanly instead of meeting the OOM killer", default: 1024 ** 3, min: 0 },
   pingIntervalMs: { flag: 'ping-interval', kind: 'duration', help: 'hold: each connection proves itself alive once per interval', default: 5000, min: 1 },
   concurrency: { flag: 'concurrency', kind: 'int', help: 'short: concurrent short connections per loop', default: 100, min: 1, max: 10_000_000 },
   loops: { flag: 'loops', kind: 'int', help: 'short: loops', default: 10, min: 1, max: 1_000_000 },

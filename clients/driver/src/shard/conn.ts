@@ -46,7 +46,7 @@ export class Pending {
 /** What a Conn reports to (the pool of its shard). */
 export interface ConnOwner {
   readonly readBuffer: Buffer;
-  readonly maxFrame: number;
+  readonly maxFrameBytes: number;
   /** ws: pongs answer our pings (--ping-kind ws-ping) and go to frame(); otherwise they are ignored. */
   readonly pongReplies: boolean;
   /** TCP connected and, for ws, upgraded. */
@@ -123,14 +123,14 @@ export class Conn {
       const rest = (this.handshake as UpgradeResponseParser).push(data);
       if (rest === null) return;
       this.handshake = null;
-      this.decoder = new ServerFrameDecoder(this.owner.maxFrame, wsHandlers);
+      this.decoder = new ServerFrameDecoder(this.owner.maxFrameBytes, wsHandlers);
       this.owner.opened(this);
       // opened() may close the connection again (a phase that is over).
       if (rest.length === 0 || (this.state as number) !== OPEN) return;
       data = rest;
     }
     if (this.target.transport === 'tcp') {
-      const decoder = (this.decoder ??= new FrameDecoder(this.owner.maxFrame, onTcpFrame)) as FrameDecoder;
+      const decoder = (this.decoder ??= new FrameDecoder(this.owner.maxFrameBytes, onTcpFrame)) as FrameDecoder;
       current = this;
       decoder.push(data);
       // Idle between replies: drop the decoder (and its header buffer) until the next one is due.

@@ -39,7 +39,7 @@ const SWEEP_MS = 100;
 /** One shard's connections. */
 export class Pool implements ConnOwner {
   readonly readBuffer = Buffer.allocUnsafe(64 * 1024);
-  readonly maxFrame: number;
+  readonly maxFrameBytes: number;
   readonly pongReplies: boolean;
   readonly conns: Conn[] = [];
   /** Connections open now. */
@@ -62,7 +62,7 @@ export class Pool implements ConnOwner {
 
   constructor(settings: PoolSettings, requests: RequestFactory) {
     this.settings = settings;
-    this.maxFrame = settings.maxFrame;
+    this.maxFrameBytes = settings.maxFrameBytes;
     this.pongReplies = requests.pongReplies;
     this.requests = requests;
   }
