@@ -2,13 +2,13 @@
 // baseline interleaved; results/<run-id>/ with one JSON per case, env.json, summary.md and
 // report.html. Exit 0 when every case passed, 1 when one failed (the matrix still runs to the
 // end), 2 on bad arguments, 130 when interrupted (children stopped, partial results written).
-import { type FlagTable, formatHelp, parseFlags, UsageError } from '@c1m/cli';
+import { type FlagTable, formatHelp, parseFlags, UsageError, runCli } from '@c1m/cli';
 import { captureEnv } from '@c1m/results';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildBaseline } from './baseline/build.ts';
 import { ownNodeCommand, runInForeground } from './lib/child-command.ts';
-import { parseList, runCli } from './lib/cli.ts';
+import { parseList } from './lib/cli.ts';
 import { repoRoot, resultsRoot } from './lib/paths.ts';
 import { detectLimits } from './matrix/limits.ts';
 import { planMatrix } from './matrix/plan.ts';
@@ -30,21 +30,21 @@ interface BenchOptions {
   scenarios: string;
   repeat: number;
   runId: string;
-  stealThreshold: number;
+  stealThresholdPercent: number;
   dryRun: boolean;
 }
 
-const FLAGS: FlagTable<BenchOptions> = [
-  { key: 'c1m', flag: 'c1m', kind: 'boolean', default: false, help: 'Run pnpm bench:c1m (one million connections) instead of the matrix; every other flag goes to it (see pnpm bench:c1m --help)' },
-  { key: 'quick', flag: 'quick', kind: 'boolean', default: false, help: 'Small counts and short durations: the whole matrix in under 3 minutes (CI)' },
-  { key: 'connections', flag: 'connections', kind: 'int', min: 1, default: 0, help: 'Hold size for every server (single-process ones capped at their descriptor limit); echo-10k runs at most this; 0 = sized by the profile' },
-  { key: 'only', flag: 'only', kind: 'string', default: '', help: 'Comma-separated server dirs (and/or baseline-c) to run; default all' },
-  { key: 'scenarios', flag: 'scenarios', kind: 'string', default: '', help: `Comma-separated scenarios: ${SCENARIOS.join(', ')} (echo = both echo sizes); default all` },
-  { key: 'repeat', flag: 'repeat', kind: 'int', min: 1, max: 20, default: 1, help: 'Rounds of the whole matrix (repetitions measure the noise that compare uses)' },
-  { key: 'runId', flag: 'run-id', kind: 'string', default: '', help: 'Name of results/<run-id>/ (default: start time and profile)' },
-  { key: 'stealThreshold', flag: 'steal-threshold', kind: 'int', min: 1, max: 100, default: 10, help: 'Flag a case whose mean CPU steal reached this percent' },
-  { key: 'dryRun', flag: 'dry-run', kind: 'boolean', default: false, help: 'Print the planned matrix and exit' },
-];
+const FLAGS: FlagTable<BenchOptions> = {
+  c1m: { flag: 'c1m', kind: 'boolean', default: false, help: 'Run pnpm bench:c1m (one million connections) instead of the matrix; every other flag goes to it (see pnpm bench:c1m --help)' },
+  quick: { flag: 'quick', kind: 'boolean', default: false, help: 'Small counts and short durations: the whole matrix in under 3 minutes (CI)' },
+  connections: { flag: 'connections', kind: 'int', min: 1, default: 0, help: 'Hold size for every server (single-process ones capped at their descriptor limit); echo-10k runs at most this; 0 = sized by the profile' },
+  only: { flag: 'only', kind: 'string', default: '', help: 'Comma-separated server dirs (and/or baseline-c) to run; default all' },
+  scenarios: { flag: 'scenarios', kind: 'string', default: '', help: `Comma-separated scenarios: ${SCENARIOS.join(', ')} (echo = both echo sizes); default all` },
+  repeat: { flag: 'repeat', kind: 'int', min: 1, max: 20, default: 1, help: 'Rounds of the whole matrix (repetitions measure the noise that compare uses)' },
+  runId: { flag: 'run-id', kind: 'string', default: '', help: 'Name of results/<run-id>/ (default: start time and profile)' },
+  stealThresholdPercent: { flag: 'steal-threshold', kind: 'int', min: 1, max: 100, default: 10, help: 'Flag a case whose mean CPU steal reached this percent' },
+  dryRun: { flag: 'dry-run', kind: 'boolean', default: false, help: 'Print the planned matrix and exit' },
+};
 
 const USAGE = 'pnpm bench:all [--quick] [--connections N] [--only a,b] [--scenarios s,t] [--repeat N] [--run-id ID] [--dry-run]\n       pnpm bench:all --c1m [bench:c1m flags]';
 
@@ -54,7 +54,7 @@ function parseScenarios(text: string): ScenarioId[] | undefined {
   return [...new Set(items.flatMap((s) => (s === 'echo' ? (['echo-100', 'echo-10k'] as ScenarioId[]) : [s as ScenarioId])))];
 }
 
-runCli(async () => {
+runCli('bench:all', async () => {
   const argv = process.argv.slice(2);
   if (argv.includes('--c1m')) {
     const c1m = join(import.meta.dirname, 'bench-c1m.ts');
@@ -142,7 +142,7 @@ runCli(async () => {
       runDir: dir.dir,
       profile,
       baseline: baseline.ok ? baseline : undefined,
-      stealThresholdPercent: options.stealThreshold,
+      stealThresholdPercent: options.stealThresholdPercent,
       serverPorts,
     });
     if (interrupted) result.failures.push('interrupted');

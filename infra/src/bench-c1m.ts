@@ -2,7 +2,7 @@
 // sharded load generator on this machine, held with a ping round trip per connection per
 // interval; the same over TCP when memory allows; and the single-process architectures at their
 // descriptor ceiling. Tunes the machine first, guards memory, writes results/<run-id>/.
-import { type FlagTable, formatHelp, parseFlags, UsageError } from '@c1m/cli';
+import { type FlagTable, formatHelp, parseFlags, UsageError, runCli } from '@c1m/cli';
 import { captureEnv } from '@c1m/results';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -21,7 +21,7 @@ import {
 } from './c1m/netns.ts';
 import { CEILING_SERVERS, holdCase, preforkWorkers, type C1mSettings } from './c1m/plan.ts';
 import { renderC1mSummary } from './c1m/summary-md.ts';
-import { parseList, runCli } from './lib/cli.ts';
+import { parseList } from './lib/cli.ts';
 import { resultsRoot, tuneSavedFile } from './lib/paths.ts';
 import { detectLimits } from './matrix/limits.ts';
 import { PROFILES, type Profile } from './matrix/profiles.ts';
@@ -46,27 +46,27 @@ interface C1mOptions {
   transports: string;
   ceilings: string;
   tune: 'apply' | 'check';
-  minHeadroom: number;
+  minHeadroomBytes: number;
   netns: 'own' | 'host';
   pin: 'split' | 'none';
   runId: string;
 }
 
-const FLAGS: FlagTable<C1mOptions> = [
-  { key: 'connections', flag: 'connections', kind: 'int', min: 1, default: 1_000_000, help: 'Connections to hold against prefork' },
-  { key: 'holdMs', flag: 'hold', kind: 'duration', min: 1000, default: 120_000, help: 'How long every case holds its connections' },
-  { key: 'pingIntervalMs', flag: 'ping-interval', kind: 'duration', min: 100, default: 30_000, help: 'Each connection proves itself alive with a round trip once per interval' },
-  { key: 'connectRate', flag: 'connect-rate', kind: 'int', min: 1, default: 5000, help: 'New connections per second over all load-generator shards' },
-  { key: 'pingKind', flag: 'ping-kind', kind: 'choice', choices: ['echo', 'ws-ping'], default: 'echo', help: 'ws cases: prove each connection alive with an echo message (through the application) or a WebSocket ping (answered by the engine); tcp always echoes' },
-  { key: 'workers', flag: 'workers', kind: 'int', min: 0, default: 0, help: 'prefork processes; 0 = enough that each stays at 90% of its descriptor budget' },
-  { key: 'transports', flag: 'transports', kind: 'string', default: 'ws,tcp', help: 'Transports of the prefork million (tcp runs only when the memory measured over ws says it fits)' },
-  { key: 'ceilings', flag: 'ceilings', kind: 'string', default: CEILING_SERVERS.map((c) => c.server).join(','), help: 'Single-process servers to hold at their descriptor ceiling, or "none"' },
-  { key: 'tune', flag: 'tune', kind: 'choice', choices: ['apply', 'check'], default: 'apply', help: 'apply: raise the sysctls the run needs (saved for pnpm tune --restore); check: only report' },
-  { key: 'minHeadroom', flag: 'min-headroom', kind: 'bytes', min: 0, default: 2 * 1024 ** 3, help: 'A transport is skipped when its predicted memory would leave less than this available' },
-  { key: 'netns', flag: 'netns', kind: 'choice', choices: ['own', 'host'], default: 'own', help: 'own: the connections live in a fresh network namespace with an established hash sized for them (needs root, unshare and ip; otherwise the host namespace, with the reason in the results); host: the host namespace' },
-  { key: 'pin', flag: 'pin', kind: 'choice', choices: ['split', 'none'], default: 'split', help: 'split: servers on the upper half of the CPUs, the load generator on the lower half (taskset); none: wherever the scheduler puts them' },
-  { key: 'runId', flag: 'run-id', kind: 'string', default: '', help: 'Name of results/<run-id>/' },
-];
+const FLAGS: FlagTable<C1mOptions> = {
+  connections: { flag: 'connections', kind: 'int', min: 1, default: 1_000_000, help: 'Connections to hold against prefork' },
+  holdMs: { flag: 'hold', kind: 'duration', min: 1000, default: 120_000, help: 'How long every case holds its connections' },
+  pingIntervalMs: { flag: 'ping-interval', kind: 'duration', min: 100, default: 30_000, help: 'Each connection proves itself alive with a round trip once per interval' },
+  connectRate: { flag: 'connect-rate', kind: 'int', min: 1, default: 5000, help: 'New connections per second over all load-generator shards' },
+  pingKind: { flag: 'ping-kind', kind: 'choice', choices: ['echo', 'ws-ping'], default: 'echo', help: 'ws cases: prove each connection alive with an echo message (through the application) or a WebSocket ping (answered by the engine); tcp always echoes' },
+  workers: { flag: 'workers', kind: 'int', min: 0, default: 0, help: 'prefork processes; 0 = enough that each stays at 90% of its descriptor budget' },
+  transports: { flag: 'transports', kind: 'string', default: 'ws,tcp', help: 'Transports of the prefork million (tcp runs only when the memory measured over ws says it fits)' },
+  ceilings: { flag: 'ceilings', kind: 'string', default: CEILING_SERVERS.map((c) => c.server).join(','), help: 'Single-process servers to hold at their descriptor ceiling, or "none"' },
+  tune: { flag: 'tune', kind: 'choice', choices: ['apply', 'check'], default: 'apply', help: 'apply: raise the sysctls the run needs (saved for pnpm tune --restore); check: only report' },
+  minHeadroomBytes: { flag: 'min-headroom', kind: 'bytes', min: 0, default: 2 * 1024 ** 3, help: 'A transport is skipped when its predicted memory would leave less than this available' },
+  netns: { flag: 'netns', kind: 'choice', choices: ['own', 'host'], default: 'own', help: 'own: the connections live in a fresh network namespace with an established hash sized for them (needs root, unshare and ip; otherwise the host namespace, with the reason in the results); host: the host namespace' },
+  pin: { flag: 'pin', kind: 'choice', choices: ['split', 'none'], default: 'split', help: 'split: servers on the upper half of the CPUs, the load generator on the lower half (taskset); none: wherever the scheduler puts them' },
+  runId: { flag: 'run-id', kind: 'string', default: '', help: 'Name of results/<run-id>/' },
+};
 const USAGE = 'pnpm bench:c1m [--connections N] [--hold 2m] [--ping-interval 30s] [--connect-rate R] [--transports ws,tcp] [--ceilings a,b|none]';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -100,7 +100,7 @@ function predictTcpBytes(ws: C1mFigures, tcpCeiling: C1mFigures | undefined, con
   return (wsTook / ws.heldConnections) * connections + extraPerConnection * connections;
 }
 
-runCli(async () => {
+runCli('bench:c1m', async () => {
   const { options, positionals, help } = parseFlags(FLAGS, process.argv.slice(2));
   if (help) {
     process.stdout.write(`${formatHelp(USAGE, 'Holds a million connections on this machine and measures what they cost.', FLAGS)}\n`);
@@ -236,8 +236,8 @@ runCli(async () => {
     const tcpCeiling = figures.find((f) => f.server === 'conn-per-socket' && f.transport === 'tcp');
     const need = ws ? predictTcpBytes(ws, tcpCeiling, options.connections) : undefined;
     const available = readKernelMemory().memAvailableBytes;
-    if (need !== undefined && need > available - options.minHeadroom) {
-      const why = `prefork tcp at ${options.connections.toLocaleString('en-US')} skipped: predicted ${gib(need)} (what the ws million took, plus what a node:net connection costs beyond a uWS one: server ${(tcpCeiling!.serverBytesPerConnection / 1024).toFixed(1)} vs ${(ws!.serverBytesPerConnection / 1024).toFixed(1)} KB, load generator ${(tcpCeiling!.driverBytesPerConnection / 1024).toFixed(1)} vs ${(ws!.driverBytesPerConnection / 1024).toFixed(1)} KB) but ${gib(available)} is available and ${gib(options.minHeadroom)} must stay free`;
+    if (need !== undefined && need > available - options.minHeadroomBytes) {
+      const why = `prefork tcp at ${options.connections.toLocaleString('en-US')} skipped: predicted ${gib(need)} (what the ws million took, plus what a node:net connection costs beyond a uWS one: server ${(tcpCeiling!.serverBytesPerConnection / 1024).toFixed(1)} vs ${(ws!.serverBytesPerConnection / 1024).toFixed(1)} KB, load generator ${(tcpCeiling!.driverBytesPerConnection / 1024).toFixed(1)} vs ${(ws!.driverBytesPerConnection / 1024).toFixed(1)} KB) but ${gib(available)} is available and ${gib(options.minHeadroomBytes)} must stay free`;
       notes.push(why);
       say(`\n${why}`);
     } else {

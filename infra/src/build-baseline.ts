@@ -1,8 +1,8 @@
 // CLI: compile the C baseline pair (`pnpm --filter @c1m/infra build:baseline`).
+import { runCli } from '@c1m/cli';
 import { buildBaseline } from './baseline/build.ts';
-import { runCli } from './lib/cli.ts';
 
-runCli(async () => {
+runCli('build-baseline', async () => {
   const build = await buildBaseline();
   if (!build.ok) {
     process.stdout.write(`baseline skipped: ${build.reason}\n`);

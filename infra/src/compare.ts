@@ -2,12 +2,11 @@
 // run directory or run id under results/, or a comma-separated list of runs made alternately.
 // Exit 0, or 1 with --fail-on-regression when a flagged change is a regression, 2 on bad
 // arguments, 3 when the environments differ and --force was not given.
-import { type FlagTable, formatHelp, parseFlags, UsageError } from '@c1m/cli';
+import { type FlagTable, formatHelp, parseFlags, UsageError, runCli } from '@c1m/cli';
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { compareRuns } from './compare/compare-runs.ts';
 import { renderComparison } from './compare/markdown.ts';
-import { runCli } from './lib/cli.ts';
 import { resultsRoot } from './lib/paths.ts';
 import { loadRun } from './model/load-run.ts';
 
@@ -17,11 +16,11 @@ interface CompareOptions {
   force: boolean;
 }
 
-const FLAGS: FlagTable<CompareOptions> = [
-  { key: 'json', flag: 'json', kind: 'boolean', default: false, help: 'Print the comparison as JSON instead of markdown' },
-  { key: 'failOnRegression', flag: 'fail-on-regression', kind: 'boolean', default: false, help: 'Exit 1 when a flagged change is a regression' },
-  { key: 'force', flag: 'force', kind: 'boolean', default: false, help: 'Compare even when CPU model, cores or Node major differ' },
-];
+const FLAGS: FlagTable<CompareOptions> = {
+  json: { flag: 'json', kind: 'boolean', default: false, help: 'Print the comparison as JSON instead of markdown' },
+  failOnRegression: { flag: 'fail-on-regression', kind: 'boolean', default: false, help: 'Exit 1 when a flagged change is a regression' },
+  force: { flag: 'force', kind: 'boolean', default: false, help: 'Compare even when CPU model, cores or Node major differ' },
+};
 
 const USAGE = 'pnpm compare <a> <b> [--json] [--fail-on-regression] [--force]';
 
@@ -32,7 +31,7 @@ function resolveRun(spec: string): string {
   return found;
 }
 
-runCli(async () => {
+runCli('compare', async () => {
   const { options, positionals, help } = parseFlags(FLAGS, process.argv.slice(2), true);
   if (help) {
     process.stdout.write(`${formatHelp(USAGE, 'Compares two bench:all runs (or lists of runs) case by case.', FLAGS)}\n`);

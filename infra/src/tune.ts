@@ -1,7 +1,6 @@
 // CLI `pnpm tune`: checks RLIMIT_NOFILE and the connection-shaping sysctls against a target
 // connection count; --apply raises what it can (saving the old values), --restore puts them back.
-import { type FlagTable, formatHelp, parseFlags, UsageError } from '@c1m/cli';
-import { runCli } from './lib/cli.ts';
+import { type FlagTable, formatHelp, parseFlags, UsageError, runCli } from '@c1m/cli';
 import { tuneSavedFile } from './lib/paths.ts';
 import { applyRows, renderOutcomes, restoreSaved } from './tune/apply.ts';
 import { assess } from './tune/assess.ts';
@@ -15,14 +14,14 @@ interface TuneOptions {
   json: boolean;
 }
 
-const FLAGS: FlagTable<TuneOptions> = [
-  { key: 'connections', flag: 'connections', kind: 'int', min: 1, default: 1_000_000, help: 'Target concurrent connections, both ends on this machine' },
-  { key: 'apply', flag: 'apply', kind: 'boolean', default: false, help: 'Write the sysctls that need raising (root); saves the previous values' },
-  { key: 'restore', flag: 'restore', kind: 'boolean', default: false, help: 'Write back the values saved by --apply' },
-  { key: 'json', flag: 'json', kind: 'boolean', default: false, help: 'Print the assessment as JSON' },
-];
+const FLAGS: FlagTable<TuneOptions> = {
+  connections: { flag: 'connections', kind: 'int', min: 1, default: 1_000_000, help: 'Target concurrent connections, both ends on this machine' },
+  apply: { flag: 'apply', kind: 'boolean', default: false, help: 'Write the sysctls that need raising (root); saves the previous values' },
+  restore: { flag: 'restore', kind: 'boolean', default: false, help: 'Write back the values saved by --apply' },
+  json: { flag: 'json', kind: 'boolean', default: false, help: 'Print the assessment as JSON' },
+};
 
-runCli(async () => {
+runCli('tune', async () => {
   const { options, help } = parseFlags(FLAGS, process.argv.slice(2));
   if (help) {
     process.stdout.write(`${formatHelp('pnpm tune [--connections N] [--apply | --restore] [--json]', 'Checks and raises the limits that bound concurrent connections.', FLAGS)}\n`);

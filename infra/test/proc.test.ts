@@ -1,27 +1,18 @@
-// Parsers of /proc text (steal, TIME_WAIT counts), the TIME_WAIT wait, and CPU per message from
+// Steal and busy shares between /proc/stat readings (the parsers are tested in @c1m/proc), the TIME_WAIT wait, and CPU per message from
 // samples, on hand-made inputs.
 import { describe, expect, it } from 'vitest';
 import { caseMetrics } from '../src/model/metrics.ts';
 import { countTimeWaitOnPorts, waitForTimeWait } from '../src/run/time-wait.ts';
-import { cpuBetween, parseProcStat, parseSockstat } from '../src/sys/proc.ts';
+import { parseCpuTimes } from '@c1m/proc';
+import { cpuBetween } from '../src/sys/proc.ts';
 import { at, fixtureCase } from './helpers/fixture-run.ts';
 
-describe('/proc parsers', () => {
+describe('CPU shares', () => {
   it('reads steal and busy shares between two /proc/stat readings', () => {
-    const a = parseProcStat('cpu  100 0 100 700 0 0 0 100 0 0\ncpu0 1 2 3\n');
-    const b = parseProcStat('cpu  200 0 200 1000 0 0 0 600 0 0\n');
+    const a = parseCpuTimes('cpu  100 0 100 700 0 0 0 100 0 0\ncpu0 1 2 3\n');
+    const b = parseCpuTimes('cpu  200 0 200 1000 0 0 0 600 0 0\n');
     expect(a).toEqual({ totalTicks: 1000, idleTicks: 700, stealTicks: 100, userTicks: 100, systemTicks: 100, softirqTicks: 0 });
     expect(cpuBetween(a, b)).toEqual({ stealPercent: 50, busyPercent: 20 });
-  });
-
-  it('reads the TCP line of /proc/net/sockstat', () => {
-    expect(parseSockstat('sockets: used 14\nTCP: inuse 3 orphan 1 tw 5021 alloc 7 mem 271\nUDP: inuse 0 mem 0\n')).toEqual({
-      inuse: 3,
-      orphan: 1,
-      tw: 5021,
-      alloc: 7,
-      memPages: 271,
-    });
   });
 });
 

@@ -1,14 +1,14 @@
 // c1m-load: parse the command line, run the scenario over forked shards, print the summary,
 // write --json, and exit 0 (passed), 1 (failed its own checks) or 2 (bad arguments).
 import { writeFileSync } from 'node:fs';
-import { UsageError } from '@c1m/cli';
-import { helpText, parseOptions, type Scenario } from './options.ts';
-import { runScenario, type ScenarioRunner } from './run.ts';
-import { runEcho } from './scenario-echo.ts';
-import { runHold } from './scenario-hold.ts';
-import { runMaxRate } from './scenario-max-rate.ts';
-import { runShort } from './scenario-short.ts';
-import { formatSummary } from './summary.ts';
+import { runCli } from '@c1m/cli';
+import { helpText, parseOptions, type Scenario } from './options/options.ts';
+import { runScenario, type ScenarioRunner } from './coordinator/run.ts';
+import { runEcho } from './coordinator/scenarios/echo.ts';
+import { runHold } from './coordinator/scenarios/hold.ts';
+import { runMaxRate } from './coordinator/scenarios/max-rate.ts';
+import { runShort } from './coordinator/scenarios/short.ts';
+import { formatSummary } from './coordinator/summary.ts';
 
 const RUNNERS: Record<Scenario, ScenarioRunner> = { echo: runEcho, hold: runHold, short: runShort, 'max-rate': runMaxRate };
 
@@ -26,16 +26,4 @@ async function main(argv: string[]): Promise<number> {
   return result.passed ? 0 : 1;
 }
 
-main(process.argv.slice(2))
-  .then((code) => {
-    process.exitCode = code;
-  })
-  .catch((err: unknown) => {
-    if (err instanceof UsageError) {
-      process.stderr.write(`c1m-load: ${err.message}\n`);
-      process.exitCode = 2;
-    } else {
-      process.stderr.write(`c1m-load: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      process.exitCode = 1;
-    }
-  });
+runCli('c1m-load', () => main(process.argv.slice(2)));

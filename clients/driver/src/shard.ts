@@ -1,14 +1,14 @@
 // A load-generator shard: a child process holding up to ~18,000 connections, driven by the
 // coordinator over IPC (init, connect, load/short steps, close). Bundled to dist/shard.js and
 // run under plain node with --expose-gc so its memory figures are taken after a collection.
-import { epochMsToNowUs } from './clock.ts';
-import { rampConnections } from './connect-phase.ts';
-import { runLoad } from './load-phase.ts';
-import { settledRssBytes } from './memory.ts';
-import type { FromShard, ShardInit, ToShard } from './messages.ts';
-import { Pool } from './pool.ts';
-import { RequestFactory } from './requests.ts';
-import { runShortLoop } from './short-phase.ts';
+import { epochMsToNowUs } from './shard/clock.ts';
+import { rampConnections } from './shard/connect-phase.ts';
+import { runLoad } from './shard/load-phase.ts';
+import { settledRssBytes } from './shard/memory.ts';
+import type { FromShard, ShardInit, ToShard } from './ipc/messages.ts';
+import { Pool } from './shard/pool.ts';
+import { RequestFactory } from './shard/requests.ts';
+import { runShortLoop } from './shard/short-phase.ts';
 
 let init: ShardInit | null = null;
 let pool: Pool | null = null;

@@ -3,7 +3,7 @@
 import net from 'node:net';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readSysctl } from '@c1m/results';
+import { readSysctl } from '@c1m/proc';
 import { serverRegistry, startTcpEcho } from './echo-servers.ts';
 import { ensureBuilt, runDriver } from './run-driver.ts';
 

@@ -2,7 +2,7 @@
 // reference replies, and any changed byte, seq or opcode is a mismatch.
 import { describe, expect, it } from 'vitest';
 import { FrameDecoder, OPCODE_BINARY, OPCODE_TEXT, cpuReply, fillIoPattern, parseIoRequest, readSeq } from '@c1m/protocol';
-import { RequestFactory } from '../src/requests.ts';
+import { RequestFactory } from '../src/shard/requests.ts';
 
 function decodeTcp(frame: Buffer): Buffer {
   let out: Buffer | null = null;

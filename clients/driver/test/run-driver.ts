@@ -10,7 +10,7 @@ import { parseDriverResult, type DriverResult } from '@c1m/schema';
 
 const driverDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const root = join(driverDir, '..', '..');
-const SOURCE_DIRS = ['clients/driver/src', 'packages/protocol/src', 'packages/result-files/src', 'packages/cli/src'];
+const SOURCE_DIRS = ['clients/driver/src', 'packages/protocol/src', 'packages/result-files/src', 'packages/cli/src', 'packages/proc/src'];
 
 function newestSourceMs(): number {
   let newest = 0;

@@ -1,8 +1,7 @@
 // Kernel memory that connections cost, read from /proc: slab (socket structures, dentries of
 // socket inodes, epoll items) and the TCP buffer pages of /proc/net/sockstat; plus MemAvailable,
 // the headroom a run must never exhaust.
-import { readFileSync } from 'node:fs';
-import { readCpuTimes, readSockstat, type CpuTimes } from '../sys/proc.ts';
+import { readCpuTimes, readMemory, readSockstat, type CpuTimes } from '../sys/proc.ts';
 import { fullWindow } from './full-window.ts';
 import { outsideCores, readOutsideTicks, type OutsideTicks } from './outside-cpu.ts';
 
@@ -23,13 +22,12 @@ const PAGE_BYTES = 4096;
 
 /** Reads /proc/meminfo and /proc/net/sockstat now. */
 export function readKernelMemory(t0 = performance.now()): KernelMemory {
-  const text = readFileSync('/proc/meminfo', 'latin1');
-  const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? 0) * 1024;
+  const mem = readMemory();
   const sock = readSockstat();
   return {
     atSeconds: Math.round((performance.now() - t0) / 100) / 10,
-    memAvailableBytes: kb('MemAvailable'),
-    slabBytes: kb('Slab'),
+    memAvailableBytes: mem.availableBytes,
+    slabBytes: mem.slabBytes,
     tcpBufferBytes: sock.memPages * PAGE_BYTES,
     tcpInuse: sock.inuse,
     cpu: readCpuTimes(),

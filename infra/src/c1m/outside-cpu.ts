@@ -3,7 +3,8 @@
 // host agent (pid 1) spent 0.4 of the 2 cores in the kernel while 2,000,000 socket descriptors
 // were open, apparently walking every process's descriptors; its cost follows the descriptor
 // count, so no placement of the run avoids it.
-import { processTree, readAllProcStats } from '@c1m/results';
+import { readAllPidStats } from '@c1m/proc';
+import { processTree } from '@c1m/results';
 
 /** CPU ticks (user + system) so far of every process outside the run, keyed "name (pid)". */
 export type OutsideTicks = Record<string, number>;
@@ -14,7 +15,7 @@ export type OutsideTicks = Record<string, number>;
  * pid 1 is everyone's ancestor.)
  */
 export function readOutsideTicks(rootPid = process.pid): OutsideTicks {
-  const stats = readAllProcStats();
+  const stats = readAllPidStats();
   const ours = new Set(processTree(stats, rootPid).map((s) => s.pid));
   const out: OutsideTicks = {};
   for (const p of stats) if (!p.kernel && !ours.has(p.pid)) out[`${p.name} (${p.pid})`] = p.ownCpuTicks;

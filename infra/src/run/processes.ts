@@ -4,7 +4,7 @@
 // process itself (it drains its own children); a SIGKILL fallback goes to its group, so prefork
 // children or driver shards are not orphaned. Nothing else is ever signalled.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readAllPidStats } from '@c1m/proc';
 import { createInterface } from 'node:readline';
 
 const live = new Set<ChildProcess>();
@@ -78,20 +78,11 @@ export interface StopOutcome {
   seconds: number;
 }
 
-/** Pids whose process group is `pgid` (read from /proc/<pid>/stat, field 5). */
+/** Pids whose process group is `pgid` (from /proc/<pid>/stat). */
 export function groupMembers(pgid: number): number[] {
-  const out: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^[0-9]+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'latin1');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) === pgid) out.push(Number(name));
-    } catch {
-      // exited while we looked
-    }
-  }
-  return out;
+  return readAllPidStats()
+    .filter((s) => s.pgrp === pgid)
+    .map((s) => s.pid);
 }
 
 /** SIGKILL to a process group we created (the child and everything it started). */

@@ -1,30 +1,45 @@
-// A typed flag table: one row per flag, checked against the options type, from which parsing,
-// validation and --help are all derived, so a new option cannot be forgotten in the help text.
+// A typed flag table: one row per option, keyed by the option and checked against its type, from
+// which parsing, validation and --help are all derived, so a new option cannot be forgotten.
 import { parseArgs } from 'node:util';
 import { parseBytes, parseDurationMs } from './units.ts';
 
 /** How a flag's text becomes a value. */
 export type FlagKind = 'string' | 'int' | 'bytes' | 'duration' | 'choice' | 'boolean';
 
-/** One row of a flag table, for option key K of options type O. */
-export interface FlagRow<O, K extends keyof O = keyof O> {
-  key: K;
-  /** Long flag name without dashes. */
+/** The kinds that can produce a value of type V: numbers from int/bytes/duration, and so on. */
+export type KindFor<V> = [NonNullable<V>] extends [boolean] ? 'boolean' : [NonNullable<V>] extends [number] ? 'int' | 'bytes' | 'duration' : 'string' | 'choice';
+
+/** One row of a flag table: how the option of type V is spelled, parsed, bounded and explained. */
+export interface FlagRow<V> {
+  /** Long flag name without dashes (what users type; the option's name may differ, e.g. carry a unit). */
   flag: string;
-  kind: FlagKind;
+  kind: KindFor<V>;
   help: string;
-  default: O[K];
+  default: V;
   choices?: readonly string[];
   /** Smallest accepted value for int/bytes/duration. */
   min?: number;
   max?: number;
 }
 
-/** The whole table: every key of O must appear once. */
-export type FlagTable<O> = { [K in keyof O]: FlagRow<O, K> }[keyof O][];
+/**
+ * The whole table, keyed by option: every key of O must have a row (a forgotten option is a type
+ * error, and so is a row whose kind cannot produce its option's type). Rows appear in --help in
+ * the order they are written.
+ */
+export type FlagTable<O> = { [K in keyof O]-?: FlagRow<O[K]> };
 
-/** Thrown for a bad command line; a CLI prints the message and exits 2. */
+/** A row seen without its option's type (inside the parser). */
+type AnyRow = Omit<FlagRow<unknown>, 'kind'> & { kind: FlagKind };
+
+/** The rows of a table with their option keys, in table order. */
+function rows<O>(table: FlagTable<O>): Array<[keyof O & string, AnyRow]> {
+  return Object.entries(table) as Array<[keyof O & string, AnyRow]>;
+}
+
+/** Thrown for a bad command line; runCli prints it with its code and exits 2. */
 export class UsageError extends Error {
+  readonly code = 'C1M_USAGE';
   readonly exitCode = 2;
   constructor(message: string) {
     super(message);
@@ -42,25 +57,25 @@ export interface Parsed<O> {
 /** Parses argv against the table; throws UsageError naming what is wrong and the valid choices. */
 export function parseFlags<O>(table: FlagTable<O>, argv: readonly string[], allowPositionals = false): Parsed<O> {
   const config: Record<string, { type: 'string' | 'boolean' }> = { help: { type: 'boolean' } };
-  for (const row of table) config[row.flag] = { type: row.kind === 'boolean' ? 'boolean' : 'string' };
+  for (const [, row] of rows(table)) config[row.flag] = { type: row.kind === 'boolean' ? 'boolean' : 'string' };
   let raw: { values: Record<string, string | boolean | undefined>; positionals: string[] };
   // `pnpm start -- --port 9000` hands the script a literal leading "--": drop it.
   const args = argv[0] === '--' ? argv.slice(1) : [...argv];
   try {
     raw = parseArgs({ args, options: config, strict: true, allowPositionals }) as typeof raw;
   } catch (err) {
-    const valid = table.map((r) => `--${r.flag}`).join(', ');
+    const valid = rows(table).map(([, r]) => `--${r.flag}`).join(', ');
     throw new UsageError(`${(err as Error).message.split('\n')[0]}\nValid flags: ${valid}, --help`);
   }
   const options = {} as O;
-  for (const row of table) {
+  for (const [key, row] of rows(table)) {
     const text = raw.values[row.flag];
-    (options as Record<keyof O, unknown>)[row.key] = text === undefined ? row.default : convert(row, text);
+    (options as Record<keyof O, unknown>)[key] = text === undefined ? row.default : convert(row, text);
   }
   return { options, positionals: raw.positionals, help: raw.values.help === true };
 }
 
-function convert<O>(row: FlagRow<O>, text: string | boolean): unknown {
+function convert(row: AnyRow, text: string | boolean): unknown {
   if (row.kind === 'boolean') return text === true;
   const value = String(text);
   const bad = (what: string) => new UsageError(`--${row.flag} ${JSON.stringify(value)}: ${what}`);
@@ -89,9 +104,10 @@ function convert<O>(row: FlagRow<O>, text: string | boolean): unknown {
 /** Generates the help text from the table. */
 export function formatHelp<O>(usage: string, description: string, table: FlagTable<O>): string {
   const lines = [usage, '', description, '', 'Options:'];
-  const left = table.map((r) => `  --${r.flag}${r.kind === 'boolean' ? '' : ` <${r.choices ? r.choices.join('|') : r.kind}>`}`);
+  const list = rows(table).map(([, r]) => r);
+  const left = list.map((r) => `  --${r.flag}${r.kind === 'boolean' ? '' : ` <${r.choices ? r.choices.join('|') : r.kind}>`}`);
   const width = Math.max(...left.map((l) => l.length)) + 2;
-  table.forEach((r, i) => {
+  list.forEach((r, i) => {
     const def = r.kind === 'boolean' ? '' : ` (default: ${formatDefault(r)})`;
     lines.push(`${left[i]!.padEnd(width)}${r.help}${def}`);
   });
@@ -99,7 +115,7 @@ export function formatHelp<O>(usage: string, description: string, table: FlagTab
   return lines.join('\n');
 }
 
-function formatDefault<O>(row: FlagRow<O>): string {
+function formatDefault(row: AnyRow): string {
   const v = row.default as unknown;
   if (row.kind === 'duration' && typeof v === 'number') return v % 1000 === 0 ? `${v / 1000}s` : `${v}ms`;
   return String(v);

@@ -8,15 +8,27 @@ interface Opts {
   wait: number;
   verbose: boolean;
 }
-const table: FlagTable<Opts> = [
-  { key: 'port', flag: 'port', kind: 'int', help: 'port', default: 0, min: 0, max: 65535 },
-  { key: 'mode', flag: 'mode', kind: 'choice', help: 'mode', default: 'a', choices: ['a', 'b'] },
-  { key: 'size', flag: 'size', kind: 'bytes', help: 'size', default: 64 },
-  { key: 'wait', flag: 'wait', kind: 'duration', help: 'wait', default: 1000 },
-  { key: 'verbose', flag: 'verbose', kind: 'boolean', help: 'talk', default: false },
-];
+const table: FlagTable<Opts> = {
+  port: { flag: 'port', kind: 'int', help: 'port', default: 0, min: 0, max: 65535 },
+  mode: { flag: 'mode', kind: 'choice', help: 'mode', default: 'a', choices: ['a', 'b'] },
+  size: { flag: 'size', kind: 'bytes', help: 'size', default: 64 },
+  wait: { flag: 'wait', kind: 'duration', help: 'wait', default: 1000 },
+  verbose: { flag: 'verbose', kind: 'boolean', help: 'talk', default: false },
+};
+
+// Compile-time checks (tsc runs over test/): these lines fail the typecheck if the table type
+// stops rejecting a forgotten option or a kind that cannot produce its option's type.
+// @ts-expect-error -- 'verbose' has no row
+const forgotten: FlagTable<Opts> = { port: table.port, mode: table.mode, size: table.size, wait: table.wait };
+// @ts-expect-error -- a duration row cannot fill a string option
+const wrongKind: FlagTable<{ name: string }> = { name: { flag: 'name', kind: 'duration', help: 'x', default: 'a' } };
 
 describe('parseFlags', () => {
+  it('keeps the rows of an incomplete table it is handed at run time (the type is the guard)', () => {
+    expect(Object.keys(forgotten)).toEqual(['port', 'mode', 'size', 'wait']);
+    expect(Object.keys(wrongKind)).toEqual(['name']);
+  });
+
   it('applies defaults and converts units', () => {
     expect(parseFlags(table, []).options).toEqual({ port: 0, mode: 'a', size: 64, wait: 1000, verbose: false });
     const { options } = parseFlags(table, ['--port', '9000', '--mode', 'b', '--size', '1MiB', '--wait', '250ms', '--verbose']);

@@ -1,7 +1,7 @@
 // TCP framing of wire protocol v1: each frame is a u32 big-endian body length, then the body.
 // The decoder streams: frames split across chunks are reassembled into one buffer sized to the
 // frame, frames that arrive whole inside a chunk are handed out as views (no copy), and the
-// declared length is checked against maxFrame before any byte of the body is buffered.
+// declared length is checked against maxFrameBytes before any byte of the body is buffered.
 import { C1mError } from './errors.ts';
 
 /** Bytes of the length prefix. */
@@ -26,10 +26,10 @@ export function writeFrameHeader(target: Buffer, offset: number, length: number)
  * Streaming frame decoder. `push` each received chunk; `onFrame` is called once per complete
  * body, in order. A body handed to `onFrame` may be a view into the chunk: copy it if it must
  * outlive the callback. Throws C1mError('C1M_FRAME_TOO_LARGE') when a declared length exceeds
- * `maxFrame`; the decoder is then unusable (the connection should be closed).
+ * `maxFrameBytes`; the decoder is then unusable (the connection should be closed).
  */
 export class FrameDecoder {
-  private readonly maxFrame: number;
+  private readonly maxFrameBytes: number;
   private readonly onFrame: (body: Buffer) => void;
   /**
    * Up to 3 bytes of a length prefix that was split across chunks. Allocated only while a prefix
@@ -42,12 +42,12 @@ export class FrameDecoder {
   private partialHave = 0;
   private failed = false;
 
-  constructor(maxFrame: number, onFrame: (body: Buffer) => void) {
-    this.maxFrame = maxFrame;
+  constructor(maxFrameBytes: number, onFrame: (body: Buffer) => void) {
+    this.maxFrameBytes = maxFrameBytes;
     this.onFrame = onFrame;
   }
 
-  /** Bytes held for an incomplete frame (header or body): bounded by 4 + maxFrame. */
+  /** Bytes held for an incomplete frame (header or body): bounded by 4 + maxFrameBytes. */
   get bufferedBytes(): number {
     return this.headerHave + (this.partial ? this.partialHave : 0);
   }
@@ -115,9 +115,9 @@ export class FrameDecoder {
   }
 
   private checkLength(length: number): void {
-    if (length > this.maxFrame) {
+    if (length > this.maxFrameBytes) {
       this.failed = true;
-      throw new C1mError('C1M_FRAME_TOO_LARGE', `frame of ${length} bytes exceeds the limit of ${this.maxFrame}`);
+      throw new C1mError('C1M_FRAME_TOO_LARGE', `frame of ${length} bytes exceeds the limit of ${this.maxFrameBytes}`);
     }
   }
 }

@@ -13,9 +13,9 @@ const body = fc.oneof(
   fc.uint8Array({ maxLength: 3000 }),
 );
 
-function decodeAll(chunks: Buffer[], maxFrame = DEFAULT_MAX_FRAME): Buffer[] {
+function decodeAll(chunks: Buffer[], maxFrameBytes = DEFAULT_MAX_FRAME): Buffer[] {
   const out: Buffer[] = [];
-  const decoder = new FrameDecoder(maxFrame, (b) => out.push(Buffer.from(b)));
+  const decoder = new FrameDecoder(maxFrameBytes, (b) => out.push(Buffer.from(b)));
   for (const c of chunks) decoder.push(c);
   expect(decoder.idle).toBe(true);
   expect(decoder.bufferedBytes).toBe(0);
@@ -71,11 +71,11 @@ describe('FrameDecoder', () => {
     expect(decoder.idle).toBe(true);
   });
 
-  test('a body exactly at maxFrame is accepted', () => {
+  test('a body exactly at maxFrameBytes is accepted', () => {
     expect(decodeAll([encodeFrame(Buffer.alloc(64, 1))], 64)).toHaveLength(1);
   });
 
-  test('a length above maxFrame throws C1M_FRAME_TOO_LARGE before any body byte is buffered', () => {
+  test('a length above maxFrameBytes throws C1M_FRAME_TOO_LARGE before any body byte is buffered', () => {
     const decoder = new FrameDecoder(64, () => {});
     const header = Buffer.alloc(4);
     header.writeUInt32BE(65, 0);

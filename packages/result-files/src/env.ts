@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_NOFILE_LIMIT, readNofileLimit, readSysctl } from '@c1m/proc';
 import type { EnvInfo } from '@c1m/schema';
 
 /** sysctls recorded with every result: they bound ports, backlogs, descriptors and TCP memory. */
@@ -28,31 +29,6 @@ export const RECORDED_DEPENDENCIES = [
   'esbuild',
   'typescript',
 ] as const;
-
-/** Reads one sysctl from /proc/sys; undefined when the kernel does not have it. */
-export function readSysctl(name: string): string | undefined {
-  try {
-    return readFileSync(`/proc/sys/${name.replaceAll('.', '/')}`, 'utf8').trim();
-  } catch {
-    return undefined;
-  }
-}
-
-/** RLIMIT_NOFILE of this process from /proc/self/limits; -1 stands for "unlimited". */
-export function readNofileLimit(limitsText?: string): { soft: number; hard: number } {
-  let text = limitsText;
-  if (text === undefined) {
-    try {
-      text = readFileSync('/proc/self/limits', 'utf8');
-    } catch {
-      return { soft: -1, hard: -1 };
-    }
-  }
-  const line = text.split('\n').find((l) => l.startsWith('Max open files'));
-  const fields = line?.slice('Max open files'.length).trim().split(/\s+/) ?? [];
-  const num = (v: string | undefined) => (v === undefined || v === 'unlimited' ? -1 : Number(v));
-  return { soft: num(fields[0]), hard: num(fields[1]) };
-}
 
 /** HEAD of the git repository around `cwd`, or 'unknown' outside a repository. */
 export function gitCommit(cwd = process.cwd()): string {
@@ -149,7 +125,7 @@ export function captureEnv(extra: Partial<EnvInfo> = {}): EnvInfo {
     node: process.version,
     dependencies: dependencyVersions(),
     sysctls,
-    rlimitNofile: readNofileLimit(),
+    rlimitNofile: readNofileLimit() ?? DEFAULT_NOFILE_LIMIT,
     gitCommit: gitCommit(),
   };
   return { ...env, ...extra, dependencies: { ...env.dependencies, ...extra.dependencies }, sysctls: { ...env.sysctls, ...extra.sysctls } };

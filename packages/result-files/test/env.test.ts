@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RECORDED_SYSCTLS, captureEnv, gitCommit, readNofileLimit } from '../src/index.ts';
+import { RECORDED_SYSCTLS, captureEnv, gitCommit } from '../src/index.ts';
 
 describe('captureEnv', () => {
   it('records machine, runtime, sysctls, limits and commit', () => {
@@ -26,11 +26,6 @@ describe('captureEnv', () => {
     expect(env.uws).toBe('x@1.0.0');
     expect(env.dependencies.extra).toBe('9.9.9');
     expect(env.dependencies['hdr-histogram-js']).toBeDefined();
-  });
-
-  it('reads RLIMIT_NOFILE, unlimited as -1', () => {
-    const text = 'Limit Soft Limit Hard Limit Units\nMax open files            1024                 unlimited            files\n';
-    expect(readNofileLimit(text)).toEqual({ soft: 1024, hard: -1 });
   });
 
   it("says 'unknown' outside a git repository", () => {

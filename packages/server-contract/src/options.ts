@@ -9,14 +9,14 @@ export interface ServerOptions {
   transport: Transport;
   workload: Workload;
   cpuRounds: number;
-  ioMaxRead: number;
+  ioMaxReadBytes: number;
   /** Size of the io workload's data file (rounded up to a multiple of 251). */
   ioFileBytes: number;
   /** Threads or processes, where the architecture has several. */
   workers: number;
   /** Architecture variant (io-bound: loop|per-connection, cpu-bound: loop|offload). */
   style: string;
-  maxFrame: number;
+  maxFrameBytes: number;
   statsPort: number;
   drainTimeoutMs: number;
   /** Unsent output per connection above which reading stops until it drains. */

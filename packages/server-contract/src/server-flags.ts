@@ -11,23 +11,23 @@ export const DEFAULT_QUEUE_LIMIT = 16_384;
 
 function serverFlagTable(spec: ServerSpec): FlagTable<ServerOptions> {
   const workloads = spec.workloads ?? WORKLOADS;
-  return [
-    { key: 'host', flag: 'host', kind: 'string', help: 'Address to listen on', default: '127.0.0.1' },
-    { key: 'port', flag: 'port', kind: 'int', help: 'Port to listen on; 0 picks a free one (see the ready line)', default: 0, min: 0, max: 65535 },
-    { key: 'transport', flag: 'transport', kind: 'choice', help: 'Wire transport', default: spec.transports[0]!, choices: spec.transports },
-    { key: 'workload', flag: 'workload', kind: 'choice', help: 'What each reply is', default: spec.defaultWorkload ?? 'echo', choices: workloads },
-    { key: 'cpuRounds', flag: 'cpu-rounds', kind: 'int', help: 'cpu workload: SHA-256 rounds per frame', default: DEFAULT_CPU_ROUNDS, min: 1, max: 1_000_000 },
-    { key: 'ioMaxRead', flag: 'io-max-read', kind: 'bytes', help: 'io workload: largest read a request may ask for', default: DEFAULT_IO_MAX_READ, min: 1, max: 16 * 1024 * 1024 },
-    { key: 'ioFileBytes', flag: 'io-file-size', kind: 'bytes', help: 'io workload: size of the data file read from', default: 4 * 1024 * 1024, min: 251 },
-    { key: 'workers', flag: 'workers', kind: 'int', help: spec.usesWorkers ? 'Loops, threads or processes' : 'Ignored: this architecture has one loop', default: availableParallelism(), min: 1, max: 256 },
-    { key: 'style', flag: 'style', kind: 'choice', help: 'Architecture variant', default: spec.styles?.[0] ?? 'default', choices: spec.styles ?? ['default'] },
-    { key: 'maxFrame', flag: 'max-frame', kind: 'bytes', help: 'Largest frame body accepted; larger closes the connection', default: DEFAULT_MAX_FRAME, min: 12, max: 256 * 1024 * 1024 },
-    { key: 'statsPort', flag: 'stats-port', kind: 'int', help: 'Port of the GET /stats HTTP endpoint; 0 picks a free one', default: 0, min: 0, max: 65535 },
-    { key: 'drainTimeoutMs', flag: 'drain-timeout', kind: 'duration', help: 'On SIGTERM/SIGINT, longest wait for replies before forcing', default: 5000, min: 0 },
-    { key: 'backpressureSoftBytes', flag: 'backpressure-soft', kind: 'bytes', help: 'Unsent output per connection that pauses reading', default: 256 * 1024, min: 1024 },
-    { key: 'backpressureHardBytes', flag: 'backpressure-hard', kind: 'bytes', help: 'Unsent output per connection that closes it (counted)', default: 4 * 1024 * 1024, min: 4096 },
-    { key: 'queueLimit', flag: 'queue-limit', kind: 'int', help: 'Offloading servers: requests queued for worker threads before new ones are shed (C1M_OVERLOADED)', default: DEFAULT_QUEUE_LIMIT, min: 1, max: 1 << 24 },
-  ];
+  return {
+    host: { flag: 'host', kind: 'string', help: 'Address to listen on', default: '127.0.0.1' },
+    port: { flag: 'port', kind: 'int', help: 'Port to listen on; 0 picks a free one (see the ready line)', default: 0, min: 0, max: 65535 },
+    transport: { flag: 'transport', kind: 'choice', help: 'Wire transport', default: spec.transports[0]!, choices: spec.transports },
+    workload: { flag: 'workload', kind: 'choice', help: 'What each reply is', default: spec.defaultWorkload ?? 'echo', choices: workloads },
+    cpuRounds: { flag: 'cpu-rounds', kind: 'int', help: 'cpu workload: SHA-256 rounds per frame', default: DEFAULT_CPU_ROUNDS, min: 1, max: 1_000_000 },
+    ioMaxReadBytes: { flag: 'io-max-read', kind: 'bytes', help: 'io workload: largest read a request may ask for', default: DEFAULT_IO_MAX_READ, min: 1, max: 16 * 1024 * 1024 },
+    ioFileBytes: { flag: 'io-file-size', kind: 'bytes', help: 'io workload: size of the data file read from', default: 4 * 1024 * 1024, min: 251 },
+    workers: { flag: 'workers', kind: 'int', help: spec.usesWorkers ? 'Loops, threads or processes' : 'Ignored: this architecture has one loop', default: availableParallelism(), min: 1, max: 256 },
+    style: { flag: 'style', kind: 'choice', help: 'Architecture variant', default: spec.styles?.[0] ?? 'default', choices: spec.styles ?? ['default'] },
+    maxFrameBytes: { flag: 'max-frame', kind: 'bytes', help: 'Largest frame body accepted; larger closes the connection', default: DEFAULT_MAX_FRAME, min: 12, max: 256 * 1024 * 1024 },
+    statsPort: { flag: 'stats-port', kind: 'int', help: 'Port of the GET /stats HTTP endpoint; 0 picks a free one', default: 0, min: 0, max: 65535 },
+    drainTimeoutMs: { flag: 'drain-timeout', kind: 'duration', help: 'On SIGTERM/SIGINT, longest wait for replies before forcing', default: 5000, min: 0 },
+    backpressureSoftBytes: { flag: 'backpressure-soft', kind: 'bytes', help: 'Unsent output per connection that pauses reading', default: 256 * 1024, min: 1024 },
+    backpressureHardBytes: { flag: 'backpressure-hard', kind: 'bytes', help: 'Unsent output per connection that closes it (counted)', default: 4 * 1024 * 1024, min: 4096 },
+    queueLimit: { flag: 'queue-limit', kind: 'int', help: 'Offloading servers: requests queued for worker threads before new ones are shed (C1M_OVERLOADED)', default: DEFAULT_QUEUE_LIMIT, min: 1, max: 1 << 24 },
+  };;
 }
 
 /** Parses a server's argv. Throws UsageError (exit 2) on a bad flag; returns null when --help was printed. */

@@ -1,23 +1,14 @@
 // How many connections one process may hold: RLIMIT_NOFILE minus a reserve for listen sockets,
 // the stats server, pipes, epoll/eventfd handles, worker threads and files. At the budget a
 // server refuses new connections (counted) instead of failing accept() with EMFILE.
-import { readFileSync } from 'node:fs';
+import { DEFAULT_NOFILE_LIMIT, readNofileLimit } from '@c1m/proc';
 
 /** Descriptors kept back from the connection budget of each process. */
 export const FD_RESERVE = 256;
 
-/** The soft and hard RLIMIT_NOFILE of this process. */
+/** The soft and hard RLIMIT_NOFILE of this process ("unlimited" is @c1m/proc's UNLIMITED). */
 export function readFdLimit(): { soft: number; hard: number } {
-  try {
-    const line = readFileSync('/proc/self/limits', 'utf8')
-      .split('\n')
-      .find((l) => l.startsWith('Max open files'));
-    const [soft, hard] = (line ?? '').trim().split(/\s+/).slice(3, 5).map(Number);
-    if (Number.isFinite(soft) && Number.isFinite(hard)) return { soft: soft!, hard: hard! };
-  } catch {
-    // not Linux: fall through
-  }
-  return { soft: 1024, hard: 1024 };
+  return readNofileLimit() ?? DEFAULT_NOFILE_LIMIT;
 }
 
 /** Connections one process can hold under its soft descriptor limit. */

@@ -71,7 +71,7 @@ export function listenLoop(options: ServerOptions, handler: WorkloadHandler, par
       handle: handler.handle,
       asyncHandler: handler.async,
       echo: options.workload === 'echo',
-      maxFrame: options.maxFrame,
+      maxFrameBytes: options.maxFrameBytes,
       hardBytes: options.backpressureHardBytes,
       sharedPort: parts.shared,
     });
@@ -87,7 +87,7 @@ export function listenLoop(options: ServerOptions, handler: WorkloadHandler, par
       counters,
       handle: handler.handle,
       asyncHandler: handler.async,
-      maxFrame: options.maxFrame,
+      maxFrameBytes: options.maxFrameBytes,
       softBytes: options.backpressureSoftBytes,
       hardBytes: options.backpressureHardBytes,
     },

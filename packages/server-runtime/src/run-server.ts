@@ -1,29 +1,20 @@
 // The one main() every server runs: parse flags, start, serve /stats, print the ready line,
 // and on SIGTERM/SIGINT drain and print the closed line. Exit codes: 0 clean, 1 forced or
 // failed, 2 bad flags.
-import { UsageError } from '@c1m/cli';
+import { runCli, UsageError } from '@c1m/cli';
 import { closedLine, parseServerArgs, printLine, readyLine, type ServerSpec, type StartServer } from '@c1m/server-contract';
 import { readFdLimit } from './fd-budget.ts';
 import { serveStats } from './stats-http.ts';
 
-/** Runs a server as a process. Never returns until the process is done. */
+/**
+ * Runs a server as a process. Resolves once it serves (shutdown ends the process); throws
+ * UsageError for a bad command line.
+ */
 export async function runServer(spec: ServerSpec, start: StartServer, argv = process.argv.slice(2)): Promise<void> {
-  let options;
-  try {
-    options = parseServerArgs(spec, argv);
-  } catch (err) {
-    if (err instanceof UsageError) {
-      process.stderr.write(`${spec.name}: ${err.message}\n`);
-      process.exitCode = 2;
-      return;
-    }
-    throw err;
-  }
+  const options = parseServerArgs(spec, argv);
   if (!options) return;
   if (!spec.transports.includes(options.transport)) {
-    process.stderr.write(`${spec.name}: --transport ${options.transport} is not served here; choose one of: ${spec.transports.join(', ')}\n`);
-    process.exitCode = 2;
-    return;
+    throw new UsageError(`--transport ${options.transport} is not served here; choose one of: ${spec.transports.join(', ')}`);
   }
 
   const server = await start(options);
@@ -52,10 +43,7 @@ export async function runServer(spec: ServerSpec, start: StartServer, argv = pro
   }
 }
 
-/** The entry point body for src/main.ts: runs the server and reports a crash with exit 1. */
+/** The entry point body for src/main.ts: runs the server under the one top-level catch (@c1m/cli's runCli). */
 export function main(spec: ServerSpec, start: StartServer): void {
-  runServer(spec, start).catch((err: unknown) => {
-    process.stderr.write(`${spec.name}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exitCode = 1;
-  });
+  runCli(spec.name, () => runServer(spec, start));
 }

@@ -11,7 +11,7 @@ export interface TcpSessionContext {
   counters: StatsCounters;
   handle: FrameHandler;
   asyncHandler: boolean;
-  maxFrame: number;
+  maxFrameBytes: number;
   softBytes: number;
   hardBytes: number;
 }
@@ -33,7 +33,7 @@ export class TcpSession {
     readonly socket: Socket,
     private readonly ctx: TcpSessionContext,
   ) {
-    this.decoder = new FrameDecoder(ctx.maxFrame, (body) => this.onFrame(body));
+    this.decoder = new FrameDecoder(ctx.maxFrameBytes, (body) => this.onFrame(body));
   }
 
   /** Feeds received bytes. Returns false when the connection was closed for a protocol error. */

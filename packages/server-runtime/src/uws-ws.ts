@@ -36,7 +36,7 @@ export interface UwsWsContext {
    * worker threads) still computes the reply and the request's opcode is kept.
    */
   echo: boolean;
-  maxFrame: number;
+  maxFrameBytes: number;
   hardBytes: number;
   /**
    * Sibling threads or processes will listen on the same port. uSockets sets SO_REUSEPORT only on
@@ -80,7 +80,7 @@ export function listenUwsWs(host: string, port: number, ctx: UwsWsContext): Prom
   };
 
   app.ws('/*', {
-    maxPayloadLength: ctx.maxFrame,
+    maxPayloadLength: ctx.maxFrameBytes,
     maxBackpressure: ctx.hardBytes * 2,
     idleTimeout: 0,
     sendPingsAutomatically: false,

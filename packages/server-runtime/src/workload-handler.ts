@@ -26,7 +26,7 @@ export async function createWorkloadHandler(options: ServerOptions): Promise<Wor
     }
     case 'io': {
       const file = await IoDataFile.create(options.ioFileBytes);
-      const maxRead = options.ioMaxRead;
+      const maxRead = options.ioMaxReadBytes;
       return {
         handle: (body) => file.reply(body, parseIoRequest(body, maxRead)),
         async: true,

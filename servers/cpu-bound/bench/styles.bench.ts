@@ -84,12 +84,12 @@ interface BenchOptions {
   json: string;
 }
 
-const FLAGS: FlagTable<BenchOptions> = [
-  { key: 'duration', flag: 'duration', kind: 'string', help: 'Measured time per case (the driver adds its warm-up)', default: '10s' },
-  { key: 'connections', flag: 'connections', kind: 'int', help: 'Closed-loop connections per case', default: 100, min: 1, max: 10_000 },
-  { key: 'rounds', flag: 'rounds', kind: 'int', help: 'Rounds over all cases', default: 1, min: 1, max: 10 },
-  { key: 'json', flag: 'json', kind: 'string', help: 'Result file (relative to the repository root)', default: 'results/bench/handler-styles.json' },
-];
+const FLAGS: FlagTable<BenchOptions> = {
+  duration: { flag: 'duration', kind: 'string', help: 'Measured time per case (the driver adds its warm-up)', default: '10s' },
+  connections: { flag: 'connections', kind: 'int', help: 'Closed-loop connections per case', default: 100, min: 1, max: 10_000 },
+  rounds: { flag: 'rounds', kind: 'int', help: 'Rounds over all cases', default: 1, min: 1, max: 10 },
+  json: { flag: 'json', kind: 'string', help: 'Result file (relative to the repository root)', default: 'results/bench/handler-styles.json' },
+};
 
 async function main(): Promise<void> {
   const { options: values } = parseFlags(FLAGS, process.argv.slice(2));

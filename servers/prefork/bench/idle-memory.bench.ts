@@ -169,19 +169,18 @@ interface BenchOptions {
   json: string;
 }
 
-const FLAGS: FlagTable<BenchOptions> = [
-  { key: 'connections', flag: 'connections', kind: 'int', help: 'Idle connections per case (one driver shard holds up to ~18,000)', default: 18_000, min: 1, max: 18_000 },
-  {
-    key: 'cases',
+const FLAGS: FlagTable<BenchOptions> = {
+  connections: { flag: 'connections', kind: 'int', help: 'Idle connections per case (one driver shard holds up to ~18,000)', default: 18_000, min: 1, max: 18_000 },
+  cases: {
     flag: 'cases',
     kind: 'string',
     help: 'Comma list of server:workers:transport',
     default: 'multi-loop:2:ws,prefork:2:ws,prefork:4:ws,prefork:2:tcp,prefork:4:tcp',
   },
-  { key: 'rounds', flag: 'rounds', kind: 'int', help: 'Rounds over all cases (the summary is the median)', default: 3, min: 1, max: 10 },
-  { key: 'nodeFlags', flag: 'node-flags', kind: 'string', help: 'Node flags for the server, e.g. --max-semi-space-size=1', default: '' },
-  { key: 'json', flag: 'json', kind: 'string', help: 'Result file (relative to the repository root)', default: 'results/bench/idle-memory-multi.json' },
-];
+  rounds: { flag: 'rounds', kind: 'int', help: 'Rounds over all cases (the summary is the median)', default: 3, min: 1, max: 10 },
+  nodeFlags: { flag: 'node-flags', kind: 'string', help: 'Node flags for the server, e.g. --max-semi-space-size=1', default: '' },
+  json: { flag: 'json', kind: 'string', help: 'Result file (relative to the repository root)', default: 'results/bench/idle-memory-multi.json' },
+};
 
 function parseCases(list: string): Case[] {
   return list.split(',').map((item) => {

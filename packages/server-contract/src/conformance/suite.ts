@@ -132,8 +132,8 @@ export function describeConformance(target: ConformanceTarget): void {
       }
 
       it('closes only the connection that sent malformed input, and counts it', async () => {
-        const maxFrame = 64 * 1024;
-        const s = await start(['--max-frame', String(maxFrame)]);
+        const maxFrameBytes = 64 * 1024;
+        const s = await start(['--max-frame', String(maxFrameBytes)]);
         const good = await open(s.ready.port);
         expect(await echoWorks(good, 1)).toBe(true);
         const expected: Record<string, number> = {};
@@ -141,7 +141,7 @@ export function describeConformance(target: ConformanceTarget): void {
         if (transport === 'tcp') {
           const oversized = await open(s.ready.port);
           const header = Buffer.alloc(4);
-          header.writeUInt32BE(maxFrame + 1);
+          header.writeUInt32BE(maxFrameBytes + 1);
           oversized.writeRaw(header);
           mustClose.push(['oversized length', oversized]);
           expected.C1M_FRAME_TOO_LARGE = 1;
@@ -154,7 +154,7 @@ export function describeConformance(target: ConformanceTarget): void {
           const badText = await open(s.ready.port);
           badText.send(Buffer.from([0xc3, 0x28]), OPCODE_TEXT);
           const tooBig = await open(s.ready.port);
-          tooBig.send(Buffer.alloc(maxFrame + 1));
+          tooBig.send(Buffer.alloc(maxFrameBytes + 1));
           const garbage = await TestClient.raw(s.ready.port);
           clients.push(garbage);
           garbage.writeRaw(Buffer.from('THIS IS NOT HTTP\r\n\r\n'));

@@ -36,7 +36,7 @@ export async function listenWebSocket(
     counters.protocolError('C1M_HTTP_UPGRADE');
     socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
   });
-  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrame, perMessageDeflate: false });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes, perMessageDeflate: false });
   const sockets = new Map<WebSocket, Owed>();
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => {});

@@ -1,0 +1,199 @@
+// One client connection, kept small because a shard holds ~18,000 of them and the driver ~1M:
+// a handful of fields, no closures or timers of its own, no buffers while idle. Socket events go
+// to module-level functions that find their Conn through the socket; reads land in the pool's
+// one shared buffer (net's `onread`), and a TCP frame decoder exists only while a reply is due.
+import net from 'node:net';
+import {
+  FrameDecoder,
+  OPCODE_BINARY,
+  OPCODE_PONG,
+  ServerFrameDecoder,
+  UpgradeResponseParser,
+  buildUpgradeRequest,
+  encodeClientFrame,
+  END_OF_STREAM,
+  failureCause,
+  isC1mError,
+  makeWsKey,
+  type FailureCause,
+  type ServerFrameHandlers,
+} from '@c1m/protocol';
+import type { Target } from '../options/values.ts';
+
+export const CONNECTING = 0;
+export const UPGRADING = 1;
+export const OPEN = 2;
+export const CLOSED = 3;
+/** We sent FIN and wait for the peer's (short scenario without --linger0). */
+export const CLOSING = 4;
+
+/** One request in flight. */
+export class Pending {
+  constructor(
+    readonly seq: number,
+    /** The body sent (unmasked), to check the reply against. */
+    readonly req: Buffer,
+    /** When it was due (open loop) or sent (closed loop), nowUs clock. */
+    readonly schedUs: number,
+    readonly sentUs: number,
+    /** hold: the ping round; otherwise 0. */
+    readonly round: number,
+    /** Already counted as missed or missing: a later reply must not count as an answer. */
+    public settled = false,
+  ) {}
+}
+
+/** What a Conn reports to (the pool of its shard). */
+export interface ConnOwner {
+  readonly readBuffer: Buffer;
+  readonly maxFrameBytes: number;
+  /** ws: pongs answer our pings (--ping-kind ws-ping) and go to frame(); otherwise they are ignored. */
+  readonly pongReplies: boolean;
+  /** TCP connected and, for ws, upgraded. */
+  opened(conn: Conn): void;
+  /** The connection ended (errno, C1M_* code or EOF); idempotent. */
+  lost(conn: Conn, cause: FailureCause): void;
+  /** A reply body arrived (opcode is binary for tcp). */
+  frame(conn: Conn, body: Buffer, opcode: number): void;
+}
+
+type ConnSocket = net.Socket & { conn: Conn };
+
+/** A client connection over tcp (length-prefixed frames) or ws (RFC 6455 after an upgrade). */
+export class Conn {
+  socket: ConnSocket | null = null;
+  state = CONNECTING;
+  /** Next request seq (u32, wraps). */
+  seq = 0;
+  /** Requests in flight, oldest first; null when none (idle connections hold no array). */
+  pending: Pending[] | null = null;
+  decoder: FrameDecoder | ServerFrameDecoder | null = null;
+  /** ws: the upgrade response parser, only during the handshake. */
+  handshake: UpgradeResponseParser | null = null;
+  /** When connecting started (nowUs). */
+  startUs = 0;
+
+  constructor(
+    readonly owner: ConnOwner,
+    /** Index within its shard. */
+    readonly index: number,
+    readonly target: Target,
+  ) {}
+
+  /** Starts connecting; failures arrive through owner.lost. */
+  connect(startUs: number, localAddress: string | undefined, localPort: number | undefined): void {
+    this.startUs = startUs;
+    // `onread` is read by the Socket constructor (net.connect passes its options there too);
+    // @types/node only declares it on the connect options.
+    const options = { onread: { buffer: this.owner.readBuffer, callback: onRead } } as net.SocketConstructorOpts;
+    const socket = new net.Socket(options) as ConnSocket;
+    socket.conn = this;
+    this.socket = socket;
+    socket.on('connect', onConnect);
+    socket.on('error', onError);
+    socket.on('close', onClose);
+    socket.connect({ port: this.target.port, host: this.target.host, localAddress, localPort, noDelay: true });
+  }
+
+  /** Writes bytes; false when the connection is not open. */
+  write(bytes: Buffer): boolean {
+    const socket = this.socket;
+    if (socket === null || this.state !== OPEN) return false;
+    socket.write(bytes);
+    return true;
+  }
+
+  /**
+   * Starts closing: RST (resetAndDestroy: no TIME_WAIT on either side), or FIN when `rst` is
+   * false, after which the state is CLOSING until the peer's FIN arrives (owner.lost 'EOF').
+   */
+  close(rst: boolean): void {
+    const socket = this.socket;
+    if (socket === null || socket.destroyed) return;
+    if (rst) socket.resetAndDestroy();
+    else {
+      this.state = CLOSING;
+      socket.end();
+    }
+  }
+
+  /** Bytes received after connect (or after the upgrade head). */
+  chunk(data: Buffer): void {
+    if (this.state === UPGRADING) {
+      const rest = (this.handshake as UpgradeResponseParser).push(data);
+      if (rest === null) return;
+      this.handshake = null;
+      this.decoder = new ServerFrameDecoder(this.owner.maxFrameBytes, wsHandlers);
+      this.owner.opened(this);
+      // opened() may close the connection again (a phase that is over).
+      if (rest.length === 0 || (this.state as number) !== OPEN) return;
+      data = rest;
+    }
+    if (this.target.transport === 'tcp') {
+      const decoder = (this.decoder ??= new FrameDecoder(this.owner.maxFrameBytes, onTcpFrame)) as FrameDecoder;
+      current = this;
+      decoder.push(data);
+      // Idle between replies: drop the decoder (and its header buffer) until the next one is due.
+      if (this.pending === null && decoder.idle && this.decoder === decoder) this.decoder = null;
+    } else {
+      current = this;
+      (this.decoder as ServerFrameDecoder).push(data);
+    }
+  }
+}
+
+/** The connection whose bytes are being decoded (decoders call back synchronously). */
+let current: Conn;
+
+function onTcpFrame(body: Buffer): void {
+  current.owner.frame(current, body, OPCODE_BINARY);
+}
+
+const wsHandlers: ServerFrameHandlers = {
+  onMessage(opcode, payload) {
+    current.owner.frame(current, payload, opcode);
+  },
+  onPing(payload) {
+    current.write(encodeClientFrame(OPCODE_PONG, payload));
+  },
+  onPong(payload) {
+    // A pong answers one of our pings; otherwise unsolicited pongs are allowed and ignored (RFC 6455 §5.5.3).
+    if (current.owner.pongReplies) current.owner.frame(current, payload, OPCODE_PONG);
+  },
+  onClose() {
+    current.owner.lost(current, 'C1M_WS_CLOSED');
+  },
+};
+
+function onConnect(this: ConnSocket): void {
+  const conn = this.conn;
+  if (conn.state !== CONNECTING) return;
+  if (conn.target.transport === 'tcp') {
+    conn.owner.opened(conn);
+    return;
+  }
+  const key = makeWsKey();
+  conn.handshake = new UpgradeResponseParser(key);
+  conn.state = UPGRADING;
+  const { host, port, path } = conn.target;
+  this.write(buildUpgradeRequest(`${host.includes(':') ? `[${host}]` : host}:${port}`, path, key));
+}
+
+function onRead(this: ConnSocket, nread: number, buffer: Buffer): void {
+  const conn = this.conn;
+  if (conn.state === CLOSED || conn.state === CLOSING) return;
+  try {
+    conn.chunk(buffer.subarray(0, nread));
+  } catch (err) {
+    conn.owner.lost(conn, failureCause(err));
+    if (!isC1mError(err)) throw err;
+  }
+}
+
+function onError(this: ConnSocket, err: NodeJS.ErrnoException): void {
+  this.conn.owner.lost(this.conn, failureCause(err));
+}
+
+function onClose(this: ConnSocket): void {
+  this.conn.owner.lost(this.conn, END_OF_STREAM);
+}
