@@ -12,8 +12,13 @@ const FIELDS = [
   'bytesIn',
   'bytesOut',
   'backpressureCloses',
+  'backpressurePauses',
+  'backpressureSoftOverruns',
   'refusedConnections',
+  'wsAbnormalCloses',
   'eventLoopDelayP99Ms',
+  // A flag, not a count: 1 when some loop of the server cannot pause reading at the soft limit.
+  'softLimitUnpausable',
 ] as const;
 type Field = (typeof FIELDS)[number];
 
@@ -42,7 +47,27 @@ export interface ServerStats {
   bytesOut: number;
   protocolErrors: Partial<Record<C1mErrorCode, number>>;
   backpressureCloses: number;
+  /** Times a connection's reading was paused because its unsent output passed --backpressure-soft. */
+  backpressurePauses: number;
+  /**
+   * Times a connection's unsent output passed --backpressure-soft on an engine that cannot pause
+   * reading (uWS 20.30): it keeps being read and answered until --backpressure-hard closes it.
+   */
+  backpressureSoftOverruns: number;
+  /**
+   * Whether every loop of this server stops reading a connection past --backpressure-soft. False
+   * when a loop runs on a uWS build whose WebSockets cannot pause (then only the hard limit bounds
+   * a slow reader's memory, and backpressureSoftOverruns counts the crossings).
+   */
+  backpressureSoftPausesReading: boolean;
   refusedConnections: number;
+  /**
+   * WebSockets that ended without a closing handshake and without a reason the engine names (close
+   * code 1006): a peer that reset or vanished, and, on uWS 20.30, a peer it dropped for a protocol
+   * violation it does not name (reserved opcode, bad control frame): the two look the same to the
+   * application, so they are counted together here and not as protocolErrors.
+   */
+  wsAbnormalCloses: number;
   /** Resident memory of the server's whole process tree. */
   rssBytes: number;
   /** CPU time (user + system) of the whole process tree since start. */
@@ -106,6 +131,23 @@ export class StatsCounters {
     this.values[INDEX.backpressureCloses]! += 1;
   }
 
+  backpressurePause(): void {
+    this.values[INDEX.backpressurePauses]! += 1;
+  }
+
+  backpressureSoftOverrun(): void {
+    this.values[INDEX.backpressureSoftOverruns]! += 1;
+  }
+
+  /** Declares that this loop cannot pause reading at the soft limit (see ServerStats.backpressureSoftPausesReading). */
+  markSoftLimitUnpausable(): void {
+    this.values[INDEX.softLimitUnpausable] = 1;
+  }
+
+  wsAbnormalClose(): void {
+    this.values[INDEX.wsAbnormalCloses]! += 1;
+  }
+
   refused(): void {
     this.values[INDEX.refusedConnections]! += 1;
   }
@@ -120,14 +162,14 @@ export class StatsCounters {
 }
 
 /**
- * Merges snapshots: sums, except the per-source peak and event-loop delay, which take the maximum
+ * Merges snapshots: sums, except the per-source peak, the event-loop delay and the unpausable flag, which take the maximum
  * (the merged peak is then a lower bound of the true concurrent peak; see StatsContext.observedPeak).
  */
 export function mergeSnapshots(snapshots: readonly CounterSnapshot[]): CounterSnapshot {
   const out = new Array<number>(COUNTER_SLOTS).fill(0);
   for (const s of snapshots) {
     for (let i = 0; i < COUNTER_SLOTS; i++) {
-      if (i === INDEX.eventLoopDelayP99Ms || i === INDEX.connectionsPeak) out[i] = Math.max(out[i]!, s[i] ?? 0);
+      if (i === INDEX.eventLoopDelayP99Ms || i === INDEX.connectionsPeak || i === INDEX.softLimitUnpausable) out[i] = Math.max(out[i]!, s[i] ?? 0);
       else out[i]! += s[i] ?? 0;
     }
   }
@@ -171,7 +213,11 @@ export function toServerStats(s: CounterSnapshot, ctx: StatsContext): ServerStat
     bytesOut: s[INDEX.bytesOut]!,
     protocolErrors,
     backpressureCloses: s[INDEX.backpressureCloses]!,
+    backpressurePauses: s[INDEX.backpressurePauses]!,
+    backpressureSoftOverruns: s[INDEX.backpressureSoftOverruns]!,
+    backpressureSoftPausesReading: s[INDEX.softLimitUnpausable]! === 0,
     refusedConnections: s[INDEX.refusedConnections]!,
+    wsAbnormalCloses: s[INDEX.wsAbnormalCloses]!,
     rssBytes: ctx.rssBytes,
     cpuSeconds: ctx.cpuSeconds,
     eventLoopDelayP99Ms: s[INDEX.eventLoopDelayP99Ms]!,
