@@ -20,13 +20,17 @@ export interface SuiteHarness {
 }
 
 /**
- * A slow reader's request size and batch: replies of 16 KiB where the workload allows it; cpu
- * replies are 44 bytes whatever the request, so its requests are the smallest (12 bytes) and come
- * in batches small enough that two stay under the offloading servers' --queue-limit (16,384).
+ * A slow reader's requests: replies of 16 KiB where the workload allows it (echo; io asks for 16
+ * KiB reads), 16 per batch (256 KiB of replies). cpu replies are 44 bytes whatever the request, so
+ * its requests are the smallest (12 bytes), 1,024 per batch: 45 KiB of replies, and two batches
+ * stay far under the offloading servers' --queue-limit (16,384).
  */
-function slowLoad(workload: Workload): { bodyBytes: number; batchBytes: number } {
-  return workload === 'cpu' ? { bodyBytes: 12, batchBytes: 64 * 1024 } : { bodyBytes: 16 * 1024, batchBytes: 256 * 1024 };
+function slowLoad(workload: Workload): { bodyBytes: number; batchFrames: number } {
+  return workload === 'cpu' ? { bodyBytes: 12, batchFrames: 1024 } : { bodyBytes: 16 * 1024, batchFrames: 16 };
 }
+
+/** The most a slow reader pushes before the test gives up on the server closing it. */
+const PUSH_CAP_BYTES = 256 * 1024 * 1024;
 
 /** Declares the fault cases inside a suite's describe block. */
 export function reliabilityTests(h: SuiteHarness): void {
@@ -81,8 +85,9 @@ export function reliabilityTests(h: SuiteHarness): void {
       stats: s.stats,
       ...slowLoad(workload),
       maxBytes: 64 * 1024 * 1024,
-      // Paused engines stop answering (a stall); uWS keeps answering until its output passes the soft limit.
-      stallMs: 600,
+      // Paused engines stop answering (a stall); uWS keeps answering until its output passes the
+      // soft limit. 1.5 s without a reply is a pause, not a busy loop, even on 2 shared cores.
+      stallMs: 1_500,
       timeoutMs: 30_000,
       done: (st) => st.backpressureSoftOverruns > 0,
     });
@@ -131,28 +136,31 @@ export function reliabilityTests(h: SuiteHarness): void {
     const push = await pushSlowReader(
       slow,
       // A reader that does not read does not see the server's close either: the server's count tells.
-      { workload, stats: s.stats, ...slowLoad(workload), maxBytes: 96 * 1024 * 1024, stallMs: 2_000, timeoutMs: 30_000, done: (st) => st.backpressureCloses > 0 },
+      { workload, stats: s.stats, ...slowLoad(workload), maxBytes: PUSH_CAP_BYTES, stallMs: 2_000, timeoutMs: 30_000, done: (st) => st.backpressureCloses > 0 },
       () => healthyFrames,
     );
     pushing = false;
     await watcher;
     const stats = await s.stats();
-    expect(push.bytesSent).toBeLessThan(96 * 1024 * 1024);
+    expect(push.bytesSent).toBeLessThan(PUSH_CAP_BYTES);
     expect(stats.backpressureCloses).toBe(1);
     expect(stats.connections.current).toBe(1);
     expect(stats.protocolErrors).toEqual({});
-    // Bound: the slow connection may hold hard (4 KiB) plus one reply and one request frame in
-    // user space; allocator and GC slack of pushing tens of MiB through the server adds a few MiB
-    // per process. 48 MiB is far below what a server without the hard limit holds when the kernel
-    // buffers are full (everything sent beyond them: up to 96 MiB pushed here).
-    expect(peakRss - baseline).toBeLessThan(48 * 1024 * 1024);
+    // Bound: the slow connection itself may hold hard (4 KiB) plus a batch of replies in user
+    // space. The rest of the growth is garbage not yet collected: until the kernel buffers fill
+    // (4-8 MiB of replies here) up to ~100,000 small cpu requests pass through the server, and
+    // through its worker threads where it offloads (measured: up to ~110 MiB on the offloading
+    // servers). 160 MiB bounds that, and is well below what a server without the hard limit holds
+    // for echo and io: everything pushed past the kernel buffers, up to 256 MiB here.
+    expect(peakRss - baseline).toBeLessThan(160 * 1024 * 1024);
     latenciesMs.sort((a, b) => a - b);
     expect(latenciesMs.length).toBeGreaterThan(0);
-    // A loopback round trip takes well under 1 ms idle; this process and the server share 2 busy
-    // cores with the slow reader's traffic, so the median may wait a few scheduling slices (50 ms)
-    // and the worst one stall (1 s). A loop blocked behind the slow reader would take longer.
-    expect(latenciesMs[Math.floor(latenciesMs.length / 2)]!).toBeLessThan(50);
-    expect(latenciesMs.at(-1)!).toBeLessThan(1_000);
+    // A loopback round trip takes well under 1 ms idle. Here it waits behind the slow reader's
+    // current batch (up to 1,024 cpu requests, ~30 ms of SHA-256 on a busy core) while this process
+    // and the server share 2 cores, so the median gets 150 ms and the worst one 2 s (a scheduling
+    // stall). A loop held up by the slow reader until its close would take the whole push (seconds).
+    expect(latenciesMs[Math.floor(latenciesMs.length / 2)]!).toBeLessThan(150);
+    expect(latenciesMs.at(-1)!).toBeLessThan(2_000);
     expect(await roundTrip(healthy, workload, 9999, random, params)).toBe(true);
   });
 }

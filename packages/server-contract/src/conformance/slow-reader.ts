@@ -23,8 +23,8 @@ export interface SlowReaderOptions {
   stats: () => Promise<ServerStats>;
   /** Request body bytes (echo/cpu: the body; io: the read length asked for, replies are 12 bytes longer). */
   bodyBytes: number;
-  /** Bytes written per batch before waiting for the server to answer them. */
-  batchBytes: number;
+  /** Requests written per batch before waiting for the server to answer them. */
+  batchFrames: number;
   /** Stop after this many request bytes. */
   maxBytes: number;
   /** Stop when the server answered nothing new for this long. */
@@ -49,7 +49,7 @@ export async function pushSlowReader(c: TestClient, opts: SlowReaderOptions, oth
   const request = makeRequest(opts.workload, 1, opts.bodyBytes, random);
   if (opts.workload === 'io') request.writeUInt32BE(opts.bodyBytes, 16);
   const frame = c.frame(request);
-  const perBatch = Math.max(1, Math.floor(opts.batchBytes / frame.length));
+  const perBatch = opts.batchFrames;
   let framesSent = 0;
   let bytesSent = 0;
   /** Replies the server handed out on `c` so far (its framesOut, less the caller's other round trips). */

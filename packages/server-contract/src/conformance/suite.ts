@@ -1,10 +1,12 @@
 // The one conformance suite every server package runs: readiness, correct replies over 200
 // connections with random sizes and random splits, malformed input isolated and counted, /stats
-// matching what was sent, SIGTERM delivering every reply, and the descriptor budget.
+// matching what was sent, SIGTERM delivering every reply, the fault cases (reliability-suite.ts:
+// drains, backpressure), protocol fuzzing (fuzz-suite.ts), and the descriptor budget.
 import { afterEach, describe, expect, it } from 'vitest';
 import { isCorrectReply, OPCODE_BINARY, OPCODE_TEXT, type Workload } from '@c1m/protocol';
 import { makeRequest, seededRandom } from './requests.ts';
 import { spawnServer, type ServerProcess } from './server-process.ts';
+import { fuzzTests } from './fuzz-suite.ts';
 import { reliabilityTests } from './reliability-suite.ts';
 import { TestClient, type TestTransport } from './test-client.ts';
 
@@ -210,7 +212,9 @@ export function describeConformance(target: ConformanceTarget): void {
         expect(code).toBe(0);
       });
 
-      reliabilityTests({ transport, workload, params, wsEngine: target.wsEngine, start, open });
+      const harness = { transport, workload, params, wsEngine: target.wsEngine, start, open };
+      reliabilityTests(harness);
+      fuzzTests(harness);
 
       it('at its descriptor budget refuses new connections cleanly (counted) and keeps serving', async () => {
         const s = await start([], 600);
