@@ -72,6 +72,13 @@ const CLOSE_REASON_CODES = {
 } as const;
 
 const DRAIN_QUIET_MS = 100;
+/**
+ * After the last end(): how long the loop stays up so peers read their replies, stop sending and
+ * answer the close. uWS runs the close handler at end(), before the socket is really closed; if the
+ * process exits while a peer's late frames sit unread in the kernel, the kernel resets the socket
+ * and drops replies still queued for sending (seen: 36 of 851 lost by a client sending throughout).
+ */
+const DRAIN_LINGER_MS = 300;
 
 /** Creates the app, listens on host:port (0 = any; shared with siblings via SO_REUSEPORT). */
 export function listenUwsWs(host: string, port: number, ctx: UwsWsContext): Promise<UwsWsServer> {
@@ -237,6 +244,7 @@ async function drain(
     ws.getUserData().closedHere = true;
     ws.close();
   }
+  if (ending.size > 0) await sleep(Math.max(0, Math.min(DRAIN_LINGER_MS, deadline - Date.now())));
   // close() exists on the native app though the bundled typings omit it.
   (app as unknown as { close(): void }).close();
   return { forced };
