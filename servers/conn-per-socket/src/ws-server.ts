@@ -36,7 +36,7 @@ export async function listenWebSocket(
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrame, perMessageDeflate: false });
   const sockets = new Map<WebSocket, Owed>();
-  /** Cleared when a drain stops reading: messages taken later are dropped uncounted (nothing more is owed). */
+  /** Cleared when a drain stops reading: messages arriving later are dropped uncounted (nothing more is owed). */
   const phase = { reading: true };
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => {});
@@ -101,10 +101,10 @@ async function serveWebSocket(
   counters: StatsCounters,
   handler: WorkloadHandler,
 ): Promise<void> {
-  for await (const [body, isBinary] of messages(ws, state)) {
-    // After the drain stopped reading, or once closing, a reply could not be sent: do not count
-    // the request as received (ws would drop the send silently and framesOut would lie).
-    if (!phase.reading || ws.readyState !== ws.OPEN) {
+  for await (const [body, isBinary] of messages(ws, state, () => phase.reading)) {
+    // Once the peer is closing a reply could not be sent: do not count the request as received
+    // (ws would drop the send silently and framesOut would lie).
+    if (ws.readyState !== ws.OPEN) {
       state.owed--;
       continue;
     }
