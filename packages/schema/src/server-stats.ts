@@ -21,7 +21,21 @@ export interface ServerStats<A extends ArchitectureStats = ArchitectureStats> {
   /** Count per protocol error code (C1M_…), codes never seen absent. */
   protocolErrors: Record<string, number>;
   backpressureCloses: number;
+  /** Times a connection's reading was paused because its unsent output passed --backpressure-soft. */
+  backpressurePauses: number;
+  /**
+   * Times a connection's unsent output passed --backpressure-soft on an engine that cannot pause
+   * reading (uWS 20.30): it keeps being read and answered until --backpressure-hard closes it.
+   */
+  backpressureSoftOverruns: number;
+  /** False when some loop runs on a uWS build whose WebSockets cannot pause reading at the soft limit. */
+  backpressureSoftPausesReading: boolean;
   refusedConnections: number;
+  /**
+   * WebSockets that ended without a closing handshake and without a reason the engine names (1006):
+   * a peer that reset, and on uWS 20.30 also a peer it dropped for a violation it does not name.
+   */
+  wsAbnormalCloses: number;
   /** Resident memory of the server's whole process tree. */
   rssBytes: number;
   /** CPU time (user + system) of the whole process tree since start. */
@@ -49,7 +63,11 @@ const SHAPE: ShapeOf<ServerStats> = {
   bytesOut: 'number',
   protocolErrors: 'record<number>',
   backpressureCloses: 'number',
+  backpressurePauses: 'number',
+  backpressureSoftOverruns: 'number',
+  backpressureSoftPausesReading: 'boolean',
   refusedConnections: 'number',
+  wsAbnormalCloses: 'number',
   rssBytes: 'number',
   cpuSeconds: 'number',
   eventLoopDelayP99Ms: 'number',

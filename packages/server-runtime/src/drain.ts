@@ -14,13 +14,14 @@ export const DRAIN_POLL_MS = 20;
 /**
  * Ends each connection of `live` once `owes(c)` is false, polling until none is left or
  * `deadline` (epoch ms) passes. Ended connections leave `live` through their close handlers.
+ * Returns how many it ended (a caller may linger after ending any, so peers read what they were sent).
  */
 export async function endWhenSettled<C>(
   live: { readonly size: number; keys(): Iterable<C> },
   owes: (c: C) => boolean,
   end: (c: C) => void,
   deadline: number,
-): Promise<void> {
+): Promise<number> {
   const ending = new Set<C>();
   while (live.size > 0 && Date.now() < deadline) {
     for (const c of live.keys()) {
@@ -30,4 +31,5 @@ export async function endWhenSettled<C>(
     }
     await sleep(DRAIN_POLL_MS);
   }
+  return ending.size;
 }

@@ -72,6 +72,7 @@ export function listenLoop(options: ServerOptions, handler: WorkloadHandler, par
       asyncHandler: handler.async,
       echo: options.workload === 'echo',
       maxFrameBytes: options.maxFrameBytes,
+      softBytes: options.backpressureSoftBytes,
       hardBytes: options.backpressureHardBytes,
       sharedPort: parts.shared,
     });

@@ -13,8 +13,13 @@ const FIELDS = [
   'bytesIn',
   'bytesOut',
   'backpressureCloses',
+  'backpressurePauses',
+  'backpressureSoftOverruns',
   'refusedConnections',
+  'wsAbnormalCloses',
   'eventLoopDelayP99Ms',
+  // A flag, not a count: 1 when some loop of the server cannot pause reading at the soft limit.
+  'softLimitUnpausable',
 ] as const;
 type Field = (typeof FIELDS)[number];
 
@@ -73,6 +78,23 @@ export class StatsCounters {
     this.values[INDEX.backpressureCloses]! += 1;
   }
 
+  backpressurePause(): void {
+    this.values[INDEX.backpressurePauses]! += 1;
+  }
+
+  backpressureSoftOverrun(): void {
+    this.values[INDEX.backpressureSoftOverruns]! += 1;
+  }
+
+  /** Declares that this loop cannot pause reading at the soft limit (see ServerStats.backpressureSoftPausesReading). */
+  markSoftLimitUnpausable(): void {
+    this.values[INDEX.softLimitUnpausable] = 1;
+  }
+
+  wsAbnormalClose(): void {
+    this.values[INDEX.wsAbnormalCloses]! += 1;
+  }
+
   refused(): void {
     this.values[INDEX.refusedConnections]! += 1;
   }
@@ -87,14 +109,14 @@ export class StatsCounters {
 }
 
 /**
- * Merges snapshots: sums, except the per-source peak and event-loop delay, which take the maximum
+ * Merges snapshots: sums, except the per-source peak, the event-loop delay and the unpausable flag, which take the maximum
  * (the merged peak is then a lower bound of the true concurrent peak; see StatsContext.observedPeak).
  */
 export function mergeSnapshots(snapshots: readonly CounterSnapshot[]): CounterSnapshot {
   const out = new Array<number>(COUNTER_SLOTS).fill(0);
   for (const s of snapshots) {
     for (let i = 0; i < COUNTER_SLOTS; i++) {
-      if (i === INDEX.eventLoopDelayP99Ms || i === INDEX.connectionsPeak) out[i] = Math.max(out[i]!, s[i] ?? 0);
+      if (i === INDEX.eventLoopDelayP99Ms || i === INDEX.connectionsPeak || i === INDEX.softLimitUnpausable) out[i] = Math.max(out[i]!, s[i] ?? 0);
       else out[i]! += s[i] ?? 0;
     }
   }
@@ -140,7 +162,11 @@ export function toServerStats(s: CounterSnapshot, ctx: StatsContext): ServerStat
     bytesOut: s[INDEX.bytesOut]!,
     protocolErrors,
     backpressureCloses: s[INDEX.backpressureCloses]!,
+    backpressurePauses: s[INDEX.backpressurePauses]!,
+    backpressureSoftOverruns: s[INDEX.backpressureSoftOverruns]!,
+    backpressureSoftPausesReading: s[INDEX.softLimitUnpausable]! === 0,
     refusedConnections: s[INDEX.refusedConnections]!,
+    wsAbnormalCloses: s[INDEX.wsAbnormalCloses]!,
     rssBytes: ctx.rssBytes,
     cpuSeconds: ctx.cpuSeconds,
     eventLoopDelayP99Ms: s[INDEX.eventLoopDelayP99Ms]!,

@@ -27,6 +27,8 @@ export class TcpSession {
   private inFlight = 0;
   private closed = false;
   private draining = false;
+  /** Set once the drain stops reading: bytes still arriving are not decoded (nothing more is owed). */
+  private reading = true;
   private waiter: (() => void) | null = null;
 
   constructor(
@@ -36,9 +38,14 @@ export class TcpSession {
     this.decoder = new FrameDecoder(ctx.maxFrameBytes, (body) => this.onFrame(body));
   }
 
-  /** Feeds received bytes. Returns false when the connection was closed for a protocol error. */
+  /**
+   * Feeds received bytes. Returns false when the connection was closed for a protocol error. Once
+   * the drain has stopped reading, bytes are dropped undecoded: no frame is counted in framesIn
+   * that the server will not answer.
+   */
   onChunk(chunk: Buffer): boolean {
     if (this.closed) return false;
+    if (!this.reading) return true;
     try {
       this.decoder.push(chunk);
     } catch (err) {
@@ -53,9 +60,10 @@ export class TcpSession {
     return this.socket.writableLength > this.ctx.softBytes || this.inFlight >= MAX_IN_FLIGHT;
   }
 
-  /** Resolves when reading may go on again (or the connection closed). */
+  /** Resolves when reading may go on again (or the connection closed). Counts the pause. */
   ready(): Promise<void> {
     if (!this.mustWait || this.closed) return Promise.resolve();
+    this.ctx.counters.backpressurePause();
     return new Promise((resolve) => {
       this.waiter = resolve;
       if (this.socket.writableLength > this.ctx.softBytes) this.socket.once('drain', () => this.wake());
@@ -73,10 +81,16 @@ export class TcpSession {
     this.wake();
   }
 
-  /** Graceful end for a drain: FIN after every reply owed has been written. */
+  /**
+   * Graceful end for a drain: stops decoding first (so no frame arrives that the FIN would leave
+   * unanswered), then sends FIN after every reply owed has been written. Bytes still arriving are
+   * read and dropped rather than left unread, so the peer's FIN is seen and the socket closes
+   * cleanly (unread bytes would also turn our close into a reset that can destroy replies in flight).
+   */
   endWhenSettled(): void {
+    this.reading = false;
     this.draining = true;
-    if (this.inFlight === 0) this.socket.end();
+    if (this.inFlight === 0 && !this.closed) this.socket.end();
   }
 
   private wake(): void {
@@ -119,7 +133,8 @@ export class TcpSession {
   }
 
   private write(reply: Buffer): void {
-    if (this.closed) return;
+    // framesOut counts replies handed to the socket; one that cannot be written any more is not.
+    if (this.closed || !this.socket.writable) return;
     const frame = encodeFrame(reply);
     this.socket.write(frame);
     this.ctx.counters.frameOut(reply.length);

@@ -22,6 +22,10 @@ interface SocketData {
   /** Tail of the ordered chain of async replies; absent for synchronous workloads. */
   tail?: Promise<void>;
   inFlight?: number;
+  /** Set while the unsent output is past the soft limit, so each crossing is counted once. */
+  overSoft?: boolean;
+  /** Set when this server closes the socket itself, so its close is not counted as abnormal. */
+  closedHere?: boolean;
 }
 
 /** What the app needs from its server. */
@@ -37,6 +41,13 @@ export interface UwsWsContext {
    */
   echo: boolean;
   maxFrameBytes: number;
+  /**
+   * Unsent output past which a connection should stop being read. This uWS build's WebSockets have
+   * no pause()/resume() (checked on 20.30: send, end, close, getBufferedAmount, cork… only), so the
+   * crossing is counted (backpressureSoftOverruns) and /stats says reading is not paused; the hard
+   * limit is what bounds a slow reader here.
+   */
+  softBytes: number;
   hardBytes: number;
   /**
    * Sibling threads or processes will listen on the same port. uSockets sets SO_REUSEPORT only on
@@ -52,11 +63,22 @@ export interface UwsWsServer {
   close(deadlineMs: number): Promise<{ forced: boolean }>;
 }
 
+/** uWS send() result when it dropped the message (buffered output over maxBackpressure). */
+const SEND_DROPPED = 2;
+
 /** uWS reports these close messages when it drops a peer for breaking the protocol. */
 const CLOSE_REASON_CODES = {
   'Received invalid UTF-8': 'C1M_WS_INVALID_UTF8',
   'Received too big message': 'C1M_WS_FRAME_TOO_LARGE',
 } as const;
+
+/**
+ * After the last end(): how long the loop stays up so peers read their replies, stop sending and
+ * answer the close. uWS runs the close handler at end(), before the socket is really closed; if the
+ * process exits while a peer's late frames sit unread in the kernel, the kernel resets the socket
+ * and drops replies still queued for sending (seen: 36 of 851 lost by a client sending throughout).
+ */
+const DRAIN_LINGER_MS = 300;
 
 /** Creates the app, listens on host:port (0 = any; shared with siblings via SO_REUSEPORT). */
 export function listenUwsWs(host: string, port: number, ctx: UwsWsContext): Promise<UwsWsServer> {
@@ -64,13 +86,24 @@ export function listenUwsWs(host: string, port: number, ctx: UwsWsContext): Prom
   const app: App = uws.App();
   const sockets = new Set<Ws>();
   const { counters, gate } = ctx;
+  /** Set when a drain stops reading: messages arriving later are dropped uncounted (nothing more is owed). */
+  const phase = { reading: true };
+  counters.markSoftLimitUnpausable();
 
   const sendReply = (ws: Ws, reply: Uint8Array, isBinary: boolean) => {
-    ws.send(reply, isBinary);
-    counters.frameOut(reply.byteLength);
-    if (ws.getBufferedAmount() > ctx.hardBytes) {
+    // framesOut counts only replies uWS took; a dropped one is not on its way to the peer.
+    if (ws.send(reply, isBinary) !== SEND_DROPPED) counters.frameOut(reply.byteLength);
+    const buffered = ws.getBufferedAmount();
+    if (buffered > ctx.hardBytes) {
       counters.backpressureClose();
+      ws.getUserData().closedHere = true;
       ws.close();
+    } else if (buffered > ctx.softBytes) {
+      const data = ws.getUserData();
+      if (!data.overSoft) {
+        data.overSoft = true;
+        counters.backpressureSoftOverrun();
+      }
     }
   };
   const fail = (ws: Ws, err: unknown) => {
@@ -103,6 +136,7 @@ export function listenUwsWs(host: string, port: number, ctx: UwsWsContext): Prom
       counters.connectionOpened();
     },
     message: (wsIn, message, isBinary) => {
+      if (!phase.reading) return;
       const ws = wsIn as unknown as Ws;
       counters.frameIn(message.byteLength);
       if (ctx.echo && !ctx.asyncHandler) return sendReply(ws, new Uint8Array(message), isBinary);
@@ -135,22 +169,28 @@ export function listenUwsWs(host: string, port: number, ctx: UwsWsContext): Prom
         ),
       );
     },
+    drain: (wsIn) => {
+      const data = (wsIn as unknown as Ws).getUserData();
+      if (data.overSoft && wsIn.getBufferedAmount() <= ctx.softBytes) data.overSoft = false;
+    },
     close: (wsIn, code, message) => {
       const ws = wsIn as unknown as Ws;
       sockets.delete(ws);
       gate.release();
       counters.connectionClosed();
-      if (code === 1006 && message.byteLength > 0) {
+      if (code === 1006 && !ws.getUserData().closedHere) {
         const reason = Buffer.from(message).toString() as keyof typeof CLOSE_REASON_CODES;
         const errorCode = CLOSE_REASON_CODES[reason];
+        // A drop uWS does not name looks like a peer's reset: counted apart (see ServerStats.wsAbnormalCloses).
         if (errorCode) counters.protocolError(errorCode);
+        else counters.wsAbnormalClose();
       }
     },
   });
 
   return bindPort(uws, app, host, port, ctx.sharedPort ?? false).then((listenSocket) => ({
     port: uws.us_socket_local_port(listenSocket as never),
-    close: (deadlineMs) => drain(uws, app, listenSocket, sockets, deadlineMs),
+    close: (deadlineMs) => drain(uws, app, listenSocket, sockets, phase, deadlineMs),
   }));
 }
 
@@ -173,13 +213,35 @@ async function bindPort(uws: Uws, app: App, host: string, port: number, shared: 
   throw new Error(`uWS could not listen on ${host}:${port}`);
 }
 
-async function drain(uws: Uws, app: App, listenSocket: ListenSocket, sockets: Set<Ws>, deadlineMs: number): Promise<{ forced: boolean }> {
+/**
+ * Stops accepting, answers what arrives during a quiet period, then stops reading and ends each
+ * WebSocket (1001) once its owed replies are computed and sent: uWS runs the close handler at
+ * end() and the process may exit soon after, so output still buffered in uWS would be lost.
+ */
+async function drain(
+  uws: Uws,
+  app: App,
+  listenSocket: ListenSocket,
+  sockets: Set<Ws>,
+  phase: { reading: boolean },
+  deadlineMs: number,
+): Promise<{ forced: boolean }> {
   const deadline = Date.now() + deadlineMs;
   uws.us_listen_socket_close(listenSocket as never);
   await sleep(Math.min(DRAIN_QUIET_MS, deadlineMs));
-  await endWhenSettled(sockets, (ws) => (ws.getUserData().inFlight ?? 0) > 0, (ws) => ws.end(1001, 'server shutting down'), deadline);
+  phase.reading = false;
+  const ended = await endWhenSettled(
+    sockets,
+    (ws) => (ws.getUserData().inFlight ?? 0) > 0 || ws.getBufferedAmount() > 0,
+    (ws) => ws.end(1001, 'server shutting down'),
+    deadline,
+  );
   const forced = sockets.size > 0;
-  for (const ws of sockets) ws.close();
+  for (const ws of sockets) {
+    ws.getUserData().closedHere = true;
+    ws.close();
+  }
+  if (ended > 0) await sleep(Math.max(0, Math.min(DRAIN_LINGER_MS, deadline - Date.now())));
   // close() exists on the native app though the bundled typings omit it.
   (app as unknown as { close(): void }).close();
   return { forced };

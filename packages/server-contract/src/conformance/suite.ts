@@ -1,10 +1,13 @@
 // The one conformance suite every server package runs: readiness, correct replies over 200
 // connections with random sizes and random splits, malformed input isolated and counted, /stats
-// matching what was sent, SIGTERM delivering every reply, and the descriptor budget.
+// matching what was sent, SIGTERM delivering every reply, the fault cases (reliability-suite.ts:
+// drains, backpressure), protocol fuzzing (fuzz-suite.ts), and the descriptor budget.
 import { afterEach, describe, expect, it } from 'vitest';
 import { isCorrectReply, OPCODE_BINARY, OPCODE_TEXT, type Workload } from '@c1m/protocol';
 import { makeRequest, seededRandom } from './requests.ts';
 import { spawnServer, type ServerProcess } from './server-process.ts';
+import { fuzzTests } from './fuzz-suite.ts';
+import { reliabilityTests } from './reliability-suite.ts';
 import { TestClient, type TestTransport } from './test-client.ts';
 
 /** The server under test and how to start it. */
@@ -174,9 +177,20 @@ export function describeConformance(target: ConformanceTarget): void {
 
         const stillOpen = await Promise.all(mustClose.map(async ([what, c]) => ((await c.closedWithin(20_000)) ? [] : [what])));
         expect(stillOpen.flat()).toEqual([]);
+        if (transport === 'ws') {
+          // RFC 6455 §7.4.1 codes from the ws engine; uWS 20.30 drops these peers without a close frame.
+          const codes = Object.fromEntries(mustClose.filter(([what]) => what !== 'garbage upgrade').map(([what, c]) => [what, c.closeCode]));
+          expect(codes).toEqual(
+            target.wsEngine === 'ws'
+              ? { 'reserved opcode': 1002, 'unmasked frame': 1002, 'invalid UTF-8': 1007, 'message over --max-frame': 1009 }
+              : { 'reserved opcode': undefined, 'invalid UTF-8': undefined, 'message over --max-frame': undefined },
+          );
+        }
         expect(await echoWorks(good, 2)).toBe(true);
         const stats = await s.stats();
         for (const [code, n] of Object.entries(expected)) expect(stats.protocolErrors[code as keyof typeof stats.protocolErrors]).toBe(n);
+        // The one drop uWS cannot name (the reserved opcode) is still counted, apart from protocol errors.
+        if (transport === 'ws') expect(stats.wsAbnormalCloses).toBe(target.wsEngine === 'uws' ? 1 : 0);
       });
 
       it('on SIGTERM delivers every reply to frames sent before it, prints the closed line and exits 0', async () => {
@@ -197,6 +211,10 @@ export function describeConformance(target: ConformanceTarget): void {
         expect(closed).toMatchObject({ event: 'closed', forced: false });
         expect(code).toBe(0);
       });
+
+      const harness = { transport, workload, params, wsEngine: target.wsEngine, start, open };
+      reliabilityTests(harness);
+      fuzzTests(harness);
 
       it('at its descriptor budget refuses new connections cleanly (counted) and keeps serving', async () => {
         const s = await start([], 600);

@@ -31,6 +31,10 @@ export class TestClient {
   readonly closed: Promise<void>;
   /** Resolves true once connected (and upgraded, for ws); false when refused or closed first. */
   readonly established: Promise<boolean>;
+  /** The status code of the close frame the server sent (ws only), once one arrived. */
+  closeCode: number | undefined;
+  /** True once the server began closing: FIN received (tcp) or a close frame (ws). */
+  peerClosing = false;
   private waiters: Array<() => void> = [];
   private isClosed = false;
 
@@ -53,6 +57,7 @@ export class TestClient {
       if (transport === 'tcp') {
         const decoder = new FrameDecoder(256 * 1024 * 1024, (b) => onMessage(b, OPCODE_BINARY));
         this.socket.on('data', (d: Buffer) => decoder.push(d));
+        this.socket.once('end', () => (this.peerClosing = true));
         this.socket.once('connect', () => resolve(true));
         return;
       }
@@ -69,7 +74,11 @@ export class TestClient {
         onPing: (payload) => this.socket.write(encodeClientFrame(OPCODE_PONG, payload)),
         onPong: () => {},
         // Answer the closing handshake as a real client would, then half-close.
-        onClose: () => this.socket.end(encodeClientClose(1000)),
+        onClose: (code) => {
+          this.closeCode = code;
+          this.peerClosing = true;
+          this.socket.end(encodeClientClose(1000));
+        },
       });
       let upgraded = false;
       this.socket.once('connect', () => this.socket.write(buildUpgradeRequest(`127.0.0.1:${port}`, '/', key)));
@@ -152,6 +161,14 @@ export class TestClient {
   /** True once the server closed this connection, waiting at most `timeoutMs`. */
   async closedWithin(timeoutMs: number): Promise<boolean> {
     return Promise.race([this.closed.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), timeoutMs))]);
+  }
+
+  /**
+   * Stops reading: the socket's buffer and then the kernel's fill up and the server's replies back
+   * up into the server (a slow reader). Returns the bytes received so far.
+   */
+  stopReading(): void {
+    this.socket.pause();
   }
 
   /** Closes with RST so no TIME_WAIT is left behind. */

@@ -38,20 +38,28 @@ export async function listenWebSocket(
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes, perMessageDeflate: false });
   const sockets = new Map<WebSocket, Owed>();
+  /** Cleared when a drain stops reading: messages arriving later are dropped uncounted (nothing more is owed). */
+  const phase = { reading: true };
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => {});
     wss.handleUpgrade(req, socket, head, (ws) => {
       const state: Owed = { owed: 0 };
       sockets.set(ws, state);
       counters.connectionOpened();
+      let violated = false;
       ws.on('error', (err: Error & { code?: string }) => {
-        if (err.code?.startsWith('WS_ERR_')) counters.protocolError(WS_ERROR_CODES[err.code] ?? 'C1M_WS_PROTOCOL');
+        if (!err.code?.startsWith('WS_ERR_')) return;
+        violated = true;
+        counters.protocolError(WS_ERROR_CODES[err.code] ?? 'C1M_WS_PROTOCOL');
       });
-      ws.on('close', () => {
+      ws.on('close', (code: number) => {
+        // No closing handshake and no violation named: a peer that reset or vanished. (After a
+        // violation ws stops reading, so it never sees the peer's close frame and reports 1006.)
+        if (code === 1006 && !violated) counters.wsAbnormalClose();
         sockets.delete(ws);
         counters.connectionClosed();
       });
-      void serveWebSocket(ws, state, options, counters, handler);
+      void serveWebSocket(ws, state, phase, options, counters, handler);
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -67,6 +75,7 @@ export async function listenWebSocket(
       const deadline = Date.now() + deadlineMs;
       http.close();
       await sleep(Math.min(DRAIN_QUIET_MS, deadlineMs));
+      phase.reading = false;
       // A socket is closed once every message it sent has been answered (async workloads may still owe some).
       const owes = (ws: WebSocket) => (sockets.get(ws)?.owed ?? 0) > 0;
       await endWhenSettled(sockets, owes, (ws) => ws.close(1001, 'server shutting down'), deadline);
@@ -79,8 +88,21 @@ export async function listenWebSocket(
 }
 
 /** The coroutine of one WebSocket: each message answered in order, reading paused under backpressure. */
-async function serveWebSocket(ws: WebSocket, state: Owed, options: ServerOptions, counters: StatsCounters, handler: WorkloadHandler): Promise<void> {
-  for await (const [body, isBinary] of messages(ws, state)) {
+async function serveWebSocket(
+  ws: WebSocket,
+  state: Owed,
+  phase: { reading: boolean },
+  options: ServerOptions,
+  counters: StatsCounters,
+  handler: WorkloadHandler,
+): Promise<void> {
+  for await (const [body, isBinary] of messages(ws, state, () => phase.reading)) {
+    // Once the peer is closing a reply could not be sent: do not count the request as received
+    // (ws would drop the send silently and framesOut would lie).
+    if (ws.readyState !== ws.OPEN) {
+      state.owed--;
+      continue;
+    }
     counters.frameIn(body.length);
     let reply: Buffer;
     try {
@@ -90,8 +112,10 @@ async function serveWebSocket(ws: WebSocket, state: Owed, options: ServerOptions
       ws.close(1008, isC1mError(err) ? err.code : 'internal error');
       return;
     }
-    ws.send(reply, { binary: options.workload === 'echo' ? isBinary : true });
     state.owed--;
+    // An async reply may finish after the peer closed: then it is not sent and not counted.
+    if (ws.readyState !== ws.OPEN) continue;
+    ws.send(reply, { binary: options.workload === 'echo' ? isBinary : true });
     counters.frameOut(reply.length);
     if (ws.bufferedAmount > options.backpressureHardBytes) {
       counters.backpressureClose();
@@ -99,6 +123,7 @@ async function serveWebSocket(ws: WebSocket, state: Owed, options: ServerOptions
       return;
     }
     if (ws.bufferedAmount > options.backpressureSoftBytes) {
+      counters.backpressurePause();
       ws.pause();
       await waitForDrain(ws);
       ws.resume();

@@ -12,8 +12,12 @@ export interface Owed {
   owed: number;
 }
 
-/** Yields [body, isBinary] per message until the WebSocket closes; counts each into `owed`. */
-export async function* messages(ws: WebSocket, state: Owed): AsyncGenerator<[Buffer, boolean]> {
+/**
+ * Yields [body, isBinary] per message until the WebSocket closes; counts each into `owed`. A
+ * message arriving while `accepting()` is false (a drain has stopped reading) is dropped unqueued;
+ * those already queued are still yielded, so every message taken in is answered.
+ */
+export async function* messages(ws: WebSocket, state: Owed, accepting: () => boolean = () => true): AsyncGenerator<[Buffer, boolean]> {
   const queue: Array<[Buffer, boolean]> = [];
   let wake: (() => void) | null = null;
   let closed = false;
@@ -23,6 +27,7 @@ export async function* messages(ws: WebSocket, state: Owed): AsyncGenerator<[Buf
     w?.();
   };
   ws.on('message', (data: RawData, isBinary: boolean) => {
+    if (!accepting()) return;
     queue.push([data as Buffer, isBinary]);
     state.owed++;
     if (queue.length >= MAX_QUEUED) ws.pause();
