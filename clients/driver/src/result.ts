@@ -7,6 +7,7 @@ import {
   type DriverResult,
   type EnvInfo,
 } from '@c1m/results';
+import type { LostShard } from './lost-shard.ts';
 import type { ShardUsage } from './messages.ts';
 import type { MergedConnect } from './merge.ts';
 import type { Options } from './options.ts';
@@ -47,6 +48,8 @@ export interface RunContext {
   usage: ShardUsage[];
   coordinatorCpuSeconds: number;
   baselineRssBytes: number[];
+  /** Shards that died during the run (their figures are missing). */
+  lostShards?: LostShard[];
 }
 
 function causes(map: Record<string, number>): string {
@@ -130,6 +133,7 @@ export function buildResult(ctx: RunContext, outcome: RunOutcome): DriverResult 
       rssBytesBaseline: ctx.baselineRssBytes.reduce((a, b) => a + b, 0),
       ...(outcome.rssBytesPerConnection === undefined ? {} : { rssBytesPerConnection: outcome.rssBytesPerConnection }),
       ...(outcome.loadCpuSeconds === undefined ? {} : { loadCpuSeconds: Math.round(outcome.loadCpuSeconds * 1000) / 1000 }),
+      ...(ctx.lostShards && ctx.lostShards.length > 0 ? { lostShards: ctx.lostShards } : {}),
     },
     ...(outcome.hold ? { hold: outcome.hold } : {}),
     ...(outcome.short ? { short: outcome.short } : {}),

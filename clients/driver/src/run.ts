@@ -2,6 +2,7 @@
 // steps on them, close them (RST), and shape what they measured into a DriverResult.
 import { performance } from 'node:perf_hooks';
 import { captureEnv, type DriverResult } from '@c1m/results';
+import { lostShardFailure } from './lost-shard.ts';
 import { mergeConnectReports, type MergedConnect } from './merge.ts';
 import type { ConnectReport, LoadStep, ShardInit } from './messages.ts';
 import type { Options } from './options.ts';
@@ -98,6 +99,8 @@ export async function runScenario(
   try {
     outcome = await runner({ options, set, inits, log });
     usage = await set.close();
+    // A shard that died leaves the other shards' figures: report them, name what is missing, fail.
+    if (set.lost.length > 0) outcome = { ...outcome, failures: [...set.lost.map(lostShardFailure), ...outcome.failures] };
   } catch (err) {
     set.kill();
     throw err;
@@ -116,6 +119,7 @@ export async function runScenario(
       usage,
       coordinatorCpuSeconds: (cpu.user + cpu.system) / 1e6,
       baselineRssBytes: set.baselineRssBytes,
+      lostShards: set.lost,
     },
     outcome,
   );

@@ -1,7 +1,7 @@
 // Runs the BUILT driver (node dist/cli.js) as a subprocess, the way users and infra run it.
 // The bundle is rebuilt first when any source it includes is newer, under a lock so test files
 // running in parallel never rebuild it while another one is starting it.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -76,11 +76,12 @@ export interface DriverRun {
   result?: DriverResult;
 }
 
-/** Runs `node dist/cli.js ...args --json <tmp>` and collects its output. */
-export function runDriver(args: string[], timeoutMs = 25_000): Promise<DriverRun> {
+/** Runs `node dist/cli.js ...args --json <tmp>` and collects its output; `onStart` gets the coordinator process. */
+export function runDriver(args: string[], timeoutMs = 25_000, onStart?: (coordinator: ChildProcess) => void): Promise<DriverRun> {
   const jsonPath = join(mkdtempSync(join(tmpdir(), 'c1m-driver-')), 'result.json');
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(driverDir, 'dist/cli.js'), ...args, '--json', jsonPath], { cwd: driverDir });
+    onStart?.(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
