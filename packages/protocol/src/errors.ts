@@ -17,6 +17,10 @@ export const ERROR_CODES = [
   // A server shed the request because its work queue was full (worker-pool, cpu-bound offload);
   // the connection is closed (WebSocket close code 1013, "try again later").
   'C1M_OVERLOADED',
+  // A worker thread died with the request in it (worker-pool, cpu-bound offload): the reply is
+  // lost, never made up; the connection is closed (counted once per connection closed) and the
+  // pool starts a replacement.
+  'C1M_WORKER_LOST',
 ] as const;
 
 export type C1mErrorCode = (typeof ERROR_CODES)[number];

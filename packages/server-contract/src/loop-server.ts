@@ -6,7 +6,7 @@ import { ConnectionGate } from './connection-gate.ts';
 import { watchEventLoopDelay } from './event-loop-delay.ts';
 import type { RunningServer, ServerOptions } from './options.ts';
 import { processBudget, singleProcessServer } from './single-process.ts';
-import { StatsCounters } from './stats.ts';
+import { StatsCounters, type ServerStatsExtras } from './stats.ts';
 import { listenTcp, readWithEvents, type ServeSession, type TcpListener } from './tcp-listener.ts';
 import { listenUwsWs, type UwsWsServer } from './uws-ws.ts';
 import { createWorkloadHandler, type WorkloadHandler } from './workload-handler.ts';
@@ -22,6 +22,8 @@ export interface LoopServerParts {
   threads?: number;
   /** How a TCP session reads its socket; event-loop style ('data' callbacks) by default. */
   serveTcp?: ServeSession;
+  /** Fields only this architecture reports in /stats (a worker pool's size). */
+  extras?: () => ServerStatsExtras;
 }
 
 /** Listens on options.host:port over options.transport and serves with the given handler. */
@@ -38,6 +40,7 @@ export async function startLoopServer(parts: LoopServerParts): Promise<RunningSe
     drain: (deadlineMs) => listener.close(deadlineMs),
     handler,
     dispose: stopWatching,
+    extras: parts.extras,
   });
 }
 

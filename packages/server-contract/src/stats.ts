@@ -55,10 +55,14 @@ export interface ServerStats {
   connectionsBySource?: number[];
   /** prefork over tcp only: times the child that must keep accepting (the anchor) was handed to another. */
   anchorHandovers?: number;
+  /** Servers with a worker-thread pool (worker-pool, cpu-bound offload): threads serving now. */
+  poolWorkers?: number;
+  /** Servers with a worker-thread pool: threads that died and were replaced. */
+  poolWorkerRestarts?: number;
 }
 
 /** The optional /stats fields only some architectures have. */
-export type ServerStatsExtras = Pick<ServerStats, 'childRestarts' | 'connectionsBySource' | 'anchorHandovers'>;
+export type ServerStatsExtras = Pick<ServerStats, 'childRestarts' | 'connectionsBySource' | 'anchorHandovers' | 'poolWorkers' | 'poolWorkerRestarts'>;
 
 /** The counters of one thread. Hot-path methods are plain float adds. */
 export class StatsCounters {

@@ -12,10 +12,12 @@ export const spec = specFromPackage(pkg, true);
 export async function start(options: ServerOptions): Promise<RunningServer> {
   const cpu = { ...options, workload: 'cpu' as const };
   const offload = cpu.style === 'offload';
+  const pool = offload ? await createOffloadHandler(cpu) : null;
   return startLoopServer({
     architecture: spec.name,
     options: cpu,
-    handler: offload ? await createOffloadHandler(cpu) : await createWorkloadHandler(cpu),
+    handler: pool ?? (await createWorkloadHandler(cpu)),
     threads: offload ? 1 + cpu.workers : 1,
+    extras: pool ? () => pool.poolStats() : undefined,
   });
 }

@@ -2,10 +2,13 @@
 // becomes a job sent to the least-loaded worker; the jobs of one loop turn travel as one transferred
 // batch per worker, and results come back the same way. The queue is bounded: past --queue-limit
 // jobs (or MAX_QUEUED_BYTES of bodies) a new job is shed with C1M_OVERLOADED instead of
-// letting memory and latency grow without bound.
+// letting memory and latency grow without bound. A worker that dies fails only the jobs it held
+// (C1M_WORKER_LOST: their replies are lost, never made up) and is replaced, so the pool returns
+// to full size (/stats poolWorkers, poolWorkerRestarts).
 import { Worker } from 'node:worker_threads';
 import { C1mError } from '@c1m/protocol';
 import { bundledEntryUrl, DEFAULT_QUEUE_LIMIT, type ServerOptions, type WorkloadHandler } from '@c1m/server-contract';
+import { installKillWorkerFault } from './kill-worker-fault.ts';
 import { BatchWriter, CLOSE_MESSAGE, errorCodeOfTag, readBatch, READY_MESSAGE, TAG_OK, type PoolWorkerData } from './batch.ts';
 
 /** Bodies queued at once, whatever their count: bounds memory when frames are large. */
@@ -29,7 +32,21 @@ interface Job {
   bytes: number;
 }
 
-interface PoolThread {
+/** The pool as /stats reports it. */
+export interface PoolStats {
+  /** Worker threads serving now (back to --workers after a replacement started). */
+  poolWorkers: number;
+  /** Workers that died unexpectedly and were replaced. */
+  poolWorkerRestarts: number;
+}
+
+/** A workload handler backed by the pool, which also reports the pool's size. */
+export interface OffloadHandler extends WorkloadHandler {
+  poolStats(): PoolStats;
+}
+
+/** One worker thread of the pool. */
+export interface PoolThread {
   worker: Worker;
   /** Jobs sent (or about to be) and not yet answered. */
   outstanding: number;
@@ -40,6 +57,7 @@ interface PoolThread {
 // One shared instance: under overload, building an Error (and its stack) per shed frame would cost
 // more than the frame.
 const OVERLOADED = new C1mError('C1M_OVERLOADED', 'the worker pool queue is full');
+const WORKER_LOST = new C1mError('C1M_WORKER_LOST', 'the worker thread computing this reply died');
 
 /**
  * Starts the workers (each builds the workload handler for `options`) and resolves once all are
@@ -48,13 +66,14 @@ const OVERLOADED = new C1mError('C1M_OVERLOADED', 'the worker pool queue is full
 export async function createOffloadHandler(
   options: ServerOptions,
   pool: OffloadPoolOptions = { workers: options.workers, queueLimit: options.queueLimit ?? DEFAULT_QUEUE_LIMIT },
-): Promise<WorkloadHandler> {
+): Promise<OffloadHandler> {
   const workerUrl = pool.workerUrl ?? bundledEntryUrl(import.meta.url, 'pool-worker');
   const jobs = new Map<number, Job>();
   let nextId = 0;
   let queuedBytes = 0;
   let flushScheduled = false;
   let closing = false;
+  let restarts = 0;
 
   const settle = (id: number, tag: number, reply: Buffer) => {
     const job = jobs.get(id);
@@ -91,8 +110,9 @@ export async function createOffloadHandler(
         thread.worker.on('error', (err) => failThread(thread, err));
         thread.worker.on('exit', () => {
           if (closing) return;
-          failThread(thread, new Error('pool worker exited'));
+          failThread(thread, WORKER_LOST);
           threads.splice(threads.indexOf(thread), 1);
+          restarts++;
           spawn().then(
             (fresh) => (closing ? void stopThread(fresh.worker) : threads.push(fresh)),
             // Until one starts, the remaining workers serve (with none left, every job is shed).
@@ -105,6 +125,7 @@ export async function createOffloadHandler(
   };
 
   const threads = await Promise.all(Array.from({ length: pool.workers }, spawn));
+  const removeFault = installKillWorkerFault(() => threads);
 
   const flush = () => {
     flushScheduled = false;
@@ -143,8 +164,10 @@ export async function createOffloadHandler(
   return {
     handle,
     async: true,
+    poolStats: () => ({ poolWorkers: threads.length, poolWorkerRestarts: restarts }),
     close: async () => {
       closing = true;
+      removeFault();
       flush();
       await Promise.all(threads.map((t) => stopThread(t.worker)));
       for (const thread of threads) failThread(thread, new Error('worker pool closed'));

@@ -11,10 +11,12 @@ export const spec = specFromPackage(pkg, true);
 
 /** Starts the server (no side effects on import): the I/O loop plus `options.workers` threads. */
 export async function start(options: ServerOptions): Promise<RunningServer> {
+  const handler = await createOffloadHandler(options);
   return startLoopServer({
     architecture: spec.name,
     options,
-    handler: await createOffloadHandler(options),
+    handler,
     threads: 1 + options.workers,
+    extras: () => handler.poolStats(),
   });
 }

@@ -3,3 +3,4 @@ export * from './suite.ts';
 export * from './server-process.ts';
 export * from './test-client.ts';
 export * from './requests.ts';
+export * from './fresh-build.ts';

@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import type { ServerStats } from '../stats.ts';
+import { ensureServerBuilt } from './fresh-build.ts';
 
 /** The ready line every server prints once. */
 export interface ReadyLine {
@@ -25,6 +26,8 @@ export interface ServerProcess {
   ready: ReadyLine;
   /** Every stdout line so far. */
   lines: string[];
+  /** Everything written to stderr so far. */
+  stderr(): string;
   stats(): Promise<ServerStats>;
   /** Sends the signal and resolves with the exit code and the closed line (if printed). */
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; closed: Record<string, unknown> | undefined }>;
@@ -38,16 +41,23 @@ export interface SpawnOptions {
   /** Runs the server under `prlimit --nofile=N:N` to test the descriptor budget. */
   nofile?: number;
   readyTimeoutMs?: number;
+  /** Extra environment variables (e.g. C1M_FAULT_INJECTION=1 for the fault tests). */
+  env?: Record<string, string>;
 }
 
-/** Spawns `node dist/main.js --port 0 --stats-port 0 …args` and waits for its ready line. */
+/**
+ * Spawns `node dist/main.js --port 0 --stats-port 0 …args` (rebuilt first if any source is newer)
+ * and waits for its ready line.
+ */
 export async function spawnServer(opts: SpawnOptions): Promise<ServerProcess> {
+  ensureServerBuilt(opts.packageDir);
   const main = join(opts.packageDir, 'dist', 'main.js');
+  const env = { ...process.env, ...opts.env };
   const nodeArgs = [main, '--port', '0', '--stats-port', '0', ...opts.args];
   const child =
     opts.nofile === undefined
-      ? spawn(process.execPath, nodeArgs, { stdio: ['ignore', 'pipe', 'pipe'] })
-      : spawn('prlimit', [`--nofile=${opts.nofile}:${opts.nofile}`, process.execPath, ...nodeArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+      ? spawn(process.execPath, nodeArgs, { stdio: ['ignore', 'pipe', 'pipe'], env })
+      : spawn('prlimit', [`--nofile=${opts.nofile}:${opts.nofile}`, process.execPath, ...nodeArgs], { stdio: ['ignore', 'pipe', 'pipe'], env });
   const lines: string[] = [];
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -71,6 +81,7 @@ export async function spawnServer(opts: SpawnOptions): Promise<ServerProcess> {
     child,
     ready,
     lines,
+    stderr: () => stderr,
     stats: async () => {
       const res = await fetch(`http://127.0.0.1:${ready.statsPort}/stats`);
       if (!res.ok) throw new Error(`/stats answered ${res.status}`);
