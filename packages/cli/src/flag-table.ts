@@ -26,9 +26,12 @@ export type FlagTable<O> = { [K in keyof O]: FlagRow<O, K> }[keyof O][];
 /** Thrown for a bad command line; a CLI prints the message and exits 2. */
 export class UsageError extends Error {
   readonly exitCode = 2;
-  constructor(message: string) {
+  /** A stable code for the kind of mistake (C1M_BAD_FLAG, C1M_BAD_FLAG_VALUE, …), for scripts and tests. */
+  readonly code: string;
+  constructor(message: string, code = 'C1M_BAD_USAGE') {
     super(message);
     this.name = 'UsageError';
+    this.code = code;
   }
 }
 
@@ -50,7 +53,7 @@ export function parseFlags<O>(table: FlagTable<O>, argv: readonly string[], allo
     raw = parseArgs({ args, options: config, strict: true, allowPositionals }) as typeof raw;
   } catch (err) {
     const valid = table.map((r) => `--${r.flag}`).join(', ');
-    throw new UsageError(`${(err as Error).message.split('\n')[0]}\nValid flags: ${valid}, --help`);
+    throw new UsageError(`${(err as Error).message.split('\n')[0]}\nValid flags: ${valid}, --help`, 'C1M_BAD_FLAG');
   }
   const options = {} as O;
   for (const row of table) {
@@ -63,7 +66,7 @@ export function parseFlags<O>(table: FlagTable<O>, argv: readonly string[], allo
 function convert<O>(row: FlagRow<O>, text: string | boolean): unknown {
   if (row.kind === 'boolean') return text === true;
   const value = String(text);
-  const bad = (what: string) => new UsageError(`--${row.flag} ${JSON.stringify(value)}: ${what}`);
+  const bad = (what: string) => new UsageError(`--${row.flag} ${JSON.stringify(value)}: ${what}`, 'C1M_BAD_FLAG_VALUE');
   switch (row.kind) {
     case 'string':
       return value;

@@ -19,7 +19,7 @@ export async function runServer(spec: ServerSpec, start: StartServer, argv = pro
     options = parseServerArgs(spec, argv);
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`${spec.name}: ${err.message}\n`);
+      process.stderr.write(`${spec.name}: ${err.code}: ${err.message}\n`);
       process.exitCode = 2;
       return;
     }
