@@ -23,7 +23,7 @@ export function runCli(main: () => Promise<number | void>): void {
     })
     .catch((err: unknown) => {
       if (err instanceof UsageError) {
-        process.stderr.write(`error: ${err.message}\n`);
+        process.stderr.write(`error: ${err.code}: ${err.message}\n`);
         process.exitCode = 2;
       } else {
         process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
