@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleProcessTree } from '@c1m/results';
 import { serverRegistry, startWsEcho } from '../echo-servers.ts';
 import { ensureBuilt, runDriver } from '../run-driver.ts';
+// A relative path: the driver does not depend on infra; `pnpm test:faults` collects these figures.
+import { recordFigures } from '../../../../infra/src/faults/figures.ts';
 
 const servers = serverRegistry();
 beforeAll(() => ensureBuilt(), 60_000);
@@ -52,5 +54,11 @@ describe('c1m-load with a shard killed', () => {
     expect(r.messages.mismatches).toBe(0);
     expect(r.messages.received).toBeGreaterThan(100);
     expect(r.latencyUs.count).toBe(r.messages.measured);
+    recordFigures({
+      case: 'kill-shard',
+      subject: 'c1m-load',
+      outcome: 'partial result naming the dead shard, its connections counted C1M_SHARD_LOST, exit 1',
+      figures: { shards: 2, connections: 20, connectionsLost: r.errorsByCause.C1M_SHARD_LOST ?? 0, repliesReceivedFromSurvivor: r.messages.received, exitCode: run.code ?? -1 },
+    });
   });
 });
