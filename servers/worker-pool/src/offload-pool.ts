@@ -86,15 +86,19 @@ export async function createOffloadHandler(
     job.reject(code ? new C1mError(code, 'rejected by the workload') : new Error('worker failed to compute a reply'));
   };
 
-  const failThread = (thread: PoolThread, err: Error) => {
+  /** Fails the jobs a thread still holds; returns how many. */
+  const failThread = (thread: PoolThread, err: Error): number => {
+    let failed = 0;
     for (const [id, job] of jobs) {
       if (job.worker !== thread) continue;
       jobs.delete(id);
       queuedBytes -= job.bytes;
       job.reject(err);
+      failed++;
     }
     thread.outstanding = 0;
     thread.batch.take();
+    return failed;
   };
 
   const spawn = (): Promise<PoolThread> => {
@@ -110,9 +114,10 @@ export async function createOffloadHandler(
         thread.worker.on('error', (err) => failThread(thread, err));
         thread.worker.on('exit', () => {
           if (closing) return;
-          failThread(thread, WORKER_LOST);
+          const jobsLost = failThread(thread, WORKER_LOST);
           threads.splice(threads.indexOf(thread), 1);
           restarts++;
+          process.stderr.write(`${JSON.stringify({ event: 'worker-lost', jobsLost, restarts })}\n`);
           spawn().then(
             (fresh) => (closing ? void stopThread(fresh.worker) : threads.push(fresh)),
             // Until one starts, the remaining workers serve (with none left, every job is shed).
@@ -125,12 +130,13 @@ export async function createOffloadHandler(
   };
 
   const threads = await Promise.all(Array.from({ length: pool.workers }, spawn));
-  const removeFault = installKillWorkerFault(() => threads);
+  const fault = installKillWorkerFault();
 
   const flush = () => {
     flushScheduled = false;
     for (const thread of threads) {
       if (thread.batch.size === 0) continue;
+      fault.beforeDispatch(thread);
       const buffer = thread.batch.take();
       thread.worker.postMessage(buffer, [buffer]);
     }
@@ -167,7 +173,7 @@ export async function createOffloadHandler(
     poolStats: () => ({ poolWorkers: threads.length, poolWorkerRestarts: restarts }),
     close: async () => {
       closing = true;
-      removeFault();
+      fault.remove();
       flush();
       await Promise.all(threads.map((t) => stopThread(t.worker)));
       for (const thread of threads) failThread(thread, new Error('worker pool closed'));
