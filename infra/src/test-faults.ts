@@ -19,7 +19,7 @@ interface FaultsOptions {
 }
 
 const FLAGS: FlagTable<FaultsOptions> = [
-  { key: 'soakSeconds', flag: 'soak-seconds', kind: 'int', min: 1, max: 3600, default: 10, help: 'Cycling time of each soak (15 server/transport/style soaks); the default keeps the run under 10 minutes' },
+  { key: 'soakSeconds', flag: 'soak-seconds', kind: 'int', min: 1, max: 3600, default: 10, help: 'Cycling time of each soak after its warm-up (9 soaks: every server and style); the default keeps the run under 10 minutes' },
   { key: 'limitSeconds', flag: 'limit', kind: 'int', min: 60, max: 24 * 3600, default: 600, help: 'Stop the run (and record it unfinished) after this long' },
 ];
 

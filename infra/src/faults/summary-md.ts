@@ -47,13 +47,13 @@ export function renderFaultsSummary(run: FaultsRun): string {
     '',
     `## Soak (${run.soakSeconds} s of connect → 5 round trips → RST close per server, after warm-up)`,
     '',
-    'RSS margin: 25% of the post-warm-up baseline or 16 MiB, whichever is more; descriptors: +2.',
+    'Warm-up runs until a run of cycles grows the RSS by under 2 MiB. RSS margin: 25% of the post-warm-up baseline or 16 MiB, whichever is more; descriptors: +2.',
     '',
-    '| server | connections cycled | round trips | RSS after warm-up → end (growth, margin) | descriptors after warm-up → end | verdict |',
+    '| server | warm-up connections | connections cycled | RSS after warm-up → end (growth, margin) | descriptors after warm-up → end | verdict |',
     '|---|---:|---:|---|---|---|',
     ...soaks.map((c) => {
       const f = c.figures;
-      return `| ${c.case.slice('soak '.length)} | ${int(f.connectionsCycled)} | ${int(f.roundTrips)} | ${mib(f.baselineRssBytes)} → ${mib(f.endRssBytes)} (${mib(f.rssGrowthBytes)}, ${mib(f.rssMarginBytes)}) | ${int(f.baselineFds)} → ${int(f.endFds)} | ${c.outcome} |`;
+      return `| ${c.case.slice('soak '.length)} | ${int(f.warmupConnections)} | ${int(f.connectionsCycled)} | ${mib(f.baselineRssBytes)} → ${mib(f.endRssBytes)} (${mib(f.rssGrowthBytes)}, ${mib(f.rssMarginBytes)}) | ${int(f.baselineFds)} → ${int(f.endFds)} | ${c.outcome} |`;
     }),
     '',
   ];

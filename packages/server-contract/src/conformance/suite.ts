@@ -188,8 +188,8 @@ export function describeConformance(target: ConformanceTarget): void {
           c.writeRaw(Buffer.concat(requests.map((r) => c.frame(r))));
           return requests;
         });
-        // Let the bytes leave this process before the signal; the server may not have read them yet.
-        await new Promise((r) => setTimeout(r, 20));
+        // The bytes have left this process before the signal; the server may not have read them yet.
+        await Promise.all(conns.map((c) => c.flushed()));
         const stopped = s.stop('SIGTERM');
         const replies = await Promise.all(conns.map((c) => c.waitForReplies(50, 20_000)));
         replies.forEach((rs, i) => rs.forEach((r, k) => expect(isCorrectReply(workload, sent[i]![k]!, r.body, params)).toBe(true)));

@@ -154,6 +154,11 @@ export class TestClient {
     return Promise.race([this.closed.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), timeoutMs))]);
   }
 
+  /** Resolves once everything written so far has been handed to the kernel (sent, in TCP's terms). */
+  flushed(): Promise<void> {
+    return new Promise((resolve) => this.socket.write(Buffer.alloc(0), () => resolve()));
+  }
+
   /** Closes with RST so no TIME_WAIT is left behind. */
   destroy(): void {
     if (!this.socket.destroyed) this.socket.resetAndDestroy();
