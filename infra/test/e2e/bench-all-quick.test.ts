@@ -3,16 +3,18 @@
 // report renders in headless Chromium with the run's own numbers in its charts.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resultsRoot } from '../../src/lib/paths.ts';
 import type { RunInfo } from '../../src/model/case-result.ts';
 import { loadRun } from '../../src/model/load-run.ts';
 import { drawnCharts, launchChromium, openReport } from '../helpers/browser.ts';
 import { runInfraCli } from '../helpers/run-cli.ts';
+import { ensureFreshBuilds } from './fresh-builds.ts';
 
 const runId = `e2e-quick-${process.pid}-${Date.now()}`;
 const dir = join(resultsRoot, runId);
 
+beforeAll(() => ensureFreshBuilds(), 300_000);
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });

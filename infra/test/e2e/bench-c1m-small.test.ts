@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { C1mFigures } from '../../src/c1m/figures.ts';
 import { ehashEntriesFor, netnsUnavailable, type NetworkPlacement } from '../../src/c1m/netns.ts';
 import { repoRoot, resultsRoot } from '../../src/lib/paths.ts';
@@ -11,9 +11,11 @@ import type { CaseResult } from '../../src/model/case-result.ts';
 import { availableParallelism } from 'node:os';
 import { pinningUnavailable } from '../../src/run/cpu-pinning.ts';
 import { readSysctlValue } from '../../src/sys/proc.ts';
+import { ensureFreshBuilds } from './fresh-builds.ts';
 
 const runId = `test-c1m-${process.pid}`;
 const runDir = join(resultsRoot, runId);
+beforeAll(() => ensureFreshBuilds(), 300_000);
 afterAll(() => rmSync(runDir, { recursive: true, force: true }));
 
 describe('pnpm bench:c1m (small)', () => {
