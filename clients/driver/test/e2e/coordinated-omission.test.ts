@@ -83,6 +83,7 @@ describe('coordinated omission', () => {
     // Ten requests waited out the stall (max) among thousands answered at once: p99 never sees it.
     expect(ms(c.latencyUs.maxUs)).toBeGreaterThan(STALL_MS - OVER_STALL_MS);
     expect(ms(c.latencyUs.p99Us)).toBeLessThan(STALL_MS / 5);
-    expect(c.latencyUs.p99Us).toBe(c.latencyUncorrectedUs.p99Us);
+    // A closed loop's due time is its send time, save the µs between reading a reply and writing the next request.
+    expect(Math.abs(c.latencyUs.p99Us - c.latencyUncorrectedUs.p99Us)).toBeLessThan(1000);
   });
 });
