@@ -27,7 +27,7 @@ runCli('tune', async () => {
     process.stdout.write(`${formatHelp('pnpm tune [--connections N] [--apply | --restore] [--json]', 'Checks and raises the limits that bound concurrent connections.', FLAGS)}\n`);
     return 0;
   }
-  if (options.apply && options.restore) throw new UsageError('--apply and --restore exclude each other');
+  if (options.apply && options.restore) throw new UsageError('--apply and --restore exclude each other: give one of them, or neither for a dry run', 'C1M_EXCLUSIVE_FLAGS');
 
   if (options.restore) {
     const outcomes = restoreSaved(tuneSavedFile);

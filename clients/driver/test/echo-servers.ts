@@ -36,6 +36,11 @@ export interface TcpEchoOptions {
   workload?: Workload;
   /** Answer every request this many milliseconds late (0 = at once). */
   delayMs?: number;
+  /**
+   * Stall once: when request number `afterFrames` arrives, answer nothing for `ms` milliseconds
+   * (requests keep being read), then send every held reply at once, as a server whose loop was blocked.
+   */
+  stall?: { afterFrames: number; ms: number };
 }
 
 /** The correct reply to `body` under `workload`. */
@@ -53,6 +58,7 @@ function replyTo(body: Buffer, workload: Workload): Buffer {
 export function startTcpEcho(options: TcpEchoOptions = {}): Promise<TestServer> {
   let accepted = 0;
   let frames = 0;
+  let stallEndsAt = 0;
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     accepted++;
@@ -64,7 +70,9 @@ export function startTcpEcho(options: TcpEchoOptions = {}): Promise<TestServer> 
       if (options.dropEvery && frames % options.dropEvery === 0) return;
       const reply = replyTo(body, options.workload ?? 'echo');
       if (options.corruptEvery && frames % options.corruptEvery === 0) reply[reply.length - 1]! ^= 0xff;
-      if (options.delayMs) setTimeout(() => socket.writable && socket.write(encodeFrame(reply)), options.delayMs);
+      if (options.stall && frames === options.stall.afterFrames) stallEndsAt = Date.now() + options.stall.ms;
+      const delayMs = Math.max(options.delayMs ?? 0, stallEndsAt - Date.now());
+      if (delayMs > 0) setTimeout(() => socket.writable && socket.write(encodeFrame(reply)), delayMs);
       else socket.write(encodeFrame(reply));
     });
     socket.on('data', (chunk) => {

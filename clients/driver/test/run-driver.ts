@@ -1,12 +1,14 @@
 // Runs the BUILT driver (node dist/cli.js) as a subprocess, the way users and infra run it.
 // The bundle is rebuilt first when any source it includes is newer, under a lock so test files
 // running in parallel never rebuild it while another one is starting it.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDriverResult, type DriverResult } from '@c1m/schema';
+// A relative path: the driver does not depend on the server contract, only its tests share the lock.
+import { withBuildLock } from '../../../packages/server-contract/src/conformance/fresh-build.ts';
 
 const driverDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const root = join(driverDir, '..', '..');
@@ -33,36 +35,11 @@ function builtMs(): number {
   }
 }
 
-const LOCK_DIR = join(tmpdir(), 'c1m-driver-build.lock');
-const pause = new Int32Array(new SharedArrayBuffer(4));
-
-/** Runs `fn` holding a lock directory (mkdir is atomic); a lock older than a minute is stale. */
-function withBuildLock(fn: () => void): void {
-  for (;;) {
-    try {
-      mkdirSync(LOCK_DIR);
-      break;
-    } catch {
-      try {
-        if (Date.now() - statSync(LOCK_DIR).mtimeMs > 60_000) rmSync(LOCK_DIR, { recursive: true, force: true });
-      } catch {
-        // released meanwhile
-      }
-      Atomics.wait(pause, 0, 0, 100);
-    }
-  }
-  try {
-    fn();
-  } finally {
-    rmSync(LOCK_DIR, { recursive: true, force: true });
-  }
-}
-
 /** Builds dist/ unless it is newer than every source it bundles (checked again under the lock). */
 export function ensureBuilt(): void {
   const fresh = () => builtMs() > newestSourceMs();
   if (fresh()) return;
-  withBuildLock(() => {
+  withBuildLock('driver', () => {
     if (!fresh()) execFileSync('pnpm', ['--filter', '@c1m/driver', 'build'], { cwd: driverDir, stdio: 'ignore' });
   });
 }
@@ -76,11 +53,12 @@ export interface DriverRun {
   result?: DriverResult;
 }
 
-/** Runs `node dist/cli.js ...args --json <tmp>` and collects its output. */
-export function runDriver(args: string[], timeoutMs = 25_000): Promise<DriverRun> {
+/** Runs `node dist/cli.js ...args --json <tmp>` and collects its output; `onStart` gets the coordinator process. */
+export function runDriver(args: string[], timeoutMs = 25_000, onStart?: (coordinator: ChildProcess) => void): Promise<DriverRun> {
   const jsonPath = join(mkdtempSync(join(tmpdir(), 'c1m-driver-')), 'result.json');
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(driverDir, 'dist/cli.js'), ...args, '--json', jsonPath], { cwd: driverDir });
+    onStart?.(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -10,5 +10,8 @@ export const resultsRoot = join(repoRoot, 'results');
 export const baselineSourceDir = join(repoRoot, 'infra', 'baseline');
 /** Compiled baseline binaries (git-ignored). */
 export const baselineBuildDir = join(baselineSourceDir, 'build');
-/** Previous sysctl values saved by `pnpm tune --apply` (git-ignored). */
-export const tuneSavedFile = join(repoRoot, '.c1m-tune-saved.json');
+/**
+ * Previous sysctl values saved by `pnpm tune --apply` (git-ignored); C1M_TUNE_SAVED_FILE moves it
+ * (tests run tune in a namespace of their own and must not touch the machine's saved values).
+ */
+export const tuneSavedFile = process.env.C1M_TUNE_SAVED_FILE || join(repoRoot, '.c1m-tune-saved.json');

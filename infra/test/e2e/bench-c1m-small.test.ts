@@ -3,16 +3,19 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { C1mFigures } from '../../src/c1m/figures.ts';
 import { ehashEntriesFor, netnsUnavailable, type NetworkPlacement } from '../../src/c1m/netns.ts';
 import { repoRoot, resultsRoot } from '../../src/lib/paths.ts';
 import type { CaseResult } from '../../src/model/case-result.ts';
-import { pinningUnavailable, splitCpus } from '../../src/run/cpu-pinning.ts';
+import { availableParallelism } from 'node:os';
+import { pinningUnavailable } from '../../src/run/cpu-pinning.ts';
 import { readSysctlValue } from '../../src/sys/proc.ts';
+import { ensureFreshBuilds } from './fresh-builds.ts';
 
 const runId = `test-c1m-${process.pid}`;
 const runDir = join(resultsRoot, runId);
+beforeAll(() => ensureFreshBuilds(), 300_000);
 afterAll(() => rmSync(runDir, { recursive: true, force: true }));
 
 describe('pnpm bench:c1m (small)', () => {
@@ -27,9 +30,14 @@ describe('pnpm bench:c1m (small)', () => {
     expect(run.stderr).toMatch(/\[1\/3\] c1m-hold single-loop ws/);
     const out = JSON.parse(readFileSync(join(runDir, 'c1m.json'), 'utf8')) as { figures: C1mFigures[]; network: NetworkPlacement; pinning: unknown };
     // Servers and load generator on CPUs of their own, in the commands the case records too.
-    expect(out.pinning).toEqual(splitCpus() ?? { none: pinningUnavailable() });
+    // The lower half of the CPUs for the load generator, the upper half for the servers.
+    const cpus = availableParallelism();
+    const half = Math.floor(cpus / 2);
+    const list = (from: number, to: number) => (from === to ? `${from}` : `${from}-${to}`);
+    const split = cpus >= 2 ? { load: list(0, half - 1), server: list(half, cpus - 1) } : undefined;
+    expect(out.pinning).toEqual(split ?? { none: pinningUnavailable() });
     const prefork = JSON.parse(readFileSync(join(runDir, 'cases', readdirSync(join(runDir, 'cases')).find((f) => f.includes('prefork-ws'))!), 'utf8')) as CaseResult;
-    if (splitCpus()) expect(prefork.server.command.slice(0, 3)).toEqual(['taskset', '-c', splitCpus()!.server]);
+    if (split) expect(prefork.server.command.slice(0, 3)).toEqual(['taskset', '-c', split.server]);
     // Where root, unshare and ip are there (CI), the connections had a namespace of their own
     // with a hash table sized for both ends, and the host's setting is as it was.
     const unavailable = netnsUnavailable();

@@ -39,11 +39,13 @@ function rows<O>(table: FlagTable<O>): Array<[keyof O & string, AnyRow]> {
 
 /** Thrown for a bad command line; runCli prints it with its code and exits 2. */
 export class UsageError extends Error {
-  readonly code = 'C1M_USAGE';
   readonly exitCode = 2;
-  constructor(message: string) {
+  /** A stable code for the kind of mistake (C1M_BAD_FLAG, C1M_BAD_FLAG_VALUE, …), for scripts and tests. */
+  readonly code: string;
+  constructor(message: string, code = 'C1M_USAGE') {
     super(message);
     this.name = 'UsageError';
+    this.code = code;
   }
 }
 
@@ -65,7 +67,7 @@ export function parseFlags<O>(table: FlagTable<O>, argv: readonly string[], allo
     raw = parseArgs({ args, options: config, strict: true, allowPositionals }) as typeof raw;
   } catch (err) {
     const valid = rows(table).map(([, r]) => `--${r.flag}`).join(', ');
-    throw new UsageError(`${(err as Error).message.split('\n')[0]}\nValid flags: ${valid}, --help`);
+    throw new UsageError(`${(err as Error).message.split('\n')[0]}\nValid flags: ${valid}, --help`, 'C1M_BAD_FLAG');
   }
   const options = {} as O;
   for (const [key, row] of rows(table)) {
@@ -78,7 +80,7 @@ export function parseFlags<O>(table: FlagTable<O>, argv: readonly string[], allo
 function convert(row: AnyRow, text: string | boolean): unknown {
   if (row.kind === 'boolean') return text === true;
   const value = String(text);
-  const bad = (what: string) => new UsageError(`--${row.flag} ${JSON.stringify(value)}: ${what}`);
+  const bad = (what: string) => new UsageError(`--${row.flag} ${JSON.stringify(value)}: ${what}`, 'C1M_BAD_FLAG_VALUE');
   switch (row.kind) {
     case 'string':
       return value;

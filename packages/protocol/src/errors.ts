@@ -24,6 +24,10 @@ export const ERROR_CODES = [
   'C1M_REPLY_UNEXPECTED',
   // a reply that came after its request had already been counted missing (a hold round's deadline).
   'C1M_REPLY_LATE',
+  // A worker thread died with the request in it (worker-pool, cpu-bound offload): the reply is
+  // lost, never made up; the connection is closed (counted once per connection closed) and the
+  // pool starts a replacement.
+  'C1M_WORKER_LOST',
 ] as const;
 
 export type C1mErrorCode = (typeof ERROR_CODES)[number];

@@ -81,6 +81,8 @@ export interface DriverResult {
     rssBytesBaseline?: number;
     /** CPU of the shards during the load phase(s) only (no start-up, ramp or close): per-message cost. */
     loadCpuSeconds?: number;
+    /** Shards that died during the run: their connections count as C1M_SHARD_LOST, their figures are missing. */
+    lostShards?: Array<{ index: number; pid: number; exit: string; during: string; connections: number }>;
   };
   hold?: {
     pingIntervalSeconds: number;

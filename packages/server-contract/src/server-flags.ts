@@ -38,8 +38,12 @@ export function parseServerArgs(spec: ServerSpec, argv: readonly string[]): Serv
     process.stdout.write(`${serverHelp(spec)}\n`);
     return null;
   }
-  if (options.backpressureHardBytes <= options.backpressureSoftBytes) {
-    throw new UsageError('--backpressure-hard must be larger than --backpressure-soft');
+  const { backpressureSoftBytes: soft, backpressureHardBytes: hard } = options;
+  if (hard <= soft) {
+    throw new UsageError(
+      `--backpressure-hard (${hard} bytes) must be larger than --backpressure-soft (${soft} bytes): give a hard limit above ${soft} or a soft limit below ${hard}`,
+      'C1M_BACKPRESSURE_LIMITS',
+    );
   }
   if (!TRANSPORTS.includes(options.transport)) throw new UsageError(`--transport must be one of: ${spec.transports.join(', ')}`);
   return options;

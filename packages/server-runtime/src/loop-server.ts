@@ -5,6 +5,7 @@
 import { ConnectionGate } from './connection-gate.ts';
 import { watchEventLoopDelay } from './event-loop-delay.ts';
 import type { RunningServer, ServerOptions } from '@c1m/server-contract';
+import type { ArchitectureStats } from '@c1m/schema';
 import { processBudget, singleProcessServer } from './single-process.ts';
 import { StatsCounters } from './stats-counters.ts';
 import { listenTcp, readWithEvents, type ServeSession, type TcpListener } from './tcp-listener.ts';
@@ -22,6 +23,8 @@ export interface LoopServerParts {
   threads?: number;
   /** How a TCP session reads its socket; event-loop style ('data' callbacks) by default. */
   serveTcp?: ServeSession;
+  /** Counters only this architecture reports in /stats (a worker pool's size). */
+  architectureStats?: () => ArchitectureStats;
 }
 
 /** Listens on options.host:port over options.transport and serves with the given handler. */
@@ -38,6 +41,7 @@ export async function startLoopServer(parts: LoopServerParts): Promise<RunningSe
     drain: (deadlineMs) => listener.close(deadlineMs),
     handler,
     dispose: stopWatching,
+    architectureStats: parts.architectureStats,
   });
 }
 

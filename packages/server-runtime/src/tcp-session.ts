@@ -111,7 +111,14 @@ export class TcpSession {
     // Async workloads: keep replies in request order with one chain per connection. The body may
     // be a view into a chunk that is reused later, so it is copied before the handler awaits.
     this.inFlight++;
-    const reply = Promise.resolve(this.ctx.handle(Buffer.from(body)));
+    // A request the handler refuses at once (an io read past --io-max-read) fails the session in
+    // its turn, after the replies owed to the requests before it are written.
+    let reply: Promise<Buffer>;
+    try {
+      reply = Promise.resolve(this.ctx.handle(Buffer.from(body)));
+    } catch (err) {
+      reply = Promise.reject(err);
+    }
     // Its rejection is read only when the replies before it are written; until then it must not
     // count as unhandled (which would end the process).
     reply.catch(() => {});

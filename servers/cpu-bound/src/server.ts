@@ -13,11 +13,12 @@ export const spec = specFromPackage(pkg, true);
 export async function start(options: ServerOptions): Promise<RunningServer> {
   const cpu = { ...options, workload: 'cpu' as const };
   const offload = cpu.style === 'offload';
+  const pool = offload ? await createOffloadHandler(cpu, bundledEntryUrl(import.meta.url, 'pool-worker')) : null;
   return startLoopServer({
     architecture: spec.name,
     options: cpu,
-    // dist/pool-worker.js: this package's build bundles @c1m/server-runtime/pool-worker.
-    handler: offload ? await createOffloadHandler(cpu, bundledEntryUrl(import.meta.url, 'pool-worker')) : await createWorkloadHandler(cpu),
+    handler: pool ?? (await createWorkloadHandler(cpu)),
     threads: offload ? 1 + cpu.workers : 1,
+    architectureStats: pool ? () => pool.poolStats() : undefined,
   });
 }

@@ -9,11 +9,12 @@ export const spec = specFromPackage(pkg, true);
 
 /** Starts the server (no side effects on import): the I/O loop plus `options.workers` threads. */
 export async function start(options: ServerOptions): Promise<RunningServer> {
+  const handler = await createOffloadHandler(options, bundledEntryUrl(import.meta.url, 'pool-worker'));
   return startLoopServer({
     architecture: spec.name,
     options,
-    // dist/pool-worker.js: this package's build bundles @c1m/server-runtime/pool-worker.
-    handler: await createOffloadHandler(options, bundledEntryUrl(import.meta.url, 'pool-worker')),
+    handler,
     threads: 1 + options.workers,
+    architectureStats: () => handler.poolStats(),
   });
 }

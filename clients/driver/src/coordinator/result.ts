@@ -4,6 +4,7 @@ import { bucketTable, encodeHistogram, summarizeHistogram } from '@c1m/results';
 import type { DriverResult, EnvInfo } from '@c1m/schema';
 import { REPLY_ERROR_CODES } from '@c1m/protocol';
 import type { MessageCounts, ShardUsage } from '../ipc/messages.ts';
+import type { LostShard } from './lost-shard.ts';
 import type { MergedConnect } from './merge.ts';
 import type { Options } from '../options/options.ts';
 import type { MergedPhase } from '../recording/stats.ts';
@@ -43,6 +44,8 @@ export interface RunContext {
   usage: ShardUsage[];
   coordinatorCpuSeconds: number;
   baselineRssBytes: number[];
+  /** Shards that died during the run (their figures are missing). */
+  lostShards?: LostShard[];
 }
 
 function causes(map: Record<string, number>): string {
@@ -126,6 +129,7 @@ export function buildResult(ctx: RunContext, outcome: RunOutcome): DriverResult 
       rssBytesBaseline: ctx.baselineRssBytes.reduce((a, b) => a + b, 0),
       ...(outcome.rssBytesPerConnection === undefined ? {} : { rssBytesPerConnection: outcome.rssBytesPerConnection }),
       ...(outcome.loadCpuSeconds === undefined ? {} : { loadCpuSeconds: Math.round(outcome.loadCpuSeconds * 1000) / 1000 }),
+      ...(ctx.lostShards && ctx.lostShards.length > 0 ? { lostShards: ctx.lostShards } : {}),
     },
     ...(outcome.hold ? { hold: outcome.hold } : {}),
     ...(outcome.short ? { short: outcome.short } : {}),

@@ -3,6 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import { captureEnv } from '@c1m/results';
 import type { DriverResult } from '@c1m/schema';
+import { lostShardFailure } from './lost-shard.ts';
 import { mergeConnectReports, type MergedConnect } from './merge.ts';
 import type { ConnectReport, LoadStep, ShardInit } from '../ipc/messages.ts';
 import type { Options } from '../options/options.ts';
@@ -99,6 +100,8 @@ export async function runScenario(
   try {
     outcome = await runner({ options, set, inits, log });
     usage = await set.close();
+    // A shard that died leaves the other shards' figures: report them, name what is missing, fail.
+    if (set.lost.length > 0) outcome = { ...outcome, failures: [...set.lost.map(lostShardFailure), ...outcome.failures] };
   } catch (err) {
     set.kill();
     throw err;
@@ -117,6 +120,7 @@ export async function runScenario(
       usage,
       coordinatorCpuSeconds: (cpu.user + cpu.system) / 1e6,
       baselineRssBytes: set.baselineRssBytes,
+      lostShards: set.lost,
     },
     outcome,
   );

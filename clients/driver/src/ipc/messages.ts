@@ -44,6 +44,8 @@ export interface ShortStep {
   loop: number;
   startAtMs: number;
   linger0: boolean;
+  /** Round trips on each connection before it is closed. */
+  roundTrips: number;
 }
 
 export type ToShard =

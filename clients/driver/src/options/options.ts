@@ -34,6 +34,7 @@ export interface RawOptions {
   loops: number;
   linger0: boolean;
   reuseport: boolean;
+  roundTrips: number;
   slo: string;
   startRate: number;
   maxSteps: number;
@@ -67,6 +68,7 @@ const TABLE: FlagTable<RawOptions> = {
   concurrency: { flag: 'concurrency', kind: 'int', help: 'short: concurrent short connections per loop', default: 100, min: 1, max: 10_000_000 },
   loops: { flag: 'loops', kind: 'int', help: 'short: loops', default: 10, min: 1, max: 1_000_000 },
   linger0: { flag: 'linger0', kind: 'boolean', help: 'short: close with RST (SO_LINGER 0) instead of FIN, leaving no TIME_WAIT', default: false },
+  roundTrips: { flag: 'round-trips', kind: 'int', help: 'short: round trips on each connection before it closes (a soak cycles connect, N round trips, close)', default: 1, min: 1, max: 1_000_000 },
   reuseport: { flag: 'reuseport', kind: 'boolean', help: 'short: bind explicit local ports (libuv sets SO_REUSEADDR) so ports in TIME_WAIT are reused; see README', default: false },
   slo: { flag: 'slo', kind: 'string', help: 'max-rate: p99 bound, e.g. 10ms, 500us', default: '10ms' },
   startRate: { flag: 'start-rate', kind: 'int', help: 'max-rate: first rate tried (messages/s)', default: 1000, min: 1 },

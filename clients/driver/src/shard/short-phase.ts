@@ -1,6 +1,7 @@
 // One loop of the short scenario on a shard: open this shard's share of --concurrency
-// connections at once (or at --connect-rate), send one request on each, check the reply,
-// close (FIN, or RST with --linger0), and count each connection finished or failed.
+// connections at once (or at --connect-rate), make --round-trips request/reply exchanges on
+// each (checking every reply), close (FIN, or RST with --linger0), and count each connection
+// finished or failed.
 import { recordUs } from '@c1m/results';
 import { epochMsToNowUs, nowUs } from './clock.ts';
 import type { Conn, Pending } from './conn.ts';
@@ -19,6 +20,7 @@ export async function runShortLoop(pool: Pool, count: number, connectRate: numbe
   const stats = new PhaseStats();
   pool.stats = stats;
   const outcome = new Uint8Array(count);
+  const answered = new Uint32Array(count);
   const startUs = epochMsToNowUs(step.startAtMs);
   let finished = 0;
   let failed = 0;
@@ -44,6 +46,11 @@ export async function runShortLoop(pool: Pool, count: number, connectRate: numbe
         stats.counts.bytesReceivedMeasured += wireBytes;
         recordUs(stats.corrected, atUs - entry.schedUs);
         recordUs(stats.uncorrected, atUs - entry.sentUs);
+        answered[conn.index]! += 1;
+        if (answered[conn.index]! < step.roundTrips) {
+          pool.send(conn, atUs, 0);
+          return;
+        }
         outcome[conn.index] = REPLIED;
         pool.closeConn(conn, step.linger0);
       } else {

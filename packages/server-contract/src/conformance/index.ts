@@ -4,3 +4,4 @@ export * from './server-process.ts';
 export * from './test-client.ts';
 export * from './requests.ts';
 export * from './slow-reader.ts';
+export * from './fresh-build.ts';

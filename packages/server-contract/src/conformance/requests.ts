@@ -1,6 +1,23 @@
 // Requests for whichever workload a server serves, and a seeded random source so a failing
 // conformance run can be replayed.
+import { onTestFailed } from 'vitest';
 import { BODY_HEADER_BYTES, makeIoRequest, writeBodyHeader, type Workload } from '@c1m/protocol';
+
+/** Replays a randomised test: `C1M_TEST_SEED=<seed printed by the failure>`. */
+export const SEED_ENV = 'C1M_TEST_SEED';
+
+/**
+ * The seed of a randomised test: from C1M_TEST_SEED, or the clock. Call inside the test: on any
+ * failure of it the seed is printed with how to replay it.
+ */
+export function testSeed(): number {
+  const given = process.env[SEED_ENV];
+  const seed = given !== undefined && /^\d+$/.test(given) ? Number(given) >>> 0 : Date.now() >>> 0;
+  onTestFailed(() => {
+    process.stderr.write(`random seed ${seed}: replay with ${SEED_ENV}=${seed}\n`);
+  });
+  return seed;
+}
 
 /** Deterministic PRNG (mulberry32): the seed is printed by the suite. */
 export function seededRandom(seed: number): () => number {

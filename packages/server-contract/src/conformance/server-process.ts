@@ -12,6 +12,7 @@ import {
   type ReadyLine,
   type ServerStats,
 } from '@c1m/schema';
+import { ensureServerBuilt } from './fresh-build.ts';
 
 /** A running server process. */
 export interface ServerProcess {
@@ -20,6 +21,8 @@ export interface ServerProcess {
   ready: ReadyLine & { statsPort: number };
   /** Every stdout line so far. */
   lines: string[];
+  /** Everything written to stderr so far. */
+  stderr(): string;
   stats(): Promise<ServerStats>;
   /** Sends the signal and resolves with the exit code and the closed line (if printed). */
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; closed: ClosedLine | undefined }>;
@@ -33,16 +36,23 @@ export interface SpawnOptions {
   /** Runs the server under `prlimit --nofile=N:N` to test the descriptor budget. */
   nofile?: number;
   readyTimeoutMs?: number;
+  /** Extra environment variables (e.g. C1M_FAULT_INJECTION=1 for the fault tests). */
+  env?: Record<string, string>;
 }
 
-/** Spawns `node dist/main.js --port 0 --stats-port 0 …args` and waits for its ready line; every line read back is schema-checked. */
+/**
+ * Spawns `node dist/main.js --port 0 --stats-port 0 …args` (rebuilt first if any source is newer)
+ * and waits for its ready line; every line read back is schema-checked.
+ */
 export async function spawnServer(opts: SpawnOptions): Promise<ServerProcess> {
+  ensureServerBuilt(opts.packageDir);
   const main = join(opts.packageDir, 'dist', 'main.js');
+  const env = { ...process.env, ...opts.env };
   const nodeArgs = [main, '--port', '0', '--stats-port', '0', ...opts.args];
   const child =
     opts.nofile === undefined
-      ? spawn(process.execPath, nodeArgs, { stdio: ['ignore', 'pipe', 'pipe'] })
-      : spawn('prlimit', [`--nofile=${opts.nofile}:${opts.nofile}`, process.execPath, ...nodeArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+      ? spawn(process.execPath, nodeArgs, { stdio: ['ignore', 'pipe', 'pipe'], env })
+      : spawn('prlimit', [`--nofile=${opts.nofile}:${opts.nofile}`, process.execPath, ...nodeArgs], { stdio: ['ignore', 'pipe', 'pipe'], env });
   const lines: string[] = [];
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -71,6 +81,7 @@ export async function spawnServer(opts: SpawnOptions): Promise<ServerProcess> {
     child,
     ready,
     lines,
+    stderr: () => stderr,
     stats: async () => {
       const res = await fetch(`http://127.0.0.1:${ready.statsPort}/stats`);
       if (!res.ok) throw new Error(`/stats answered ${res.status}`);

@@ -163,6 +163,11 @@ export class TestClient {
     return Promise.race([this.closed.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), timeoutMs))]);
   }
 
+  /** Resolves once everything written so far has been handed to the kernel (sent, in TCP's terms). */
+  flushed(): Promise<void> {
+    return new Promise((resolve) => this.socket.write(Buffer.alloc(0), () => resolve()));
+  }
+
   /**
    * Stops reading: the socket's buffer and then the kernel's fill up and the server's replies back
    * up into the server (a slow reader). Returns the bytes received so far.

@@ -86,7 +86,8 @@ describe('worker-pool offloads to worker threads', () => {
       c.writeRaw(Buffer.concat(requests.map((r) => c.frame(r))));
       return requests;
     });
-    await new Promise((r) => setTimeout(r, 20));
+    // Sent before the signal: handed to the kernel, whether or not the server has read them yet.
+    await Promise.all(conns.map((c) => c.flushed()));
     const stopped = s.stop('SIGTERM');
     const replies = await Promise.all(conns.map((c) => c.waitForReplies(40, 20_000)));
     replies.forEach((rs, k) => expect(rs.every((r, i) => isCorrectReply('cpu', sent[k]![i]!, r.body, { cpuRounds: 200 }))).toBe(true));
