@@ -1,28 +1,38 @@
-// c1m-load: parse the command line, run the scenario over forked shards, print the summary,
-// write --json, and exit 0 (passed), 1 (failed its own checks) or 2 (bad arguments).
+// c1m-load: parse the command line, run the scenario over forked shards (or one slice of it,
+// --shard-index), print the summary, write --json (- = stdout), and exit 0 (passed), 1 (failed
+// its own checks) or 2 (bad arguments). `c1m-load merge …` merges slices' results instead.
 import { writeFileSync } from 'node:fs';
 import { UsageError } from '@c1m/cli';
+import { runMergeCommand } from './merge-command.ts';
+import { MergeError } from './merge-slices.ts';
 import { helpText, parseOptions, type Scenario } from './options.ts';
 import { runScenario, type ScenarioRunner } from './run.ts';
 import { runEcho } from './scenario-echo.ts';
 import { runHold } from './scenario-hold.ts';
 import { runMaxRate } from './scenario-max-rate.ts';
 import { runShort } from './scenario-short.ts';
+import { slicePlan } from './slice-run.ts';
 import { formatSummary } from './summary.ts';
 
 const RUNNERS: Record<Scenario, ScenarioRunner> = { echo: runEcho, hold: runHold, short: runShort, 'max-rate': runMaxRate };
 
 async function main(argv: string[]): Promise<number> {
+  const command = [process.argv0, ...process.argv.slice(1)];
+  if (argv[0] === 'merge') return runMergeCommand(argv.slice(1), command);
   const options = parseOptions(argv);
   if (options === null) {
     process.stdout.write(`${helpText()}\n`);
     return 0;
   }
-  const command = [process.argv0, ...process.argv.slice(1)];
-  const log = (line: string) => process.stdout.write(`${line}\n`);
-  const result = await runScenario(options, RUNNERS[options.scenario], command, log, process.stderr.isTTY === true);
-  process.stdout.write(`${formatSummary(result)}\n`);
-  if (options.json !== '') writeFileSync(options.json, `${JSON.stringify(result, null, 2)}\n`);
+  // --json - puts the result alone on stdout (a pod's log is then collectable); the rest goes to stderr.
+  const out = options.json === '-' ? process.stderr : process.stdout;
+  const log = (line: string) => out.write(`${line}\n`);
+  const progress = process.stderr.isTTY === true;
+  const plan = options.slice ? slicePlan(options, options.slice, progress) : undefined;
+  const result = await runScenario(options, RUNNERS[options.scenario], command, log, progress, plan);
+  out.write(`${formatSummary(result)}\n`);
+  if (options.json === '-') process.stdout.write(`${JSON.stringify(result)}\n`);
+  else if (options.json !== '') writeFileSync(options.json, `${JSON.stringify(result, null, 2)}\n`);
   return result.passed ? 0 : 1;
 }
 
@@ -31,7 +41,7 @@ main(process.argv.slice(2))
     process.exitCode = code;
   })
   .catch((err: unknown) => {
-    if (err instanceof UsageError) {
+    if (err instanceof UsageError || err instanceof MergeError) {
       process.stderr.write(`c1m-load: ${err.message}\n`);
       process.exitCode = 2;
     } else {

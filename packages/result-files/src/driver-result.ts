@@ -2,6 +2,7 @@
 // report, compare). Numbers carry their unit in the name; histograms travel HdrHistogram-encoded
 // (base64, µs resolution) so shards and machines merge exactly.
 import type { EnvInfo } from './env-info.ts';
+import type { MergeSection, ShardSection } from './shard-result.ts';
 
 /** Percentiles of one latency distribution, in microseconds. */
 export interface LatencySummaryUs {
@@ -94,4 +95,8 @@ export interface DriverResult {
     steps: Array<{ rate: number; messagesPerSecond: number; p99Us: number; withinSlo: boolean; p50Us?: number; missing?: number }>;
     bestRate: number;
   };
+  /** A slice of a run spread over machines (--shard-count): which one, and its exact byte counts. */
+  shard?: ShardSection;
+  /** A merge of slices (`c1m-load merge`): the slices' own figures beside this total. */
+  merge?: MergeSection;
 }
