@@ -76,11 +76,10 @@ export interface DriverRun {
   result?: DriverResult;
 }
 
-/** Runs `node dist/cli.js ...args --json <tmp>` and collects its output. */
-export function runDriver(args: string[], timeoutMs = 25_000): Promise<DriverRun> {
-  const jsonPath = join(mkdtempSync(join(tmpdir(), 'c1m-driver-')), 'result.json');
+/** Runs `node dist/cli.js ...args` with `env` and collects its exit code and output. */
+export function spawnDriver(args: string[], env: NodeJS.ProcessEnv = process.env, timeoutMs = 25_000): Promise<Omit<DriverRun, 'result'>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(driverDir, 'dist/cli.js'), ...args, '--json', jsonPath], { cwd: driverDir });
+    const child = spawn(process.execPath, [join(driverDir, 'dist/cli.js'), ...args], { cwd: driverDir, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -89,13 +88,20 @@ export function runDriver(args: string[], timeoutMs = 25_000): Promise<DriverRun
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      let result: DriverResult | undefined;
-      try {
-        result = JSON.parse(readFileSync(jsonPath, 'utf8')) as DriverResult;
-      } catch {
-        result = undefined;
-      }
-      resolve({ code, stdout, stderr, result });
+      resolve({ code, stdout, stderr });
     });
   });
+}
+
+/** Runs `node dist/cli.js ...args --json <tmp>` and collects its output. */
+export async function runDriver(args: string[], timeoutMs = 25_000): Promise<DriverRun> {
+  const jsonPath = join(mkdtempSync(join(tmpdir(), 'c1m-driver-')), 'result.json');
+  const run = await spawnDriver([...args, '--json', jsonPath], process.env, timeoutMs);
+  let result: DriverResult | undefined;
+  try {
+    result = JSON.parse(readFileSync(jsonPath, 'utf8')) as DriverResult;
+  } catch {
+    result = undefined;
+  }
+  return { ...run, result };
 }
