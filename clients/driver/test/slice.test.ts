@@ -1,24 +1,15 @@
 // Slicing a run over machines: the slices 0…K-1 a pod takes with --shard-index partition exactly
 // what one coordinator plans (no connection, address, port or rate lost or doubled), and the
 // slice flags resolve from the Indexed Job's environment or fail with a coded error.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseOptions } from '../src/options.ts';
-import { planShards, shardSlice, socketsNeeded } from '../src/plan.ts';
+import { planShards, shardSlice, socketsNeeded, socketsPerShard } from '../src/plan.ts';
 import { parseSliceSpec, SHARD_ENV } from '../src/slice-spec.ts';
 import { slicePlan } from '../src/slice-run.ts';
 
-/** mulberry32: a small seeded generator, so a failing case can be replayed with C1M_TEST_SEED. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const SEED = Number(process.env.C1M_TEST_SEED ?? Date.now() % 1_000_000);
+/** fast-check prints its seed when a case fails; C1M_TEST_SEED replays it. */
+const SEED = process.env.C1M_TEST_SEED === undefined ? undefined : Number(process.env.C1M_TEST_SEED);
 
 /** Per global connection index: "target source", as the pool assigns them (undefined = never planned). */
 function assignment(inits: ReturnType<typeof planShards>): string[] {
@@ -41,38 +32,43 @@ function firstDifference(a: readonly string[], b: readonly string[]): number {
 }
 
 describe('shardSlice: K slices partition the coordinator\'s plan', () => {
-  it(`holds for random runs (seed ${SEED}, replay with C1M_TEST_SEED)`, () => {
-    const next = random(SEED);
-    const pick = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
-    for (let trial = 0; trial < 60; trial++) {
-      const connections = pick(1, 60_000);
-      const shards = pick(1, Math.min(64, connections));
-      const addresses = pick(0, 6);
-      const rate = pick(0, 1_000_000);
-      const ports = Array.from({ length: pick(1, 3) }, (_, i) => 9000 + i);
-      const args = ['echo', '--connections', String(connections), '--connect-rate', String(pick(0, 20_000)), '--rate', String(rate)];
-      for (const port of ports) args.push('--target', `tcp://127.0.0.1:${port}`);
-      // Enough addresses that the ephemeral ports of each suffice (the plan refuses fewer).
-      if (addresses > 0) args.push('--source-ips', Array.from({ length: addresses + Math.ceil(connections / 20_000) }, (_, i) => `10.201.0.${i + 2}`).join(','));
-      const options = parseOptions(args)!;
-      const label = `seed ${SEED} trial ${trial}: ${args.join(' ')} over ${shards}`;
-      const whole = assignment(planShards(options, 1, false));
-      const slices = Array.from({ length: shards }, (_, i) => slicePlan(options, { index: i, count: shards, startAtMs: null }, false));
-      const sliced = assignment(slices.map((p) => p.inits[0]!));
-      // Every global index exactly once (none twice: assignment throws; none lost: no hole),
-      // with the same target and source address one shard gives it.
-      expect(sliced.length, label).toBe(connections);
-      expect(Object.keys(sliced).length, label).toBe(connections);
-      expect(firstDifference(sliced, whole), label).toBe(-1);
-      // Rates: the slices' shares add up to the totals (floating point: within 1e-9 of them).
-      const connectRate = slices.reduce((a, p) => a + p.inits[0]!.connectRate, 0);
-      const messageRate = slices.reduce((a, p) => a + p.stepOptions.rate, 0);
-      expect(Math.abs(connectRate - options.connectRate), label).toBeLessThanOrEqual(1e-9 * Math.max(1, options.connectRate));
-      expect(Math.abs(messageRate - rate), label).toBeLessThanOrEqual(1e-9 * Math.max(1, rate));
-      // Slice sizes differ by at most one connection.
-      const sizes = slices.map((p) => p.inits[0]!.connections);
-      expect(Math.max(...sizes) - Math.min(...sizes), label).toBeLessThanOrEqual(1);
-    }
+  it('holds for random runs (fast-check; replay a failure with C1M_TEST_SEED)', () => {
+    const run = fc.record({
+      connections: fc.integer({ min: 1, max: 60_000 }),
+      shardsWanted: fc.integer({ min: 1, max: 64 }),
+      addresses: fc.integer({ min: 0, max: 6 }),
+      targets: fc.integer({ min: 1, max: 3 }),
+      rate: fc.integer({ min: 0, max: 1_000_000 }),
+      connectRate: fc.integer({ min: 0, max: 20_000 }),
+    });
+    fc.assert(
+      fc.property(run, ({ connections, shardsWanted, addresses, targets, rate, connectRate }) => {
+        // At least as many slices as one process's descriptor limit needs (slicePlan refuses fewer).
+        const shards = Math.min(connections, Math.max(shardsWanted, Math.ceil(connections / socketsPerShard())));
+        const args = ['echo', '--connections', String(connections), '--connect-rate', String(connectRate), '--rate', String(rate)];
+        for (let t = 0; t < targets; t++) args.push('--target', `tcp://127.0.0.1:${9000 + t}`);
+        // Enough addresses that the ephemeral ports of each suffice (the plan refuses fewer).
+        if (addresses > 0) args.push('--source-ips', Array.from({ length: addresses + Math.ceil(connections / 20_000) }, (_, i) => `10.201.0.${i + 2}`).join(','));
+        const options = parseOptions(args)!;
+        const whole = assignment(planShards(options, 1, false));
+        const slices = Array.from({ length: shards }, (_, i) => slicePlan(options, { index: i, count: shards, startAtMs: null }, false));
+        const sliced = assignment(slices.map((p) => p.inits[0]!));
+        // Every global index exactly once (none twice: assignment throws; none lost: no hole),
+        // with the same target and source address one shard gives it.
+        expect(sliced.length).toBe(connections);
+        expect(Object.keys(sliced).length).toBe(connections);
+        expect(firstDifference(sliced, whole)).toBe(-1);
+        // Rates: the slices' shares add up to the totals (floating point: within 1e-9 of them).
+        const connectSum = slices.reduce((a, p) => a + p.inits[0]!.connectRate, 0);
+        const messageSum = slices.reduce((a, p) => a + p.stepOptions.rate, 0);
+        expect(Math.abs(connectSum - options.connectRate)).toBeLessThanOrEqual(1e-9 * Math.max(1, options.connectRate));
+        expect(Math.abs(messageSum - rate)).toBeLessThanOrEqual(1e-9 * Math.max(1, rate));
+        // Slice sizes differ by at most one connection.
+        const sizes = slices.map((p) => p.inits[0]!.connections);
+        expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
+      }),
+      { numRuns: 60, ...(SEED === undefined ? {} : { seed: SEED }) },
+    );
   });
 
   it('is the same function on both paths: the coordinator\'s shard I is a pod\'s slice I', () => {
