@@ -11,7 +11,7 @@ import { runEcho } from './scenario-echo.ts';
 import { runHold } from './scenario-hold.ts';
 import { runMaxRate } from './scenario-max-rate.ts';
 import { runShort } from './scenario-short.ts';
-import { slicePlan } from './slice-run.ts';
+import { resolveTargetHosts, slicePlan } from './slice-run.ts';
 import { formatSummary } from './summary.ts';
 
 const RUNNERS: Record<Scenario, ScenarioRunner> = { echo: runEcho, hold: runHold, short: runShort, 'max-rate': runMaxRate };
@@ -19,11 +19,12 @@ const RUNNERS: Record<Scenario, ScenarioRunner> = { echo: runEcho, hold: runHold
 async function main(argv: string[]): Promise<number> {
   const command = [process.argv0, ...process.argv.slice(1)];
   if (argv[0] === 'merge') return runMergeCommand(argv.slice(1), command);
-  const options = parseOptions(argv);
-  if (options === null) {
+  const parsed = parseOptions(argv);
+  if (parsed === null) {
     process.stdout.write(`${helpText()}\n`);
     return 0;
   }
+  const options = parsed.slice ? await resolveTargetHosts(parsed) : parsed;
   // --json - puts the result alone on stdout (a pod's log is then collectable); the rest goes to stderr.
   const out = options.json === '-' ? process.stderr : process.stdout;
   const log = (line: string) => out.write(`${line}\n`);

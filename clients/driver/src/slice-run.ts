@@ -1,6 +1,8 @@
 // A slice of a run spread over machines: what a pod of the Indexed Job runs. It forks one shard
 // with exactly the ShardInit the local coordinator would give shard I of K (shardSlice), sends
 // its share of --rate, waits for the shared start time, and records what a merge needs.
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UsageError } from '@c1m/cli';
@@ -51,4 +53,14 @@ export function slicePlan(options: Options, spec: SliceSpec, progress: boolean):
       },
     }),
   };
+}
+
+/**
+ * A pod's target is a Service name: resolve it once here, not once per connection (18,000
+ * lookups through the cluster DNS during the ramp). The url stays as given, so every slice's
+ * result names the same target and the merge can compare them.
+ */
+export async function resolveTargetHosts(options: Options): Promise<Options> {
+  const targets = await Promise.all(options.targets.map(async (t) => (isIP(t.host) ? t : { ...t, host: (await lookup(t.host)).address })));
+  return { ...options, targets };
 }
