@@ -29,6 +29,33 @@ function ip(args: string[]): void {
   execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/** Pids of the processes in namespace `name` (`ip netns pids`). */
+function pidsIn(name: string): number[] {
+  try {
+    return execFileSync('ip', ['netns', 'pids', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** SIGKILL to every process in namespace `name`, then waits until none is left (at most 5 s). */
+function killAndWait(name: string): void {
+  for (let i = 0; i < 50; i++) {
+    const pids = pidsIn(name);
+    if (pids.length === 0) return;
+    for (const pid of pids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone meanwhile
+      }
+    }
+    Atomics.wait(pause, 0, 0, 100);
+  }
+}
+
 /** Every network namespace on the machine (`ip netns list`). */
 export function listNamespaces(): string[] {
   return execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
@@ -101,9 +128,14 @@ export class SimNetwork {
     return ['ip', 'netns', 'exec', host.netns, 'unshare', '--uts', 'sh', '-c', 'hostname "$0" && exec "$@"', host.hostname];
   }
 
-  /** Removes every namespace this network created and its /etc/netns files; safe to call twice. */
+  /**
+   * Removes every namespace this network created and its /etc/netns files; safe to call twice.
+   * Whatever still runs inside them (only what this run started there) is SIGKILLed and waited
+   * for first (bounded: 5 s), so no namespace lingers unnamed behind a process.
+   */
   destroy(): void {
     for (const name of this.created.splice(0).reverse()) {
+      killAndWait(name);
       try {
         ip(['netns', 'del', name]);
       } catch {
