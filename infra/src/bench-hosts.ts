@@ -7,11 +7,13 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type FlagTable, formatHelp, parseFlags, UsageError } from '@c1m/cli';
 import { namespacesUnavailable } from './c1m/netns.ts';
+import { preforkWorkers } from './c1m/plan.ts';
 import { HOSTS_SUBNET, SimNetwork } from './hosts/network.ts';
 import { killSlices, runHostsCase, type HostsCaseOutcome } from './hosts/run-case.ts';
 import { renderHostsSummary } from './hosts/summary-md.ts';
 import { parseList, runCli } from './lib/cli.ts';
 import { repoRoot, resultsRoot } from './lib/paths.ts';
+import { detectLimits } from './matrix/limits.ts';
 import { formatDuration } from './report/format.ts';
 import { newRunId } from './run/run-dir.ts';
 import { stopAll } from './run/processes.ts';
@@ -45,7 +47,7 @@ const TABLE: FlagTable<HostsOptions> = [
   { key: 'connectRate', flag: 'connect-rate', kind: 'int', min: 1, default: 5000, help: 'New connections per second over all hosts (each slice takes its share)' },
   { key: 'server', flag: 'server', kind: 'string', default: 'prefork', help: 'Server package under servers/ (built)' },
   { key: 'transport', flag: 'transport', kind: 'choice', choices: ['ws', 'tcp'], default: 'ws', help: 'Wire transport' },
-  { key: 'workers', flag: 'workers', kind: 'int', min: 1, default: 2, help: 'Server workers (prefork processes)' },
+  { key: 'workers', flag: 'workers', kind: 'int', min: 0, default: 0, help: 'Server workers (prefork processes); 0 = enough that each stays at 90% of its descriptor budget for the largest case (as bench:c1m)' },
   { key: 'leadMs', flag: 'lead', kind: 'duration', min: 500, default: 3000, help: 'Start barrier this long after the server is ready (every slice must have forked its shard by then)' },
   { key: 'runId', flag: 'run-id', kind: 'string', default: '', help: 'Name of results/<run-id>/ and of the namespaces (c1mh-<run-id>-…)' },
 ];
@@ -64,6 +66,8 @@ runCli(async () => {
   }
   const unavailable = namespacesUnavailable();
   if (unavailable !== undefined) throw new UsageError(`C1M_HOSTS_UNAVAILABLE: bench:hosts needs network namespaces: ${unavailable}`);
+  const largest = Math.max(...cases.map((c) => (c === 'hold' ? options.connectionsPerHost : options.echoConnectionsPerHost))) * options.hosts;
+  const workers = preforkWorkers({ connections: largest, workers: options.workers, perProcessBudget: detectLimits().perProcessConnections });
   const runId = options.runId || newRunId('hosts');
   if (!/^[A-Za-z0-9_.-]{1,40}$/.test(runId)) throw new UsageError(`--run-id "${runId}": letters, digits, . _ - only, at most 40`);
   const dir = join(resultsRoot, runId);
@@ -99,11 +103,11 @@ runCli(async () => {
         C1M_PING_INTERVAL: `${options.pingIntervalMs}ms`,
         C1M_SERVER: options.server,
         C1M_SERVER_TRANSPORT: options.transport,
-        C1M_SERVER_WORKERS: String(options.workers),
+        C1M_SERVER_WORKERS: String(workers),
       };
       const caseDir = join(dir, name);
       mkdirSync(caseDir, { recursive: true });
-      say(`[${name}] ${options.hosts} hosts × ${perHost.toLocaleString('en-US')} connections → ${options.server} ${options.transport}`);
+      say(`[${name}] ${options.hosts} hosts × ${perHost.toLocaleString('en-US')} connections → ${options.server} ${options.transport} (${workers} workers)`);
       // Bounded: the barrier, the ramp at the connect rate, the load, a ping interval of grace, a minute of margin.
       const timeoutMs = options.leadMs + (total / options.connectRate) * 1000 + durationMs + options.pingIntervalMs + 60_000;
       const t0 = performance.now();
@@ -118,7 +122,7 @@ runCli(async () => {
     process.off('SIGTERM', onSignal);
     if (!interrupted) await teardown();
   }
-  const summary = renderHostsSummary({ hosts: options.hosts, server: options.server, transport: options.transport, workers: options.workers, subnet: HOSTS_SUBNET }, outcomes);
+  const summary = renderHostsSummary({ hosts: options.hosts, server: options.server, transport: options.transport, workers, subnet: HOSTS_SUBNET }, outcomes);
   writeFileSync(join(dir, 'summary.md'), `${summary}\n`);
   say(`summary: ${join(dir, 'summary.md')}`);
   return outcomes.every((o) => o.merged?.passed === true && o.slices.every((s) => s.code === 0)) ? 0 : 1;
