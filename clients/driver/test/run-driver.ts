@@ -53,11 +53,15 @@ export interface DriverRun {
   result?: DriverResult;
 }
 
-/** Runs `node dist/cli.js ...args --json <tmp>` and collects its output; `onStart` gets the coordinator process. */
-export function runDriver(args: string[], timeoutMs = 25_000, onStart?: (coordinator: ChildProcess) => void): Promise<DriverRun> {
-  const jsonPath = join(mkdtempSync(join(tmpdir(), 'c1m-driver-')), 'result.json');
+/** Runs `node dist/cli.js ...args` with `env` and collects its exit code and output; `onStart` gets the process. */
+export function spawnDriver(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  timeoutMs = 25_000,
+  onStart?: (coordinator: ChildProcess) => void,
+): Promise<Omit<DriverRun, 'result'>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(driverDir, 'dist/cli.js'), ...args, '--json', jsonPath], { cwd: driverDir });
+    const child = spawn(process.execPath, [join(driverDir, 'dist/cli.js'), ...args], { cwd: driverDir, env });
     onStart?.(child);
     let stdout = '';
     let stderr = '';
@@ -67,15 +71,16 @@ export function runDriver(args: string[], timeoutMs = 25_000, onStart?: (coordin
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      // No file when the run failed before writing it; a file of the wrong shape fails the test.
-      let result: DriverResult | undefined;
-      try {
-        if (existsSync(jsonPath)) result = parseDriverResult(JSON.parse(readFileSync(jsonPath, 'utf8')));
-      } catch (err) {
-        reject(err as Error);
-        return;
-      }
-      resolve({ code, stdout, stderr, result });
+      resolve({ code, stdout, stderr });
     });
   });
+}
+
+/** Runs `node dist/cli.js ...args --json <tmp>` and collects its output; `onStart` gets the coordinator process. */
+export async function runDriver(args: string[], timeoutMs = 25_000, onStart?: (coordinator: ChildProcess) => void): Promise<DriverRun> {
+  const jsonPath = join(mkdtempSync(join(tmpdir(), 'c1m-driver-')), 'result.json');
+  const run = await spawnDriver([...args, '--json', jsonPath], process.env, timeoutMs, onStart);
+  // No file when the run failed before writing it; a file of the wrong shape fails the test.
+  const result = existsSync(jsonPath) ? parseDriverResult(JSON.parse(readFileSync(jsonPath, 'utf8'))) : undefined;
+  return { ...run, result };
 }

@@ -47,14 +47,20 @@ export function ehashEntriesFor(sockets: number): number {
   return Math.min(MAX_EHASH, 2 ** Math.ceil(Math.log2(Math.max(2, sockets))));
 }
 
-/** Why an own namespace cannot be made here, or undefined when it can. */
-export function netnsUnavailable(): string | undefined {
+/** Why network namespaces cannot be made here (root, unshare and ip needed), or undefined when they can. */
+export function namespacesUnavailable(): string | undefined {
   if (process.getuid?.() !== 0) return 'creating a network namespace needs root';
-  if (readSysctlValue(CHILD_EHASH) === undefined) return `this kernel has no ${CHILD_EHASH} (Linux ≥ 6.1)`;
   for (const tool of ['unshare', 'ip']) {
     if (which.sync(tool, { nothrow: true }) === null) return `${tool} is not installed (${tool === 'ip' ? 'iproute2' : 'util-linux'})`;
   }
   return undefined;
+}
+
+/** Why an own namespace with its own established hash cannot be made here, or undefined when it can. */
+export function netnsUnavailable(): string | undefined {
+  if (process.getuid?.() !== 0) return namespacesUnavailable();
+  if (readSysctlValue(CHILD_EHASH) === undefined) return `this kernel has no ${CHILD_EHASH} (Linux ≥ 6.1)`;
+  return namespacesUnavailable();
 }
 
 const netnsOf = (pid: number | 'self') => readlinkSync(`/proc/${pid}/ns/net`);

@@ -20,7 +20,7 @@ export interface C1mSettings {
 export const CHILD_FILL = 0.9;
 
 /** prefork processes needed for `connections`. */
-export function preforkWorkers(s: C1mSettings): number {
+export function preforkWorkers(s: Pick<C1mSettings, 'connections' | 'workers' | 'perProcessBudget'>): number {
   return s.workers > 0 ? s.workers : Math.max(2, Math.ceil(s.connections / (s.perProcessBudget * CHILD_FILL)));
 }
 

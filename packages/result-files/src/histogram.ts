@@ -140,3 +140,19 @@ interface JsHistogramInternals {
   lowestEquivalentValue(value: number): number;
   highestEquivalentValue(value: number): number;
 }
+
+/** What makes two encoded histograms addable bucket by bucket: resolution and precision. */
+export interface HistogramSettings {
+  lowestDiscernibleValue: number;
+  significantDigits: number;
+}
+
+/** The settings an encoding was recorded with (an empty string: this module's own). */
+export function histogramSettings(encoded: string): HistogramSettings {
+  if (encoded === '') return { lowestDiscernibleValue: 1, significantDigits: 3 };
+  const decoded = doDecode(decompress(Buffer.from(encoded.trim(), 'base64')), 64) as unknown as {
+    lowestDiscernibleValue: number;
+    numberOfSignificantValueDigits: number;
+  };
+  return { lowestDiscernibleValue: decoded.lowestDiscernibleValue, significantDigits: decoded.numberOfSignificantValueDigits };
+}

@@ -3,6 +3,7 @@
 // (base64, µs resolution) so shards and machines merge exactly. Read back through parseDriverResult.
 import type { EnvInfo } from './env-info.ts';
 import { shapeParser, type Shape, type ShapeOf } from './shape.ts';
+import type { MergeSection, ShardSection } from './shard-result.ts';
 
 /** Percentiles of one latency distribution, in microseconds. */
 export interface LatencySummaryUs {
@@ -100,6 +101,10 @@ export interface DriverResult {
     steps: Array<{ rate: number; messagesPerSecond: number; p99Us: number; withinSlo: boolean; p50Us?: number; missing?: number }>;
     bestRate: number;
   };
+  /** A slice of a run spread over machines (--shard-count): which one, and its exact byte counts. */
+  shard?: ShardSection;
+  /** A merge of slices (`c1m-load merge`): the slices' own figures beside this total. */
+  merge?: MergeSection;
 }
 
 const LATENCY: ShapeOf<LatencySummaryUs> = {
@@ -173,6 +178,18 @@ const SHAPE: ShapeOf<DriverResult> = {
   hold: { optional: { pingIntervalSeconds: 'number', rounds: 'array', pingRttUs: LATENCY as Shape } },
   short: { optional: { loops: 'array', timeWaitAfter: 'number', timeWaitBefore: 'number?' } },
   maxRate: { optional: { sloP99Us: 'number', steps: 'array', bestRate: 'number' } },
+  shard: {
+    optional: {
+      index: 'number',
+      count: 'number',
+      startAt: 'string',
+      startOffsetMs: 'number',
+      rate: 'number',
+      bytesSentMeasured: 'number',
+      bytesReceivedMeasured: 'number',
+    } satisfies ShapeOf<ShardSection>,
+  },
+  merge: { optional: { files: 'string[]', perShard: 'array', startOffsetSpreadMs: 'number' } satisfies ShapeOf<MergeSection> },
 };
 
 /** Validates a parsed `c1m-load --json` file; throws SchemaError (C1M_SCHEMA_INVALID) naming the bad field. */

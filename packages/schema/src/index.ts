@@ -7,3 +7,4 @@ export * from './server-stats.ts';
 export * from './server-manifest.ts';
 export * from './env-info.ts';
 export * from './driver-result.ts';
+export * from './shard-result.ts';

@@ -53,8 +53,18 @@ function ephemeralRange(): { first: number; last: number } {
   return { first: first!, last: last! };
 }
 
-/** One ShardInit per shard. */
+/** One ShardInit per shard: the slices 0 … shards-1 of shardSlice. */
 export function planShards(options: Options, shards: number, progress: boolean): ShardInit[] {
+  return Array.from({ length: shards }, (_, index) => shardSlice(options, index, shards, progress));
+}
+
+/**
+ * Slice `index` of `shards`: its connections (a contiguous run of global connection indices, on
+ * which targets and source addresses rotate), its local ports and its share of the connect rate.
+ * The one slicing function: the local coordinator takes every slice, a pod (--shard-index I
+ * --shard-count K) takes slice I, so K pods together open exactly what one coordinator would.
+ */
+export function shardSlice(options: Options, index: number, shards: number, progress: boolean): ShardInit {
   const total = socketsNeeded(options);
   const sourceIps = sourceIpsFor(options);
   // Bound sources get explicit ports (see PoolSettings.localPorts); so does short --reuseport.
@@ -63,36 +73,33 @@ export function planShards(options: Options, shards: number, progress: boolean):
     const need = Math.ceil(total / (ports.last - ports.first + 1));
     throw new UsageError(`--source-ips: ${sourceIps.length} addresses give ${ports.last - ports.first + 1} local ports each, too few for ${total} connections; give at least ${need}`);
   }
-  const inits: ShardInit[] = [];
-  let first = 0;
-  for (let index = 0; index < shards; index++) {
-    const connections = Math.floor(total / shards) + (index < total % shards ? 1 : 0);
-    inits.push({
-      index,
-      shards,
-      connections,
-      connectRate: options.connectRate > 0 ? (options.connectRate * connections) / total : 0,
-      minFreeBytes: options.minFreeMemoryBytes,
-      pool: {
-        targets: options.targets,
-        sourceIps,
-        firstIndex: first,
-        maxFrameBytes: options.maxFrameBytes,
-        connectTimeoutUs: options.connectTimeoutMs * 1000,
-        timeoutCoversExchange: options.scenario === 'short',
-        localPorts: ports && { first: ports.first + index, last: ports.last, step: shards },
-        portRetries: options.scenario === 'short' ? 0 : PORT_RETRIES,
-      },
-      requests: {
-        transport: options.targets[0]!.transport,
-        workload: options.workload,
-        cpuRounds: options.cpuRounds,
-        size: options.size,
-        wsPingFrames: options.scenario === 'hold' && options.pingKind === 'ws-ping',
-      },
-      progress,
-    });
-    first += connections;
-  }
-  return inits;
+  const base = Math.floor(total / shards);
+  const extra = total % shards;
+  const connections = base + (index < extra ? 1 : 0);
+  return {
+    index,
+    shards,
+    connections,
+    connectRate: options.connectRate > 0 ? (options.connectRate * connections) / total : 0,
+    minFreeBytes: options.minFreeMemoryBytes,
+    pool: {
+      targets: options.targets,
+      sourceIps,
+      // The shards before this one hold base + 1 connections each up to `extra`, base after.
+      firstIndex: index * base + Math.min(index, extra),
+      maxFrameBytes: options.maxFrameBytes,
+      connectTimeoutUs: options.connectTimeoutMs * 1000,
+      timeoutCoversExchange: options.scenario === 'short',
+      localPorts: ports && { first: ports.first + index, last: ports.last, step: shards },
+      portRetries: options.scenario === 'short' ? 0 : PORT_RETRIES,
+    },
+    requests: {
+      transport: options.targets[0]!.transport,
+      workload: options.workload,
+      cpuRounds: options.cpuRounds,
+      size: options.size,
+      wsPingFrames: options.scenario === 'hold' && options.pingKind === 'ws-ping',
+    },
+    progress,
+  };
 }

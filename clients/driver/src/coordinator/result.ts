@@ -77,7 +77,7 @@ export function buildResult(ctx: RunContext, outcome: RunOutcome): DriverResult 
   const { options } = ctx;
   const { phase, connect } = outcome;
   const perSecond = (n: number) => (outcome.durationSeconds > 0 ? Math.round((n / outcome.durationSeconds) * 10) / 10 : 0);
-  const { scenario: _scenario, targets, ...rest } = options;
+  const { scenario: _scenario, targets, slice: _slice, ...rest } = options;
   return {
     tool: 'c1m-load',
     schemaVersion: 1,

@@ -80,6 +80,22 @@ export function shardExecArgv(options: Options): string[] {
   return flags;
 }
 
+/** Which shards this process forks and how it steps them: every slice (local), or one (a pod). */
+export interface RunPlan {
+  inits: ShardInit[];
+  /** The options the scenario's steps run with (a pod's slice carries its share of --rate). */
+  stepOptions: Options;
+  /** Awaited once the shards are ready, before the first step (a pod's start barrier). */
+  beforeFirstStep?: () => Promise<void>;
+  /** Adds what only this plan records to the finished result (a slice's exact byte counts). */
+  annotate?: (result: DriverResult, outcome: RunOutcome) => DriverResult;
+}
+
+/** The local plan: every slice of shardCount(options), stepped with the run's own options. */
+export function localPlan(options: Options, progress: boolean): RunPlan {
+  return { inits: planShards(options, shardCount(options), progress), stepOptions: options };
+}
+
 /** Runs the scenario and returns its result. `progress` shows the live line on stderr. */
 export async function runScenario(
   options: Options,
@@ -87,18 +103,20 @@ export async function runScenario(
   command: string[],
   log: (line: string) => void,
   progress: boolean,
+  plan: RunPlan = localPlan(options, progress),
 ): Promise<DriverResult> {
   const startedAt = new Date();
   const t0 = performance.now();
   const env = captureEnv();
-  const shards = shardCount(options);
-  const inits = planShards(options, shards, progress);
+  const { inits } = plan;
+  const shards = inits.length;
   const set = await ShardSet.start(inits, shardExecArgv(options));
   const line = progress ? new ProgressLine(set, options.scenario) : null;
   let outcome: RunOutcome;
   let usage;
   try {
-    outcome = await runner({ options, set, inits, log });
+    await plan.beforeFirstStep?.();
+    outcome = await runner({ options: plan.stepOptions, set, inits, log });
     usage = await set.close();
     // A shard that died leaves the other shards' figures: report them, name what is missing, fail.
     if (set.lost.length > 0) outcome = { ...outcome, failures: [...set.lost.map(lostShardFailure), ...outcome.failures] };
@@ -109,7 +127,7 @@ export async function runScenario(
     line?.stop();
   }
   const cpu = process.cpuUsage();
-  return buildResult(
+  const result = buildResult(
     {
       options,
       command,
@@ -124,4 +142,5 @@ export async function runScenario(
     },
     outcome,
   );
+  return plan.annotate ? plan.annotate(result, outcome) : result;
 }

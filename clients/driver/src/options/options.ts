@@ -3,6 +3,7 @@
 // value forms the table has no kind for (targets, source ranges, size distributions, µs SLOs).
 import { formatHelp, parseFlags, UsageError, type FlagTable } from '@c1m/cli';
 import { DEFAULT_MAX_FRAME, MAX_CONTROL_PAYLOAD, WORKLOADS, type Workload } from '@c1m/protocol';
+import { parseSliceSpec, SHARD_ENV, type SliceSpec } from './slice-spec.ts';
 import { maxSize, parseDurationUs, parseSizeSpec, parseSourceIps, parseTargets, type SizeSpec, type Target } from './values.ts';
 
 export const SCENARIOS = ['echo', 'hold', 'short', 'max-rate'] as const;
@@ -39,6 +40,9 @@ export interface RawOptions {
   startRate: number;
   maxSteps: number;
   stepDurationMs: number;
+  shardIndex: string;
+  shardCount: string;
+  startAt: string;
 }
 
 /** Default connect rate (connections/s) of every scenario but short. */
@@ -74,10 +78,13 @@ const TABLE: FlagTable<RawOptions> = {
   startRate: { flag: 'start-rate', kind: 'int', help: 'max-rate: first rate tried (messages/s)', default: 1000, min: 1 },
   maxSteps: { flag: 'max-steps', kind: 'int', help: 'max-rate: most steps (doubling, then bisection)', default: 12, min: 2, max: 100 },
   stepDurationMs: { flag: 'step-duration', kind: 'duration', help: 'max-rate: measured time per step', default: 3000, min: 1 },
+  shardIndex: { flag: 'shard-index', kind: 'string', help: `Run only slice I of --shard-count (a pod of an Indexed Job); default $${SHARD_ENV.index}`, default: '' },
+  shardCount: { flag: 'shard-count', kind: 'string', help: `Slices the run is cut into over machines (echo, hold); default $${SHARD_ENV.count}`, default: '' },
+  startAt: { flag: 'start-at', kind: 'string', help: `With --shard-count: ISO time every slice starts its ramp at (the start barrier); default $${SHARD_ENV.startAt}`, default: '' },
 };
 
 /** Everything a run needs, with defaults resolved and values parsed. */
-export interface Options extends Omit<RawOptions, 'target' | 'connectRate' | 'size' | 'sourceIps' | 'slo'> {
+export interface Options extends Omit<RawOptions, 'target' | 'connectRate' | 'size' | 'sourceIps' | 'slo' | 'shardIndex' | 'shardCount' | 'startAt'> {
   scenario: Scenario;
   targets: Target[];
   /** Connections per second over all shards; 0 = unbounded. */
@@ -85,6 +92,8 @@ export interface Options extends Omit<RawOptions, 'target' | 'connectRate' | 'si
   size: SizeSpec;
   sourceIps: string[];
   sloUs: number;
+  /** This process runs one slice of a run spread over machines (--shard-count), or null. */
+  slice: SliceSpec | null;
 }
 
 const USAGE = 'Usage: c1m-load [echo|hold|short|max-rate] --target tcp://127.0.0.1:9000 | ws://127.0.0.1:9000/ [options]';
@@ -131,7 +140,8 @@ export function parseOptions(argv: readonly string[]): Options | null {
   if (!SCENARIOS.includes(scenario)) throw new UsageError(`unknown scenario "${scenario}"; valid scenarios: ${SCENARIOS.join(', ')}`);
   if (raw.target === '') throw new UsageError('--target is required, e.g. --target tcp://127.0.0.1:9000 or --target ws://127.0.0.1:9000/');
 
-  const { target: _t, connectRate: connectRateText, size: sizeText, sourceIps: sourceText, slo: sloText, ...rest } = raw;
+  const { target: _t, connectRate: connectRateText, size: sizeText, sourceIps: sourceText, slo: sloText, shardIndex, shardCount, startAt, ...rest } = raw;
+  const slice = parseSliceSpec(scenario, { shardIndex, shardCount, startAt }, process.env);
   const targets = parseTargets(raw.target);
   const connectRate = connectRateText === 'auto' ? (scenario === 'short' ? 0 : DEFAULT_CONNECT_RATE) : parseCount('connect-rate', connectRateText);
   const size = parseSizeSpec(sizeText === 'auto' ? (scenario === 'short' ? '100' : '64') : sizeText, raw.workload);
@@ -143,7 +153,7 @@ export function parseOptions(argv: readonly string[]): Options | null {
     if (scenario !== 'hold' || targets.some((t) => t.transport !== 'ws')) throw new UsageError('--ping-kind ws-ping is for hold over ws:// targets');
     if (raw.workload !== 'echo' || maxSize(size) > MAX_CONTROL_PAYLOAD) throw new UsageError(`--ping-kind ws-ping carries the echo body in a ping: --workload echo and --size at most ${MAX_CONTROL_PAYLOAD}`);
   }
-  return { ...rest, scenario, targets, connectRate, size, sourceIps, sloUs };
+  return { ...rest, scenario, targets, connectRate, size, sourceIps, sloUs, slice };
 }
 
 function parseCount(flag: string, text: string): number {

@@ -28,9 +28,10 @@ export async function runHold({ options, set }: ScenarioContext): Promise<RunOut
       pingRttUs: summarizeHistogram(phase.uncorrected),
     },
   };
-  const failures = commonFailures(outcome, 'hold');
-  rounds.forEach((r, k) => {
-    if (r.missed > 0) failures.push(`round ${k + 1}: ${r.missed} connections did not answer their ping in time`);
-  });
-  return { ...outcome, failures };
+  return { ...outcome, failures: [...commonFailures(outcome, 'hold'), ...missedRoundFailures(rounds)] };
+}
+
+/** One failure per hold round in which some connection did not answer its ping in time. */
+export function missedRoundFailures(rounds: ReadonlyArray<{ missed: number }>): string[] {
+  return rounds.flatMap((r, k) => (r.missed > 0 ? [`round ${k + 1}: ${r.missed} connections did not answer their ping in time`] : []));
 }
