@@ -17,6 +17,12 @@ export const ERROR_CODES = [
   // A server shed the request because its work queue was full (worker-pool, cpu-bound offload);
   // the connection is closed (WebSocket close code 1013, "try again later").
   'C1M_OVERLOADED',
+  // HTTP transport: a request the server cannot parse (answered 400 and closed where the engine
+  // allows), and a response the client cannot accept (malformed, not 200, or a head too large).
+  'C1M_HTTP_BAD_REQUEST',
+  'C1M_HTTP_RESPONSE',
+  // --tls asked of an engine built without TLS: the server refuses to start (exit 2).
+  'C1M_TLS_UNSUPPORTED',
 ] as const;
 
 export type C1mErrorCode = (typeof ERROR_CODES)[number];
