@@ -65,7 +65,8 @@ function draftsFor(server: ServerInfo, req: PlanRequest, limits: Limits, notes: 
   const p = req.profile;
   const out: Draft[] = [];
   const base = { server: server.dir, sizeBytes: 64, caps: [] as string[] };
-  for (const transport of server.transports) {
+  // http has cases of its own (the six tcpserver cases, protocol README 3.7), not echo, hold and short.
+  for (const transport of server.transports.filter((t) => t !== 'http')) {
     if (server.workload) {
       for (const style of server.styles ?? [undefined]) {
         out.push({ ...base, scenario: server.workload, transport, style, workload: server.workload, connections: p.workloadConnections, durationSeconds: p.workloadSeconds, warmupSeconds: p.warmupSeconds, pipeline: 1 });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 /** One server package as the matrix sees it. */
 export interface ServerInfo {
   dir: string;
-  transports: Array<'tcp' | 'ws'>;
+  transports: Array<'tcp' | 'ws' | 'http'>;
   processModel: 'single-process' | 'multi-process';
   styles?: string[];
   /** A server built around one workload runs that workload only. */

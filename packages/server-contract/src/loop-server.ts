@@ -8,6 +8,7 @@ import type { RunningServer, ServerOptions } from './options.ts';
 import { processBudget, singleProcessServer } from './single-process.ts';
 import { StatsCounters } from './stats.ts';
 import { listenTcp, readWithEvents, type ServeSession, type TcpListener } from './tcp-listener.ts';
+import { listenUwsHttp, type UwsHttpServer } from './uws-http.ts';
 import { listenUwsWs, type UwsWsServer } from './uws-ws.ts';
 import { createWorkloadHandler, type WorkloadHandler } from './workload-handler.ts';
 
@@ -59,10 +60,13 @@ export interface LoopListenParts {
   onTcpCount?: (current: number) => void;
 }
 
-/** Starts one loop's listener over options.transport: uWS for ws, node:net for tcp. */
-export function listenLoop(options: ServerOptions, handler: WorkloadHandler, parts: LoopListenParts): Promise<UwsWsServer | TcpListener> {
+/** Starts one loop's listener over options.transport: uWS for ws and http, node:net for tcp. */
+export function listenLoop(options: ServerOptions, handler: WorkloadHandler, parts: LoopListenParts): Promise<UwsWsServer | UwsHttpServer | TcpListener> {
   const { counters } = parts;
   const port = parts.port ?? options.port;
+  if (options.transport === 'http') {
+    return listenUwsHttp(options.host, port, { counters, handle: handler.handle, asyncHandler: handler.async, sharedPort: parts.shared });
+  }
   const gate = parts.gate ?? new ConnectionGate(processBudget());
   if (options.transport === 'ws') {
     return listenUwsWs(options.host, port, {
@@ -98,7 +102,7 @@ export function listenLoop(options: ServerOptions, handler: WorkloadHandler, par
 export interface OwnLoop {
   port: number;
   /** The listener, for a parent that steers accepting (prefork's tcp children pause theirs). */
-  listener: UwsWsServer | TcpListener;
+  listener: UwsWsServer | UwsHttpServer | TcpListener;
   /** Drains the listener, then releases the workload handler and the event-loop watch. */
   close(deadlineMs: number): Promise<{ forced: boolean }>;
 }

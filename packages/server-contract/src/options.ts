@@ -1,7 +1,7 @@
 // What a server is told to do (parsed flags) and what each server package declares about itself.
-import type { Workload } from '@c1m/protocol';
+import type { HttpWorkload, Workload } from '@c1m/protocol';
 
-export const TRANSPORTS = ['tcp', 'ws'] as const;
+export const TRANSPORTS = ['tcp', 'ws', 'http'] as const;
 export type Transport = (typeof TRANSPORTS)[number];
 
 /** Every contract flag, parsed. */
@@ -9,7 +9,8 @@ export interface ServerOptions {
   host: string;
   port: number;
   transport: Transport;
-  workload: Workload;
+  /** echo, cpu, io on tcp and ws; static, aes, sleep on http (protocol README 3.4-3.6). */
+  workload: Workload | HttpWorkload;
   cpuRounds: number;
   ioMaxRead: number;
   /** Size of the io workload's data file (rounded up to a multiple of 251). */
@@ -31,6 +32,10 @@ export interface ServerOptions {
    * before this flag existed stay valid; parsed options always carry it.
    */
   queueLimit?: number;
+  /** http workloads: bytes of the static body (aes: of the plaintext). Optional like queueLimit. */
+  bodySize?: number;
+  /** sleep workload: the wait before each response, in milliseconds. */
+  sleepMs?: number;
 }
 
 /** What a server package declares: it shapes --help, the valid choices and the readiness line. */

@@ -1,10 +1,13 @@
 // Connection-per-socket: every connection gets its own coroutine (an async function looping
 // `for await` over its socket), the Node analogue of a goroutine per connection. TCP on node:net;
-// WebSocket through the `ws` library, one coroutine per WebSocket.
+// WebSocket through the `ws` library, one coroutine per WebSocket; HTTP on node:http (which owns
+// each socket and calls a handler per request: the per-connection loop is node's own).
 import pkg from '../package.json' with { type: 'json' };
 import {
+  ConnectionGate,
   createWorkloadHandler,
   listenLoop,
+  listenNodeHttp,
   processBudget,
   singleProcessServer,
   specFromPackage,
@@ -39,7 +42,9 @@ export async function start(options: ServerOptions): Promise<RunningServer> {
   const listener =
     options.transport === 'tcp'
       ? await listenLoop(options, handler, { counters, serveTcp: (session) => void serveCoroutine(session) })
-      : await listenWebSocket(options, counters, handler, processBudget());
+      : options.transport === 'http'
+        ? await listenNodeHttp({ ...options, counters, gate: new ConnectionGate(processBudget()), handle: handler.handle })
+        : await listenWebSocket(options, counters, handler, processBudget());
   return singleProcessServer({
     architecture: spec.name,
     port: listener.port,

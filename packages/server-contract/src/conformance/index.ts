@@ -3,3 +3,5 @@ export * from './suite.ts';
 export * from './server-process.ts';
 export * from './test-client.ts';
 export * from './requests.ts';
+export * from './http-suite.ts';
+export * from './http-test-client.ts';
