@@ -5,6 +5,7 @@
 import net from 'node:net';
 import {
   FrameDecoder,
+  HttpResponseParser,
   OPCODE_BINARY,
   OPCODE_PONG,
   ServerFrameDecoder,
@@ -50,13 +51,13 @@ export interface ConnOwner {
   opened(conn: Conn): void;
   /** The connection ended (error code, C1M_* code or 'EOF'); idempotent. */
   lost(conn: Conn, cause: string): void;
-  /** A reply body arrived (opcode is binary for tcp). */
-  frame(conn: Conn, body: Buffer, opcode: number): void;
+  /** A reply body arrived (opcode is binary for tcp, the status code for http, whose head size comes too). */
+  frame(conn: Conn, body: Buffer, opcode: number, httpHeadBytes?: number): void;
 }
 
 type ConnSocket = net.Socket & { conn: Conn };
 
-/** A client connection over tcp (length-prefixed frames) or ws (RFC 6455 after an upgrade). */
+/** A client connection over tcp (length-prefixed frames), ws (RFC 6455 after an upgrade) or http (HTTP/1.1 responses). */
 export class Conn {
   socket: ConnSocket | null = null;
   state = CONNECTING;
@@ -64,7 +65,7 @@ export class Conn {
   seq = 0;
   /** Requests in flight, oldest first; null when none (idle connections hold no array). */
   pending: Pending[] | null = null;
-  decoder: FrameDecoder | ServerFrameDecoder | null = null;
+  decoder: FrameDecoder | ServerFrameDecoder | HttpResponseParser | null = null;
   /** ws: the upgrade response parser, only during the handshake. */
   handshake: UpgradeResponseParser | null = null;
   /** When connecting started (nowUs). */
@@ -126,7 +127,13 @@ export class Conn {
       if (rest.length === 0 || (this.state as number) !== OPEN) return;
       data = rest;
     }
-    if (this.target.transport === 'tcp') {
+    if (this.target.transport === 'http') {
+      const parser = (this.decoder ??= new HttpResponseParser(this.owner.maxFrame, onHttpResponse)) as HttpResponseParser;
+      current = this;
+      parser.push(data);
+      // As for tcp: no parser while no response is due (the pool may also have replaced the socket).
+      if (this.pending === null && parser.idle && this.decoder === parser) this.decoder = null;
+    } else if (this.target.transport === 'tcp') {
       const decoder = (this.decoder ??= new FrameDecoder(this.owner.maxFrame, onTcpFrame)) as FrameDecoder;
       current = this;
       decoder.push(data);
@@ -144,6 +151,10 @@ let current: Conn;
 
 function onTcpFrame(body: Buffer): void {
   current.owner.frame(current, body, OPCODE_BINARY);
+}
+
+function onHttpResponse(status: number, body: Buffer, _close: boolean, headBytes: number): void {
+  current.owner.frame(current, body, status, headBytes);
 }
 
 const wsHandlers: ServerFrameHandlers = {
@@ -165,7 +176,7 @@ const wsHandlers: ServerFrameHandlers = {
 function onConnect(this: ConnSocket): void {
   const conn = this.conn;
   if (conn.state !== CONNECTING) return;
-  if (conn.target.transport === 'tcp') {
+  if (conn.target.transport !== 'ws') {
     conn.owner.opened(conn);
     return;
   }

@@ -2,6 +2,7 @@
 // connections, addresses, ports and what share of the rates each one gets.
 import { UsageError } from '@c1m/cli';
 import { readNofileLimit, readSysctl } from '@c1m/results';
+import { httpRequestSpec } from './http-requests.ts';
 import type { ShardInit } from './messages.ts';
 import type { Options } from './options.ts';
 import { autoSourceIps, isLoopback } from './values.ts';
@@ -86,6 +87,7 @@ export function planShards(options: Options, shards: number, progress: boolean):
         cpuRounds: options.cpuRounds,
         size: options.size,
         wsPingFrames: options.scenario === 'hold' && options.pingKind === 'ws-ping',
+        ...(options.targets[0]!.transport === 'http' ? { http: httpRequestSpec(options) } : {}),
       },
       progress,
     });

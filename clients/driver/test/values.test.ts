@@ -21,7 +21,7 @@ describe('targets', () => {
     ]);
   });
 
-  it.each(['http://a:1', 'tcp://a', 'tcp://a:0', 'tcp://a:9-8', 'tcp://a:1/path', 'tcp://a:1,ws://a:2'])('rejects %s', (text) => {
+  it.each(['udp://a:1', 'http://a:1,ws://a:2', 'tcp://a', 'tcp://a:0', 'tcp://a:9-8', 'tcp://a:1/path', 'tcp://a:1,ws://a:2'])('rejects %s', (text) => {
     expect(() => parseTargets(text)).toThrow(UsageError);
   });
 

@@ -9,8 +9,11 @@ export function buildHttpRequest(hostPort: string, path: string, keepAlive: bool
   return Buffer.from(`GET ${path} HTTP/1.1\r\nHost: ${hostPort}\r\n${keepAlive ? '' : 'Connection: close\r\n'}\r\n`, 'latin1');
 }
 
-/** Called with each response: its status code, its body (a view: copy to keep), and whether the server will close. */
-export type HttpResponseHandler = (status: number, body: Buffer, close: boolean) => void;
+/**
+ * Called with each response: its status code, its body (a view: copy to keep), whether the server
+ * will close, and the size of its head (status line, headers, blank line).
+ */
+export type HttpResponseHandler = (status: number, body: Buffer, close: boolean, headBytes: number) => void;
 
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 const STATUS_RE = /^HTTP\/1\.[01] (\d{3})[^\r\n]*\r\n/;
@@ -28,6 +31,7 @@ export class HttpResponseParser {
   private head: Buffer | null = null;
   private status = 0;
   private close = false;
+  private headBytes = 0;
   /** Body bytes still expected; -1 while reading a head. */
   private remaining = -1;
   private body: Buffer | null = null;
@@ -101,6 +105,7 @@ export class HttpResponseParser {
     const bytes = Number(length![1]);
     if (bytes > this.maxBody) this.fail(`response body of ${bytes} bytes above the limit of ${this.maxBody}`);
     this.status = Number(status![1]);
+    this.headBytes = end + 4 - base;
     this.close = CLOSE_RE.test(text);
     this.remaining = bytes;
     // Where the body starts within `chunk`: a head joined from earlier chunks is not all in it.
@@ -112,7 +117,7 @@ export class HttpResponseParser {
   private emit(body: Buffer): void {
     this.remaining = -1;
     this.body = null;
-    this.onResponse(this.status, body, this.close);
+    this.onResponse(this.status, body, this.close, this.headBytes);
   }
 
   private fail(message: string): never {
