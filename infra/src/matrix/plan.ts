@@ -2,6 +2,8 @@
 // the C baseline interleaved so each architecture has a baseline measured close in time, sized
 // by the profile and capped by the machine's limits — each cap said in the case and the notes.
 import { BASELINE_SERVER, type CaseSpec, type ScenarioId } from '../model/case-result.ts';
+import { HTTP_SCENARIOS } from '../model/http-scenarios.ts';
+import { httpDrafts } from './http-cases.ts';
 import { type Limits, memoryCap } from './limits.ts';
 import type { Profile } from './profiles.ts';
 import type { ServerInfo } from './servers.ts';
@@ -31,7 +33,7 @@ type Draft = Omit<CaseSpec, 'id' | 'key' | 'repetition'>;
 const fmt = (n: number) => n.toLocaleString('en-US');
 const GENERIC_SCENARIOS: ScenarioId[] = ['echo-100', 'echo-10k', 'hold', 'short'];
 /** Matrix order: the baseline-bracketed echo groups first, the TIME_WAIT-producing short last. */
-const ORDER: ScenarioId[] = ['c-pair', 'echo-100', 'echo-10k', 'cpu', 'io', 'hold', 'short'];
+const ORDER: ScenarioId[] = ['c-pair', 'echo-100', 'echo-10k', 'cpu', 'io', ...HTTP_SCENARIOS, 'hold', 'short'];
 
 function keyOf(d: Draft): string {
   return [d.scenario, d.server, d.transport, d.style].filter(Boolean).join(' ');
@@ -78,6 +80,7 @@ function draftsFor(server: ServerInfo, req: PlanRequest, limits: Limits, notes: 
     out.push({ ...base, transport, scenario: 'hold', workload: 'echo', connections: hold.connections, workers: hold.workers, durationSeconds: p.holdSeconds, warmupSeconds: 0, pingIntervalSeconds: p.pingIntervalSeconds, caps: hold.caps });
     out.push({ ...base, transport, scenario: 'short', workload: 'echo', sizeBytes: 100, connections: p.shortConcurrency, loops: p.shortLoops, durationSeconds: 0, warmupSeconds: 0 });
   }
+  if (server.transports.includes('http')) out.push(...httpDrafts(server.dir, p));
   return out;
 }
 

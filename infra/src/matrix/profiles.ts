@@ -20,6 +20,9 @@ export interface Profile {
   shortConcurrency: number;
   shortLoops: number;
   cPairSeconds: number;
+  /** The six http cases: concurrent clients (1000 in tcpserver's benchmark) and seconds each. */
+  httpConnections: number;
+  httpSeconds: number;
   /** A baseline echo case after every this many architecture cases (plus one before and after). */
   bracketEvery: number;
   /** Wait before a case while more sockets than this sit in TIME_WAIT... */
@@ -47,6 +50,8 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     shortConcurrency: 100,
     shortLoops: 3,
     cPairSeconds: 1,
+    httpConnections: 200,
+    httpSeconds: 1,
     bracketEvery: 1000,
     timeWaitThreshold: 20_000,
     timeWaitMaxSeconds: 15,
@@ -68,6 +73,8 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     shortConcurrency: 1000,
     shortLoops: 5,
     cPairSeconds: 10,
+    httpConnections: 1000,
+    httpSeconds: 10,
     bracketEvery: 3,
     timeWaitThreshold: 20_000,
     timeWaitMaxSeconds: 70,

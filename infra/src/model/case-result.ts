@@ -2,9 +2,10 @@
 // run.json (the plan and how each case went) and env.json. Tables, the report and compare
 // read only these shapes.
 import type { DriverResult, EnvInfo, ProcessTreeSample } from '@c1m/results';
+import { HTTP_SCENARIOS, type ReferenceLoad } from './http-scenarios.ts';
 
 /** Scenario ids of the matrix. `c-pair` is the C client against the C server. */
-export const SCENARIOS = ['hold', 'echo-100', 'echo-10k', 'cpu', 'io', 'short', 'c-pair'] as const;
+export const SCENARIOS = ['hold', 'echo-100', 'echo-10k', 'cpu', 'io', 'short', 'c-pair', ...HTTP_SCENARIOS] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
 
 /** Name of the C baseline server in results. */
@@ -19,9 +20,11 @@ export interface CaseSpec {
   scenario: ScenarioId;
   /** servers/<dir> name, or baseline-c. */
   server: string;
-  transport: 'tcp' | 'ws';
+  transport: 'tcp' | 'ws' | 'http';
   style?: string;
-  workload: 'echo' | 'cpu' | 'io';
+  workload: 'echo' | 'cpu' | 'io' | 'static' | 'aes' | 'sleep';
+  /** http cases: the body size, the sleep, and whether the client keeps connections alive. */
+  http?: { bodySize: number; sleepMs?: number; keepAlive: boolean };
   connections: number;
   durationSeconds: number;
   warmupSeconds: number;
@@ -144,6 +147,8 @@ export interface CaseResult {
   driver?: DriverResult;
   driverProcess?: { command: string[]; exitCode: number | null; signal: string | null; stderrTail: string };
   baselineClient?: BaselineClientResult;
+  /** An outside load tool run against the same server right after the driver (http case 2: autocannon). */
+  reference?: ReferenceLoad;
   samples: CaseSample[];
   steal: { meanPercent: number; maxPercent: number; thresholdPercent: number; flagged: boolean };
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { DriverResult } from '@c1m/results';
 import type { BaselineClientResult, CaseSpec } from '../model/case-result.ts';
 import { repoRoot } from '../lib/paths.ts';
+import { httpDriverArgs } from '../matrix/http-cases.ts';
 import { spawnTracked, stopTracked, type Tracked } from './processes.ts';
 
 /** Path of the bundled driver CLI. */
@@ -22,6 +23,10 @@ export function driverCommand(spec: CaseSpec, target: string, jsonFile: string, 
       args.push('short', '--concurrency', String(spec.connections), '--loops', String(spec.loops ?? 1), '--size', String(spec.sizeBytes));
       break;
     default:
+      if (spec.http) {
+        args.push('echo', ...httpDriverArgs(spec, spec.http));
+        break;
+      }
       args.push(
         'echo', '--connections', String(spec.connections), '--duration', `${spec.durationSeconds}s`, '--warmup', `${Math.round(spec.warmupSeconds * 1000)}ms`,
         '--pipeline', String(spec.pipeline ?? 1), '--size', String(spec.sizeBytes), '--workload', spec.workload,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { CaseSpec, ServerStatsSnapshot } from '../model/case-result.ts';
 import { BASELINE_SERVER } from '../model/case-result.ts';
 import { repoRoot } from '../lib/paths.ts';
+import { httpServerArgs } from '../matrix/http-cases.ts';
 import { spawnTracked, type StopOutcome, stopTracked, type Tracked } from './processes.ts';
 
 /** The ready line (fields infra reads; the rest is kept as printed). */
@@ -33,6 +34,7 @@ export function serverCommand(spec: CaseSpec, drainTimeoutSeconds: number, basel
     '--drain-timeout', `${drainTimeoutSeconds}s`,
   ];
   if (spec.workers !== undefined) args.push('--workers', String(spec.workers));
+  if (spec.http) args.push(...httpServerArgs(spec.http));
   if (spec.style !== undefined) args.push('--style', spec.style);
   return args;
 }
