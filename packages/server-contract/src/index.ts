@@ -14,6 +14,8 @@ export * from './tcp-session.ts';
 export * from './tcp-listener.ts';
 export * from './uws-ws.ts';
 export * from './uws-http.ts';
+export * from './uws-app.ts';
+export * from './tls-material.ts';
 export * from './node-http.ts';
 export * from './http-flags.ts';
 export * from './single-process.ts';

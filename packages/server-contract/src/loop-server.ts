@@ -65,7 +65,7 @@ export function listenLoop(options: ServerOptions, handler: WorkloadHandler, par
   const { counters } = parts;
   const port = parts.port ?? options.port;
   if (options.transport === 'http') {
-    return listenUwsHttp(options.host, port, { counters, handle: handler.handle, asyncHandler: handler.async, sharedPort: parts.shared });
+    return listenUwsHttp(options.host, port, { counters, handle: handler.handle, asyncHandler: handler.async, sharedPort: parts.shared, tls: options.tlsMaterial });
   }
   const gate = parts.gate ?? new ConnectionGate(processBudget());
   if (options.transport === 'ws') {
@@ -78,6 +78,7 @@ export function listenLoop(options: ServerOptions, handler: WorkloadHandler, par
       maxFrame: options.maxFrame,
       hardBytes: options.backpressureHardBytes,
       sharedPort: parts.shared,
+      tls: options.tlsMaterial,
     });
   }
   return listenTcp({
@@ -87,6 +88,7 @@ export function listenLoop(options: ServerOptions, handler: WorkloadHandler, par
     exclusive: !parts.shared,
     serve: parts.serveTcp ?? readWithEvents,
     onCount: parts.onTcpCount,
+    tls: options.tlsMaterial,
     context: {
       counters,
       handle: handler.handle,

@@ -2,7 +2,9 @@
 // each socket (parsing, keep-alive, pipelined responses kept in order); this module adds the
 // workload's body, the descriptor budget, the count of bad requests (400/431 and close) and drain.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
+import type { TlsMaterial } from './tls-material.ts';
 import { HTTP_MAX_HEAD_BYTES } from '@c1m/protocol';
 import type { ConnectionGate } from './connection-gate.ts';
 import type { StatsCounters } from './stats.ts';
@@ -15,6 +17,8 @@ export interface NodeHttpContext {
   counters: StatsCounters;
   gate: ConnectionGate;
   handle: FrameHandler;
+  /** https: serve inside TLS with this key and certificate. */
+  tlsMaterial?: TlsMaterial;
 }
 
 /** A listening node:http server. */
@@ -41,7 +45,7 @@ function headBytes(req: IncomingMessage): number {
 export async function listenNodeHttp(ctx: NodeHttpContext): Promise<NodeHttpServer> {
   const { counters, gate } = ctx;
   let owed = 0;
-  const server = createServer({ maxHeaderSize: HTTP_MAX_HEAD_BYTES, noDelay: true }, (req: IncomingMessage, res: ServerResponse) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     counters.frameIn(headBytes(req));
     if (req.method !== 'GET') {
       res.writeHead(405, { allow: 'GET', 'content-length': 0 }).end();
@@ -61,12 +65,16 @@ export async function listenNodeHttp(ctx: NodeHttpContext): Promise<NodeHttpServ
           res.writeHead(500, { connection: 'close', 'content-length': 0 }).end();
         },
       );
-  });
+  };
+  const plain = { maxHeaderSize: HTTP_MAX_HEAD_BYTES, noDelay: true };
+  const tls = ctx.tlsMaterial;
+  const server = tls ? createHttpsServer({ ...plain, key: tls.key, cert: tls.cert }, onRequest) : createServer(plain, onRequest);
   // Idle keep-alive connections stay open for as long as the client keeps them (a benchmark's
   // 1000 connections must not be closed under it after node's 5-second default).
   server.keepAliveTimeout = 0;
   server.headersTimeout = HEADERS_TIMEOUT_MS;
   server.requestTimeout = 0;
+  // Counted at TCP accept (before any TLS handshake), like the descriptor it costs.
   server.on('connection', (socket: Socket) => {
     if (!gate.tryAdmit()) {
       counters.refused();

@@ -36,6 +36,12 @@ export interface ServerOptions {
   bodySize?: number;
   /** sleep workload: the wait before each response, in milliseconds. */
   sleepMs?: number;
+  /** --tls: the transport inside TLS (tcp → TLS, ws → wss, http → https). */
+  tls?: boolean;
+  tlsCertFile?: string;
+  tlsKeyFile?: string;
+  /** The key and certificate, attached by runServer before start (generated unless files were given). */
+  tlsMaterial?: import('./tls-material.ts').TlsMaterial;
 }
 
 /** What a server package declares: it shapes --help, the valid choices and the readiness line. */

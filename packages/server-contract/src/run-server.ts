@@ -2,6 +2,8 @@
 // and on SIGTERM/SIGINT drain and print the closed line. Exit codes: 0 clean, 1 forced or
 // failed, 2 bad flags.
 import { UsageError } from '@c1m/cli';
+import { isC1mError } from '@c1m/protocol';
+import { withTlsMaterial } from './tls-material.ts';
 import { readFdLimit } from './fd-budget.ts';
 import type { ServerSpec, StartServer } from './options.ts';
 import { parseServerArgs } from './server-flags.ts';
@@ -32,7 +34,19 @@ export async function runServer(spec: ServerSpec, start: StartServer, argv = pro
     return;
   }
 
-  const server = await start(options);
+  let server;
+  try {
+    options = await withTlsMaterial(options);
+    server = await start(options);
+  } catch (err) {
+    // A bad --tls-cert/--tls-key pair or an engine without TLS: say so and exit 2, serve nothing.
+    if (err instanceof UsageError || isC1mError(err, 'C1M_TLS_UNSUPPORTED')) {
+      process.stderr.write(`${spec.name}: ${err.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    throw err;
+  }
   const stats = await serveStats(options.host, options.statsPort, () => server.stats());
   const fdLimit = readFdLimit();
   emit({
@@ -48,6 +62,8 @@ export async function runServer(spec: ServerSpec, start: StartServer, argv = pro
     processes: server.processes,
     threads: server.threads,
     maxConnections: server.maxConnections,
+    tls: options.tls ?? false,
+    ...(options.tlsMaterial ? { tlsCertificate: options.tlsMaterial.source } : {}),
     // One process cannot hold more sockets than its descriptor limit: say so up front.
     connectionCeiling: spec.multiProcess ? 'processes x descriptor limit' : 'descriptor limit of one process',
   });

@@ -28,6 +28,9 @@ function serverFlagTable(spec: ServerSpec): FlagTable<ServerOptions> {
     { key: 'backpressureHardBytes', flag: 'backpressure-hard', kind: 'bytes', help: 'Unsent output per connection that closes it (counted)', default: 4 * 1024 * 1024, min: 4096 },
     { key: 'bodySize', flag: 'body-size', kind: 'bytes', help: 'http workloads: bytes of the response body (aes: of the plaintext)', default: DEFAULT_HTTP_BODY_BYTES, min: 0, max: 64 * 1024 * 1024 },
     { key: 'sleepMs', flag: 'sleep', kind: 'duration', help: 'sleep workload: wait before each response', default: DEFAULT_HTTP_SLEEP_MS, min: 0 },
+    { key: 'tls', flag: 'tls', kind: 'boolean', help: 'Serve the transport inside TLS (wss, https) with a self-signed certificate generated at start unless --tls-cert/--tls-key', default: false },
+    { key: 'tlsCertFile', flag: 'tls-cert', kind: 'string', help: 'PEM certificate file for --tls', default: '' },
+    { key: 'tlsKeyFile', flag: 'tls-key', kind: 'string', help: 'PEM private key file for --tls', default: '' },
     { key: 'queueLimit', flag: 'queue-limit', kind: 'int', help: 'Offloading servers: requests queued for worker threads before new ones are shed (C1M_OVERLOADED)', default: DEFAULT_QUEUE_LIMIT, min: 1, max: 1 << 24 },
   ];
 }

@@ -5,6 +5,8 @@
 import { HTTP_MAX_HEAD_BYTES } from '@c1m/protocol';
 import { loadUws } from '@c1m/uws';
 import type { StatsCounters } from './stats.ts';
+import type { TlsMaterial } from './tls-material.ts';
+import { createUwsApp } from './uws-app.ts';
 import { bindPort } from './uws-ws.ts';
 import type { FrameHandler } from './workload-handler.ts';
 
@@ -15,6 +17,8 @@ export interface UwsHttpContext {
   asyncHandler: boolean;
   /** Sibling threads or processes listen on the same port (SO_REUSEPORT; see UwsWsContext.sharedPort). */
   sharedPort?: boolean;
+  /** https: serve inside TLS with this key and certificate. */
+  tls?: TlsMaterial;
 }
 
 /** A listening uWS HTTP server (one loop). */
@@ -60,7 +64,7 @@ const DRAIN_QUIET_MS = 100;
 /** Creates the app and listens on host:port (0 = any; shared with siblings via SO_REUSEPORT). */
 export async function listenUwsHttp(host: string, port: number, ctx: UwsHttpContext): Promise<UwsHttpServer> {
   const { uws } = loadUws();
-  const app = uws.App();
+  const app = createUwsApp(ctx.tls);
   const { counters } = ctx;
   let owed = 0;
 

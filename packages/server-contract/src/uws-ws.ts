@@ -5,6 +5,8 @@ import { isC1mError } from '@c1m/protocol';
 import { loadUws, type Uws } from '@c1m/uws';
 import type { ConnectionGate } from './connection-gate.ts';
 import type { StatsCounters } from './stats.ts';
+import type { TlsMaterial } from './tls-material.ts';
+import { createUwsApp } from './uws-app.ts';
 import type { FrameHandler } from './workload-handler.ts';
 
 type App = ReturnType<Uws['App']>;
@@ -42,6 +44,8 @@ export interface UwsWsContext {
    * a port given by number, so with port 0 the port picked is bound again by number before use.
    */
   sharedPort?: boolean;
+  /** wss: serve inside TLS with this key and certificate. */
+  tls?: TlsMaterial;
 }
 
 /** A listening uWS WebSocket server (one loop). */
@@ -62,7 +66,7 @@ const DRAIN_QUIET_MS = 100;
 /** Creates the app, listens on host:port (0 = any; shared with siblings via SO_REUSEPORT). */
 export function listenUwsWs(host: string, port: number, ctx: UwsWsContext): Promise<UwsWsServer> {
   const { uws } = loadUws();
-  const app: App = uws.App();
+  const app: App = createUwsApp(ctx.tls);
   const sockets = new Set<Ws>();
   const { counters, gate } = ctx;
 

@@ -5,3 +5,4 @@ export * from './test-client.ts';
 export * from './requests.ts';
 export * from './http-suite.ts';
 export * from './http-test-client.ts';
+export * from './tls-suite.ts';

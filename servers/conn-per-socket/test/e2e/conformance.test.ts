@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { describeConformance, describeHttpConformance } from '@c1m/server-contract/conformance';
+import { describeConformance, describeHttpConformance, describeTlsConformance } from '@c1m/server-contract/conformance';
 
 describeConformance({
   name: 'conn-per-socket',
@@ -12,4 +12,10 @@ describeHttpConformance({
   name: 'conn-per-socket',
   packageDir: fileURLToPath(new URL('../..', import.meta.url)),
   httpEngine: 'node',
+});
+
+describeTlsConformance({
+  name: 'conn-per-socket',
+  packageDir: fileURLToPath(new URL('../..', import.meta.url)),
+  transports: ['tcp', 'ws', 'http'],
 });

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { describeConformance, describeHttpConformance } from '@c1m/server-contract/conformance';
+import { describeConformance, describeHttpConformance, describeTlsConformance } from '@c1m/server-contract/conformance';
 
 describeConformance({
   name: 'multi-loop',
@@ -14,4 +14,11 @@ describeHttpConformance({
   packageDir: fileURLToPath(new URL('../..', import.meta.url)),
   args: ['--workers', '2'],
   httpEngine: 'uws',
+});
+
+describeTlsConformance({
+  name: 'multi-loop',
+  packageDir: fileURLToPath(new URL('../..', import.meta.url)),
+  transports: ['http'],
+  args: ['--workers', '2'],
 });

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { describeConformance, describeHttpConformance } from '@c1m/server-contract/conformance';
+import { describeConformance, describeHttpConformance, describeTlsConformance } from '@c1m/server-contract/conformance';
 
 describeConformance({
   name: 'single-loop',
@@ -12,4 +12,10 @@ describeHttpConformance({
   name: 'single-loop',
   packageDir: fileURLToPath(new URL('../..', import.meta.url)),
   httpEngine: 'uws',
+});
+
+describeTlsConformance({
+  name: 'single-loop',
+  packageDir: fileURLToPath(new URL('../..', import.meta.url)),
+  transports: ['ws', 'http'],
 });
