@@ -3,6 +3,7 @@
 // to module-level functions that find their Conn through the socket; reads land in the pool's
 // one shared buffer (net's `onread`), and a TCP frame decoder exists only while a reply is due.
 import net from 'node:net';
+import tls from 'node:tls';
 import {
   FrameDecoder,
   HttpResponseParser,
@@ -55,7 +56,19 @@ export interface ConnOwner {
   frame(conn: Conn, body: Buffer, opcode: number, httpHeadBytes?: number): void;
 }
 
-type ConnSocket = net.Socket & { conn: Conn };
+type ConnSocket = net.Socket & { conn: Conn; raw?: net.Socket };
+
+/**
+ * Closes with RST (no TIME_WAIT on either side). A TLS socket cannot reset its own handle, so
+ * its TCP socket (kept as `raw`) is reset instead.
+ */
+export function resetSocket(socket: net.Socket): void {
+  const raw = (socket as ConnSocket).raw;
+  if (raw) {
+    socket.destroy();
+    if (!raw.destroyed) raw.resetAndDestroy();
+  } else socket.resetAndDestroy();
+}
 
 /** A client connection over tcp (length-prefixed frames), ws (RFC 6455 after an upgrade) or http (HTTP/1.1 responses). */
 export class Conn {
@@ -81,6 +94,10 @@ export class Conn {
   /** Starts connecting; failures arrive through owner.lost. */
   connect(startUs: number, localAddress: string | undefined, localPort: number | undefined): void {
     this.startUs = startUs;
+    if (this.target.tls) {
+      this.connectTls(localAddress, localPort);
+      return;
+    }
     // `onread` is read by the Socket constructor (net.connect passes its options there too);
     // @types/node only declares it on the connect options.
     const options = { onread: { buffer: this.owner.readBuffer, callback: onRead } } as net.SocketConstructorOpts;
@@ -91,6 +108,24 @@ export class Conn {
     socket.on('error', onError);
     socket.on('close', onClose);
     socket.connect({ port: this.target.port, host: this.target.host, localAddress, localPort, noDelay: true });
+  }
+
+  /** Connects inside TLS, accepting the server's self-signed certificate; 'connect' fires after the handshake. */
+  private connectTls(localAddress: string | undefined, localPort: number | undefined): void {
+    const { host, port } = this.target;
+    // TLS sockets cannot read into the pool's shared buffer (`onread`): they get 'data' events.
+    const raw = new net.Socket();
+    raw.on('error', () => {});
+    raw.connect({ host, port, localAddress, localPort, noDelay: true });
+    const servername = host.startsWith('127.') || host === '::1' ? 'localhost' : host;
+    const socket = tls.connect({ socket: raw, rejectUnauthorized: false, servername }) as unknown as ConnSocket;
+    socket.conn = this;
+    socket.raw = raw;
+    this.socket = socket;
+    socket.on('secureConnect', onConnect);
+    socket.on('data', onData);
+    socket.on('error', onError);
+    socket.on('close', onClose);
   }
 
   /** Writes bytes; false when the connection is not open. */
@@ -108,7 +143,7 @@ export class Conn {
   close(rst: boolean): void {
     const socket = this.socket;
     if (socket === null || socket.destroyed) return;
-    if (rst) socket.resetAndDestroy();
+    if (rst) resetSocket(socket);
     else {
       this.state = CLOSING;
       socket.end();
@@ -196,6 +231,10 @@ function onRead(this: ConnSocket, nread: number, buffer: Buffer): void {
     conn.owner.lost(conn, isC1mError(err) ? err.code : 'C1M_CLIENT_ERROR');
     if (!isC1mError(err)) throw err;
   }
+}
+
+function onData(this: ConnSocket, chunk: Buffer): void {
+  onRead.call(this, chunk.length, chunk);
 }
 
 function onError(this: ConnSocket, err: NodeJS.ErrnoException): void {

@@ -3,7 +3,7 @@
 // replies, losing connections. What a phase does with an answer is up to its PhaseListener.
 import { readSeq } from '@c1m/protocol';
 import { epochUs, nowUs } from './clock.ts';
-import { CLOSED, CLOSING, CONNECTING, Conn, OPEN, Pending, UPGRADING, type ConnOwner } from './conn.ts';
+import { CLOSED, CLOSING, CONNECTING, Conn, OPEN, Pending, UPGRADING, resetSocket, type ConnOwner } from './conn.ts';
 import type { RequestFactory } from './requests.ts';
 import { PhaseStats } from './stats.ts';
 import type { Target } from './values.ts';
@@ -67,7 +67,7 @@ function discardSocket(conn: Conn, rst: boolean): void {
   socket.removeAllListeners();
   socket.on('error', () => {});
   if (socket.destroyed) return;
-  if (rst) socket.resetAndDestroy();
+  if (rst) resetSocket(socket);
   else socket.destroy();
 }
 
@@ -221,7 +221,7 @@ export class Pool implements ConnOwner {
     const socket = conn.socket;
     conn.socket = null;
     conn.decoder = null;
-    if (socket !== null && !socket.destroyed) socket.resetAndDestroy();
+    if (socket !== null && !socket.destroyed) resetSocket(socket);
     this.abandon(conn, false);
     this.listener.closedByUs(conn);
   }
@@ -316,7 +316,7 @@ export class Pool implements ConnOwner {
       const socket = conn.socket;
       conn.socket = null;
       conn.decoder = null;
-      if (socket !== null && !socket.destroyed) socket.resetAndDestroy();
+      if (socket !== null && !socket.destroyed) resetSocket(socket);
     }
     this.openCount = 0;
     this.stopSweep();

@@ -4,6 +4,7 @@
 import { BASELINE_SERVER, type CaseSpec, type ScenarioId } from '../model/case-result.ts';
 import { HTTP_SCENARIOS } from '../model/http-scenarios.ts';
 import { httpDrafts } from './http-cases.ts';
+import { tlsHoldDraft } from './tls-cases.ts';
 import { type Limits, memoryCap } from './limits.ts';
 import type { Profile } from './profiles.ts';
 import type { ServerInfo } from './servers.ts';
@@ -33,7 +34,7 @@ type Draft = Omit<CaseSpec, 'id' | 'key' | 'repetition'>;
 const fmt = (n: number) => n.toLocaleString('en-US');
 const GENERIC_SCENARIOS: ScenarioId[] = ['echo-100', 'echo-10k', 'hold', 'short'];
 /** Matrix order: the baseline-bracketed echo groups first, the TIME_WAIT-producing short last. */
-const ORDER: ScenarioId[] = ['c-pair', 'echo-100', 'echo-10k', 'cpu', 'io', ...HTTP_SCENARIOS, 'hold', 'short'];
+const ORDER: ScenarioId[] = ['c-pair', 'echo-100', 'echo-10k', 'cpu', 'io', ...HTTP_SCENARIOS, 'hold', 'tls-hold', 'short'];
 
 function keyOf(d: Draft): string {
   return [d.scenario, d.server, d.transport, d.style].filter(Boolean).join(' ');
@@ -78,9 +79,15 @@ function draftsFor(server: ServerInfo, req: PlanRequest, limits: Limits, notes: 
     out.push(...echoDrafts({ ...base, transport }, req));
     const hold = holdSize(server, req, limits, notes);
     out.push({ ...base, transport, scenario: 'hold', workload: 'echo', connections: hold.connections, workers: hold.workers, durationSeconds: p.holdSeconds, warmupSeconds: 0, pingIntervalSeconds: p.pingIntervalSeconds, caps: hold.caps });
+    if (!p.httpAndTlsServers || p.httpAndTlsServers.includes(server.dir)) out.push(tlsHoldDraft({ ...base, transport }, p));
     out.push({ ...base, transport, scenario: 'short', workload: 'echo', sizeBytes: 100, connections: p.shortConcurrency, loops: p.shortLoops, durationSeconds: 0, warmupSeconds: 0 });
   }
-  if (server.transports.includes('http')) out.push(...httpDrafts(server.dir, p));
+  if (server.transports.includes('http')) {
+    if (!p.httpAndTlsServers || p.httpAndTlsServers.includes(server.dir)) out.push(...httpDrafts(server.dir, p));
+  }
+  if (p.httpAndTlsServers && !p.httpAndTlsServers.includes(server.dir)) {
+    notes.add(`http cases and tls-hold only on ${p.httpAndTlsServers.join(' and ')} (one server per engine): ${p.name} profile`);
+  }
   return out;
 }
 

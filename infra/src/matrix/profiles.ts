@@ -23,6 +23,10 @@ export interface Profile {
   /** The six http cases: concurrent clients (1000 in tcpserver's benchmark) and seconds each. */
   httpConnections: number;
   httpSeconds: number;
+  /** Servers that run the http cases and tls-hold; undefined = every server that can. */
+  httpAndTlsServers?: string[];
+  /** tls-hold: idle TLS connections held per server × transport (handshakes/s and memory per connection). */
+  tlsHoldConnections: number;
   /** A baseline echo case after every this many architecture cases (plus one before and after). */
   bracketEvery: number;
   /** Wait before a case while more sockets than this sit in TIME_WAIT... */
@@ -52,6 +56,9 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     cPairSeconds: 1,
     httpConnections: 200,
     httpSeconds: 1,
+    // One server per engine (uWS; node:http, node:net, ws) keeps the quick matrix under 3 minutes.
+    httpAndTlsServers: ['single-loop', 'conn-per-socket'],
+    tlsHoldConnections: 1000,
     bracketEvery: 1000,
     timeWaitThreshold: 20_000,
     timeWaitMaxSeconds: 15,
@@ -75,6 +82,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     cPairSeconds: 10,
     httpConnections: 1000,
     httpSeconds: 10,
+    tlsHoldConnections: 5000,
     bracketEvery: 3,
     timeWaitThreshold: 20_000,
     timeWaitMaxSeconds: 70,

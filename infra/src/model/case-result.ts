@@ -5,7 +5,7 @@ import type { DriverResult, EnvInfo, ProcessTreeSample } from '@c1m/results';
 import { HTTP_SCENARIOS, type ReferenceLoad } from './http-scenarios.ts';
 
 /** Scenario ids of the matrix. `c-pair` is the C client against the C server. */
-export const SCENARIOS = ['hold', 'echo-100', 'echo-10k', 'cpu', 'io', 'short', 'c-pair', ...HTTP_SCENARIOS] as const;
+export const SCENARIOS = ['hold', 'echo-100', 'echo-10k', 'cpu', 'io', 'short', 'c-pair', ...HTTP_SCENARIOS, 'tls-hold'] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
 
 /** Name of the C baseline server in results. */
@@ -25,6 +25,8 @@ export interface CaseSpec {
   workload: 'echo' | 'cpu' | 'io' | 'static' | 'aes' | 'sleep';
   /** http cases: the body size, the sleep, and whether the client keeps connections alive. */
   http?: { bodySize: number; sleepMs?: number; keepAlive: boolean };
+  /** The server runs with --tls and the driver connects inside TLS (tls://, wss://). */
+  tls?: boolean;
   connections: number;
   durationSeconds: number;
   warmupSeconds: number;

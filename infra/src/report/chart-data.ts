@@ -118,7 +118,8 @@ export function reportCharts(run: LoadedRun): ChartSpec[] {
     metricBars(run, 'cpu-per-message', 'Server CPU-seconds per million messages', ['echo-100', 'echo-10k', 'cpu', 'io'], 'serverCpuSecondsPerMillionMessages', 'CPU-s / M msgs'),
     latencyCurves(run, 'echo-100', ['c-pair']),
     latencyCurves(run, 'echo-10k'),
-    metricBars(run, 'memory-per-connection', 'Server memory per held connection (bytes of RSS growth)', ['hold'], 'serverBytesPerConnection', 'bytes / connection'),
+    metricBars(run, 'memory-per-connection', 'Server memory per held connection (bytes of RSS growth)', ['hold', 'tls-hold'], 'serverBytesPerConnection', 'bytes / connection'),
+    metricBars(run, 'tls-handshakes', 'TLS handshakes per second (tls-hold ramp)', ['tls-hold'], 'connectRatePerSecond', 'handshakes/s'),
     metricBars(run, 'connections-held', 'Connections held', ['hold'], 'connectionsHeld', 'connections'),
     shortLoops(run),
   ];

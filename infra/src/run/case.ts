@@ -7,6 +7,7 @@ import type { CaseResult, CaseSample, CaseSpec } from '../model/case-result.ts';
 import type { Profile } from '../matrix/profiles.ts';
 import { baselineClientCommand, driverCommand, loadTimeoutSeconds, type LoadOutcome, startLoad } from './driver.ts';
 import { REFERENCE_SCENARIO } from '../model/http-scenarios.ts';
+import { targetScheme } from '../matrix/tls-cases.ts';
 import { runAutocannon } from './autocannon.ts';
 import { type CpuPinning, pinned } from './cpu-pinning.ts';
 import type { Tracked } from './processes.ts';
@@ -100,7 +101,7 @@ export async function runCase(planned: CaseSpec, ctx: CaseContext): Promise<Case
   try {
     const idle = await sampler.sampleNow();
     result.server.statsBefore = idle.stats;
-    const target = `${spec.transport}://127.0.0.1:${server.ready.port}${spec.transport === 'tcp' ? '' : '/'}`;
+    const target = `${targetScheme(spec)}://127.0.0.1:${server.ready.port}${spec.transport === 'tcp' ? '' : '/'}`;
     const jsonFile = join(ctx.runDir, 'driver', `${spec.id}.json`);
     const timeout = loadTimeoutSeconds(spec, ctx.profile.connectRate);
     const loadCommand = pinned(

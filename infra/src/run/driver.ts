@@ -16,6 +16,7 @@ export function driverCommand(spec: CaseSpec, target: string, jsonFile: string, 
   const args = [process.execPath, DRIVER_CLI];
   switch (spec.scenario) {
     case 'hold':
+    case 'tls-hold':
       args.push('hold', '--connections', String(spec.connections), '--duration', `${spec.durationSeconds}s`, '--ping-interval', `${spec.pingIntervalSeconds ?? 10}s`);
       if (spec.pingKind) args.push('--ping-kind', spec.pingKind);
       break;

@@ -35,6 +35,7 @@ export function serverCommand(spec: CaseSpec, drainTimeoutSeconds: number, basel
   ];
   if (spec.workers !== undefined) args.push('--workers', String(spec.workers));
   if (spec.http) args.push(...httpServerArgs(spec.http));
+  if (spec.tls) args.push('--tls');
   if (spec.style !== undefined) args.push('--style', spec.style);
   return args;
 }
