@@ -7,7 +7,12 @@ import { PROFILES } from '../src/matrix/profiles.ts';
 import type { ServerInfo } from '../src/matrix/servers.ts';
 import type { CaseResult } from '../src/model/case-result.ts';
 import { HTTP_SCENARIOS } from '../src/model/http-scenarios.ts';
+import { compareRuns } from '../src/compare/compare-runs.ts';
+import { renderComparison } from '../src/compare/markdown.ts';
+import { loadRun } from '../src/model/load-run.ts';
 import { referenceMarkdown } from '../src/report/http-reference.ts';
+import { renderSummaryMarkdown } from '../src/report/summary-md.ts';
+import { at, writeFixtureRun } from './helpers/fixture-run.ts';
 import { driverCommand } from '../src/run/driver.ts';
 import { serverCommand } from '../src/run/server.ts';
 
@@ -52,5 +57,20 @@ describe('http cases in the matrix', () => {
     expect(md).toContain('| single-loop / http | 18,000 | 20,000 | 0.90× | 5,000 | 4,000 | 1.25× |  |');
     expect(md).toContain('| conn-per-socket / http | — | 0 | — | — | 0 | — | autocannon is not installed |');
     expect(referenceMarkdown([])).toEqual([]);
+  });
+
+  it('gives each http case its own summary section and lets compare pair and judge it', () => {
+    const run = (rates: number[], t0: number, runId: string) =>
+      writeFixtureRun(
+        rates.map((messagesPerSecond, i) => ({ scenario: 'http-static' as const, server: 'single-loop', transport: 'http' as const, startedAt: at(t0 + i * 100), messagesPerSecond, repetition: i + 1, latenciesUs: [500, 900] })),
+        { runId, repeat: rates.length },
+      );
+    const a = loadRun(run([20_000, 20_200, 20_100], 0, 'a'));
+    const b = loadRun(run([15_000, 15_100, 15_050], 1000, 'b'));
+    expect(renderSummaryMarkdown(a)).toContain('## HTTP case 2 — static 1 kB body, keep-alive on');
+    const c = compareRuns([a], [b]);
+    const rate = c.rows.find((r) => r.key === 'http-static single-loop http' && r.metric === 'messagesPerSecond')!;
+    expect(rate.verdict).toBe('regression');
+    expect(renderComparison(c)).toContain('| http-static single-loop http | msgs/s |');
   });
 });
