@@ -15,6 +15,7 @@ import { planMatrix } from './matrix/plan.ts';
 import { PROFILES } from './matrix/profiles.ts';
 import { discoverServers } from './matrix/servers.ts';
 import { BASELINE_SERVER, type RunInfo, SCENARIOS, type ScenarioId } from './model/case-result.ts';
+import { HTTP_SCENARIOS } from './model/http-scenarios.ts';
 import { formatDuration } from './report/format.ts';
 import { runCase } from './run/case.ts';
 import { DRIVER_CLI } from './run/driver.ts';
@@ -39,7 +40,7 @@ const FLAGS: FlagTable<BenchOptions> = {
   quick: { flag: 'quick', kind: 'boolean', default: false, help: 'Small counts and short durations: the whole matrix in under 3 minutes (CI)' },
   connections: { flag: 'connections', kind: 'int', min: 1, default: 0, help: 'Hold size for every server (single-process ones capped at their descriptor limit); echo-10k runs at most this; 0 = sized by the profile' },
   only: { flag: 'only', kind: 'string', default: '', help: 'Comma-separated server dirs (and/or baseline-c) to run; default all' },
-  scenarios: { flag: 'scenarios', kind: 'string', default: '', help: `Comma-separated scenarios: ${SCENARIOS.join(', ')} (echo = both echo sizes); default all` },
+  scenarios: { flag: 'scenarios', kind: 'string', default: '', help: `Comma-separated scenarios: ${SCENARIOS.join(', ')} (echo = both echo sizes, http = the six http cases); default all` },
   repeat: { flag: 'repeat', kind: 'int', min: 1, max: 20, default: 1, help: 'Rounds of the whole matrix (repetitions measure the noise that compare uses)' },
   runId: { flag: 'run-id', kind: 'string', default: '', help: 'Name of results/<run-id>/ (default: start time and profile)' },
   stealThresholdPercent: { flag: 'steal-threshold', kind: 'int', min: 1, max: 100, default: 10, help: 'Flag a case whose mean CPU steal reached this percent' },
@@ -50,8 +51,9 @@ const USAGE = 'pnpm bench:all [--quick] [--connections N] [--only a,b] [--scenar
 
 function parseScenarios(text: string): ScenarioId[] | undefined {
   if (!text) return undefined;
-  const items = parseList('scenarios', text, [...SCENARIOS, 'echo']);
-  return [...new Set(items.flatMap((s) => (s === 'echo' ? (['echo-100', 'echo-10k'] as ScenarioId[]) : [s as ScenarioId])))];
+  const items = parseList('scenarios', text, [...SCENARIOS, 'echo', 'http']);
+  const expand = (s: string): ScenarioId[] => (s === 'echo' ? ['echo-100', 'echo-10k'] : s === 'http' ? [...HTTP_SCENARIOS] : [s as ScenarioId]);
+  return [...new Set(items.flatMap(expand))];
 }
 
 runCli('bench:all', async () => {

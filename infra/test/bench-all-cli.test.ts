@@ -15,7 +15,7 @@ describe('pnpm bench:all command line', () => {
     expect(only.stderr).toMatch(/valid choices are .*baseline-c/);
     const scenarios = await benchAll(['--scenarios', 'echo,nope', '--dry-run']);
     expect(scenarios.code).toBe(2);
-    expect(scenarios.stderr).toMatch(/hold, echo-100, echo-10k, cpu, io, short, c-pair, echo/);
+    expect(scenarios.stderr).toMatch(/hold, echo-100, echo-10k, cpu, io, short, c-pair, http-static-close, http-static, http-aes-close, http-aes, http-sleep, http-16k-close, tls-hold, echo, http/);
   });
 
   it('hands --c1m and every other flag to bench:c1m, whose answer and exit code are its own', async () => {

@@ -76,7 +76,7 @@ describe('bench:all matrix', () => {
   it('runs echo-10k smaller in the quick profile and says so once', () => {
     const p = plan({ profile: PROFILES.quick });
     expect(p.cases.find((c) => c.key === 'echo-10k single-loop ws')!.connections).toBe(1000);
-    expect(p.notes.filter((n) => n.includes('quick profile'))).toHaveLength(1);
+    expect(p.notes.filter((n) => n.includes('echo-10k') && n.includes('quick profile'))).toHaveLength(1);
   });
 
   it('filters by --only and --scenarios, keeping the baseline for ratios', () => {

@@ -78,7 +78,7 @@ describe('c1m-load checks', () => {
     [['echo', '--target', 'tcp://127.0.0.1:9', '--workload', 'nope'], /one of: echo, cpu, io/],
     [['flood', '--target', 'tcp://127.0.0.1:9'], /valid scenarios: echo, hold, short, max-rate/],
     [['echo', '--target', 'tcp://127.0.0.1:9', '--size', '5'], /at least 12 bytes/],
-    [['echo', '--target', 'http://127.0.0.1:9'], /tcp:\/\/HOST:PORT/],
+    [['echo', '--target', 'udp://127.0.0.1:9'], /tcp:\/\/HOST:PORT/],
     [['echo', '--target', 'tcp://127.0.0.1:9', '--bogus'], /Valid flags: .*--connections/],
     [['echo'], /--target is required/],
     [['echo', '--target', 'tcp://127.0.0.1:9', '--connections', '40000', '--shards', '1'], /use --shards 3 or more/],

@@ -20,7 +20,14 @@ describe('targets', () => {
     ]);
   });
 
-  it.each(['http://a:1', 'tcp://a', 'tcp://a:0', 'tcp://a:9-8', 'tcp://a:1/path', 'tcp://a:1,ws://a:2'])('rejects %s', (text) => {
+  it('parses tls://, wss:// and https:// as tcp, ws and http inside TLS', () => {
+    expect(parseTargets('tls://127.0.0.1:9')).toEqual([{ transport: 'tcp', host: '127.0.0.1', port: 9, path: '/', url: 'tls://127.0.0.1:9', tls: true }]);
+    expect(parseTargets('wss://h:1/x')[0]).toMatchObject({ transport: 'ws', path: '/x', url: 'wss://h:1/x', tls: true });
+    expect(parseTargets('https://h:1')[0]).toMatchObject({ transport: 'http', url: 'https://h:1/', tls: true });
+    expect(() => parseTargets('ws://h:1/,wss://h:2/')).toThrow(UsageError);
+  });
+
+  it.each(['udp://a:1', 'http://a:1,ws://a:2', 'tcp://a', 'tcp://a:0', 'tcp://a:9-8', 'tcp://a:1/path', 'tcp://a:1,ws://a:2'])('rejects %s', (text) => {
     expect(() => parseTargets(text)).toThrow(UsageError);
   });
 

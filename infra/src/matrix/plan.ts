@@ -2,6 +2,9 @@
 // the C baseline interleaved so each architecture has a baseline measured close in time, sized
 // by the profile and capped by the machine's limits — each cap said in the case and the notes.
 import { BASELINE_SERVER, type CaseSpec, type ScenarioId } from '../model/case-result.ts';
+import { HTTP_SCENARIOS } from '../model/http-scenarios.ts';
+import { httpDrafts } from './http-cases.ts';
+import { tlsHoldDraft } from './tls-cases.ts';
 import { type Limits, memoryCap } from './limits.ts';
 import type { Profile } from './profiles.ts';
 import type { ServerInfo } from './servers.ts';
@@ -31,7 +34,7 @@ type Draft = Omit<CaseSpec, 'id' | 'key' | 'repetition'>;
 const fmt = (n: number) => n.toLocaleString('en-US');
 const GENERIC_SCENARIOS: ScenarioId[] = ['echo-100', 'echo-10k', 'hold', 'short'];
 /** Matrix order: the baseline-bracketed echo groups first, the TIME_WAIT-producing short last. */
-const ORDER: ScenarioId[] = ['c-pair', 'echo-100', 'echo-10k', 'cpu', 'io', 'hold', 'short'];
+const ORDER: ScenarioId[] = ['c-pair', 'echo-100', 'echo-10k', 'cpu', 'io', ...HTTP_SCENARIOS, 'hold', 'tls-hold', 'short'];
 
 function keyOf(d: Draft): string {
   return [d.scenario, d.server, d.transport, d.style].filter(Boolean).join(' ');
@@ -65,7 +68,8 @@ function draftsFor(server: ServerInfo, req: PlanRequest, limits: Limits, notes: 
   const p = req.profile;
   const out: Draft[] = [];
   const base = { server: server.dir, sizeBytes: 64, caps: [] as string[] };
-  for (const transport of server.transports) {
+  // http has cases of its own (the six tcpserver cases, protocol README 3.7), not echo, hold and short.
+  for (const transport of server.transports.filter((t) => t !== 'http')) {
     if (server.workload) {
       for (const style of server.styles ?? [undefined]) {
         out.push({ ...base, scenario: server.workload, transport, style, workload: server.workload, connections: p.workloadConnections, durationSeconds: p.workloadSeconds, warmupSeconds: p.warmupSeconds, pipeline: 1 });
@@ -75,7 +79,14 @@ function draftsFor(server: ServerInfo, req: PlanRequest, limits: Limits, notes: 
     out.push(...echoDrafts({ ...base, transport }, req));
     const hold = holdSize(server, req, limits, notes);
     out.push({ ...base, transport, scenario: 'hold', workload: 'echo', connections: hold.connections, workers: hold.workers, durationSeconds: p.holdSeconds, warmupSeconds: 0, pingIntervalSeconds: p.pingIntervalSeconds, caps: hold.caps });
+    if (!p.httpAndTlsServers || p.httpAndTlsServers.includes(server.dir)) out.push(tlsHoldDraft({ ...base, transport }, p));
     out.push({ ...base, transport, scenario: 'short', workload: 'echo', sizeBytes: 100, connections: p.shortConcurrency, loops: p.shortLoops, durationSeconds: 0, warmupSeconds: 0 });
+  }
+  if (server.transports.includes('http')) {
+    if (!p.httpAndTlsServers || p.httpAndTlsServers.includes(server.dir)) out.push(...httpDrafts(server.dir, p));
+  }
+  if (p.httpAndTlsServers && !p.httpAndTlsServers.includes(server.dir)) {
+    notes.add(`http cases and tls-hold only on ${p.httpAndTlsServers.join(' and ')} (one server per engine): ${p.name} profile`);
   }
   return out;
 }

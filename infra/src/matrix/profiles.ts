@@ -20,6 +20,13 @@ export interface Profile {
   shortConcurrency: number;
   shortLoops: number;
   cPairSeconds: number;
+  /** The six http cases: concurrent clients (1000 in tcpserver's benchmark) and seconds each. */
+  httpConnections: number;
+  httpSeconds: number;
+  /** Servers that run the http cases and tls-hold; undefined = every server that can. */
+  httpAndTlsServers?: string[];
+  /** tls-hold: idle TLS connections held per server × transport (handshakes/s and memory per connection). */
+  tlsHoldConnections: number;
   /** A baseline echo case after every this many architecture cases (plus one before and after). */
   bracketEvery: number;
   /** Wait before a case while more sockets than this sit in TIME_WAIT... */
@@ -47,6 +54,11 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     shortConcurrency: 100,
     shortLoops: 3,
     cPairSeconds: 1,
+    httpConnections: 200,
+    httpSeconds: 1,
+    // One server per engine (uWS; node:http, node:net, ws) keeps the quick matrix under 3 minutes.
+    httpAndTlsServers: ['single-loop', 'conn-per-socket'],
+    tlsHoldConnections: 1000,
     bracketEvery: 1000,
     timeWaitThreshold: 20_000,
     timeWaitMaxSeconds: 15,
@@ -68,6 +80,9 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     shortConcurrency: 1000,
     shortLoops: 5,
     cPairSeconds: 10,
+    httpConnections: 1000,
+    httpSeconds: 10,
+    tlsHoldConnections: 5000,
     bracketEvery: 3,
     timeWaitThreshold: 20_000,
     timeWaitMaxSeconds: 70,

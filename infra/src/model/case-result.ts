@@ -3,9 +3,10 @@
 // read only these shapes.
 import type { ProcessTreeSample } from '@c1m/results';
 import type { ClosedLine, DriverResult, EnvInfo, ReadyLine, ServerStats } from '@c1m/schema';
+import { HTTP_SCENARIOS, type ReferenceLoad } from './http-scenarios.ts';
 
 /** Scenario ids of the matrix. `c-pair` is the C client against the C server. */
-export const SCENARIOS = ['hold', 'echo-100', 'echo-10k', 'cpu', 'io', 'short', 'c-pair'] as const;
+export const SCENARIOS = ['hold', 'echo-100', 'echo-10k', 'cpu', 'io', 'short', 'c-pair', ...HTTP_SCENARIOS, 'tls-hold'] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
 
 /** Name of the C baseline server in results. */
@@ -20,9 +21,13 @@ export interface CaseSpec {
   scenario: ScenarioId;
   /** servers/<dir> name, or baseline-c. */
   server: string;
-  transport: 'tcp' | 'ws';
+  transport: 'tcp' | 'ws' | 'http';
   style?: string;
-  workload: 'echo' | 'cpu' | 'io';
+  workload: 'echo' | 'cpu' | 'io' | 'static' | 'aes' | 'sleep';
+  /** http cases: the body size, the sleep, and whether the client keeps connections alive. */
+  http?: { bodySize: number; sleepMs?: number; keepAlive: boolean };
+  /** The server runs with --tls and the driver connects inside TLS (tls://, wss://). */
+  tls?: boolean;
   connections: number;
   durationSeconds: number;
   warmupSeconds: number;
@@ -135,6 +140,8 @@ export interface CaseResult {
   driver?: DriverResult;
   driverProcess?: { command: string[]; exitCode: number | null; signal: string | null; stderrTail: string };
   baselineClient?: BaselineClientResult;
+  /** An outside load tool run against the same server right after the driver (http case 2: autocannon). */
+  reference?: ReferenceLoad;
   samples: CaseSample[];
   steal: { meanPercent: number; maxPercent: number; thresholdPercent: number; flagged: boolean };
 }

@@ -1,6 +1,7 @@
 // The numbers behind the report's charts, computed from a run's result files: throughput and
 // p99 per architecture, latency percentile curves from the merged HdrHistograms, server memory
 // per held connection, and the `short` loop times. Pure data: html.ts only draws it.
+import { HTTP_SCENARIOS } from '../model/http-scenarios.ts';
 import { decodeHistogram, mergeHistograms } from '@c1m/results';
 import type { CaseResult, ScenarioId } from '../model/case-result.ts';
 import type { LoadedRun } from '../model/load-run.ts';
@@ -112,10 +113,13 @@ export function reportCharts(run: LoadedRun): ChartSpec[] {
   const charts: Array<ChartSpec | undefined> = [
     metricBars(run, 'throughput', 'Throughput per architecture (msgs/s)', ['echo-100', 'echo-10k', 'cpu', 'io', 'c-pair'], 'messagesPerSecond', 'msgs/s'),
     metricBars(run, 'p99', 'p99 latency per architecture (µs, log scale)', ['echo-100', 'echo-10k', 'cpu', 'io', 'c-pair'], 'latencyP99Us', 'µs', true),
+    metricBars(run, 'http-throughput', 'HTTP cases — requests/s per architecture', [...HTTP_SCENARIOS], 'messagesPerSecond', 'requests/s'),
+    metricBars(run, 'http-p99', 'HTTP cases — p99 latency (µs, log scale)', [...HTTP_SCENARIOS], 'latencyP99Us', 'µs', true),
     metricBars(run, 'cpu-per-message', 'Server CPU-seconds per million messages', ['echo-100', 'echo-10k', 'cpu', 'io'], 'serverCpuSecondsPerMillionMessages', 'CPU-s / M msgs'),
     latencyCurves(run, 'echo-100', ['c-pair']),
     latencyCurves(run, 'echo-10k'),
-    metricBars(run, 'memory-per-connection', 'Server memory per held connection (bytes of RSS growth)', ['hold'], 'serverBytesPerConnection', 'bytes / connection'),
+    metricBars(run, 'memory-per-connection', 'Server memory per held connection (bytes of RSS growth)', ['hold', 'tls-hold'], 'serverBytesPerConnection', 'bytes / connection'),
+    metricBars(run, 'tls-handshakes', 'TLS handshakes per second (tls-hold ramp)', ['tls-hold'], 'connectRatePerSecond', 'handshakes/s'),
     metricBars(run, 'connections-held', 'Connections held', ['hold'], 'connectionsHeld', 'connections'),
     shortLoops(run),
   ];

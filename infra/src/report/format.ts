@@ -1,4 +1,5 @@
 // Number formatting shared by the markdown summary, the HTML report and compare.
+import { HTTP_TITLES } from '../model/http-scenarios.ts';
 import type { ScenarioId } from '../model/case-result.ts';
 import type { MetricName } from '../model/metrics.ts';
 
@@ -46,4 +47,6 @@ export const SCENARIO_TITLES: Record<ScenarioId, string> = {
   io: 'io workload — asynchronous file reads per message, per style',
   short: 'short — connect, 100 B round trip, close, in loops (TIME_WAIT test)',
   'c-pair': 'C pair — the C client against the C server (the metal, no Node on either side)',
+  ...HTTP_TITLES,
+  'tls-hold': 'TLS hold — idle connections inside TLS (tls://, wss://, self-signed certificate): connect/s is TLS handshakes/s, server B / conn the memory per idle TLS connection',
 };

@@ -2,6 +2,8 @@
 // the summary tables and Chart.js charts. Chart.js's UMD build is inlined from node_modules;
 // every string that comes from a result file is HTML-escaped, and chart data travels as a JSON
 // island that the page reads with textContent.
+import { REFERENCE_SCENARIO } from '../model/http-scenarios.ts';
+import { referenceRows } from './http-reference.ts';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -60,6 +62,17 @@ const CLIENT_SCRIPT = `
   document.body.setAttribute('data-charts-drawn', String(specs.length));
 })();`;
 
+/** The autocannon comparison of http case 2 (see http-reference.ts), or nothing. */
+function referenceHtml(cases: LoadedRun['cases']): string {
+  const rows = referenceRows(cases);
+  if (rows.length === 0) return '';
+  const n = (v: number | undefined) => (v === undefined ? '—' : Math.round(v).toLocaleString('en-US'));
+  const body = rows
+    .map((r) => `<tr><td>${escapeHtml(r.label)}</td><td>${n(r.driverRequestsPerSecond)}</td><td>${n(r.referenceRequestsPerSecond)}</td><td>${escapeHtml(formatRatio(r.requestsRatio) || '—')}</td><td>${n(r.driverP99Us)}</td><td>${n(r.referenceP99Us)}</td><td>${escapeHtml(formatRatio(r.p99Ratio) || '—')}</td><td class="notes">${escapeHtml(r.error ?? '')}</td></tr>`)
+    .join('');
+  return `<p>The same server driven by autocannon (npm) right after c1m, same connections and duration.</p><table><thead><tr><th>server</th><th>c1m req/s</th><th>autocannon req/s</th><th>c1m / autocannon</th><th>c1m p99 µs</th><th>autocannon p99 µs</th><th>p99 ratio</th><th>notes</th></tr></thead><tbody>${body}</tbody></table>`;
+}
+
 function tablesHtml(run: LoadedRun): string {
   const parts: string[] = [];
   for (const { scenario, rows, commonCaps } of summaryTables(run.cases).scenarios) {
@@ -83,6 +96,7 @@ function tablesHtml(run: LoadedRun): string {
       parts.push(`<td class="notes${r.failed > 0 ? ' failed' : ''}">${escapeHtml(notes.join('; '))}</td></tr>`);
     }
     parts.push('</tbody></table>');
+    if (scenario === REFERENCE_SCENARIO) parts.push(referenceHtml(run.cases));
   }
   return parts.join('\n');
 }

@@ -3,6 +3,8 @@
 import type { LoadedRun } from '../model/load-run.ts';
 import { METRICS } from '../model/metrics.ts';
 import { formatDuration, formatMetric, formatRatio, SCENARIO_TITLES } from './format.ts';
+import { REFERENCE_SCENARIO } from '../model/http-scenarios.ts';
+import { referenceMarkdown } from './http-reference.ts';
 import { type SummaryRow, summaryTables } from './rows.ts';
 
 /** Markdown cell text: pipes and newlines would break the table. */
@@ -56,6 +58,7 @@ export function renderSummaryMarkdown(loaded: LoadedRun): string {
       });
       out.push(`| ${mdCell(rowLabel(r))}${r.isBaseline ? ' (baseline)' : ''} | ${cells.join(' | ')} | ${mdCell(notesOf(r))} |`);
     }
+    if (scenario === REFERENCE_SCENARIO) out.push('', ...referenceMarkdown(cases));
     if (scenario === 'short') {
       out.push('', '| server / transport | seconds per loop |', '|---|---|');
       for (const r of rows) {

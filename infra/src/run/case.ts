@@ -6,6 +6,9 @@ import type { BaselineBuild } from '../baseline/build.ts';
 import type { CaseResult, CaseSample, CaseSpec } from '../model/case-result.ts';
 import type { Profile } from '../matrix/profiles.ts';
 import { baselineClientCommand, driverCommand, loadTimeoutSeconds, type LoadOutcome, startLoad } from './driver.ts';
+import { REFERENCE_SCENARIO } from '../model/http-scenarios.ts';
+import { targetScheme } from '../matrix/tls-cases.ts';
+import { runAutocannon } from './autocannon.ts';
 import { type CpuPinning, pinned } from './cpu-pinning.ts';
 import type { Tracked } from './processes.ts';
 import { Sampler } from './sampler.ts';
@@ -98,7 +101,7 @@ export async function runCase(planned: CaseSpec, ctx: CaseContext): Promise<Case
   try {
     const idle = await sampler.sampleNow();
     result.server.statsBefore = idle.stats;
-    const target = `${spec.transport}://127.0.0.1:${server.ready.port}${spec.transport === 'ws' ? '/' : ''}`;
+    const target = `${targetScheme(spec)}://127.0.0.1:${server.ready.port}${spec.transport === 'tcp' ? '' : '/'}`;
     const jsonFile = join(ctx.runDir, 'driver', `${spec.id}.json`);
     const timeout = loadTimeoutSeconds(spec, ctx.profile.connectRate);
     const loadCommand = pinned(
@@ -119,6 +122,10 @@ export async function runCase(planned: CaseSpec, ctx: CaseContext): Promise<Case
     result.driverProcess = { command: loadCommand, exitCode: outcome.code, signal: outcome.signal, stderrTail: outcome.tracked.stderrTail().slice(-TAIL) };
     failures.push(...loadFailures(outcome, timeout));
     if (server.tracked.hasExited()) failures.push('server exited during the load');
+    if (spec.scenario === REFERENCE_SCENARIO && !server.tracked.hasExited()) {
+      // After the samples, so the case's server figures are c1m's load alone.
+      result.reference = await runAutocannon(spec, server.ready.port, outcome.driver, (c) => pinned(c, ctx.pinning?.load));
+    }
 
     const during = sampler.samples.slice(1);
     const driverSamples = sampler.samples.filter((s) => s.driver);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parseDriverResult, type DriverResult } from '@c1m/schema';
 import type { BaselineClientResult, CaseSpec } from '../model/case-result.ts';
 import { repoRoot } from '../lib/paths.ts';
+import { httpDriverArgs } from '../matrix/http-cases.ts';
 import { spawnTracked, stopTracked, type Tracked } from './processes.ts';
 
 /** Path of the bundled driver CLI. */
@@ -15,6 +16,7 @@ export function driverCommand(spec: CaseSpec, target: string, jsonFile: string, 
   const args = [process.execPath, DRIVER_CLI];
   switch (spec.scenario) {
     case 'hold':
+    case 'tls-hold':
       args.push('hold', '--connections', String(spec.connections), '--duration', `${spec.durationSeconds}s`, '--ping-interval', `${spec.pingIntervalSeconds ?? 10}s`);
       if (spec.pingKind) args.push('--ping-kind', spec.pingKind);
       break;
@@ -22,6 +24,10 @@ export function driverCommand(spec: CaseSpec, target: string, jsonFile: string, 
       args.push('short', '--concurrency', String(spec.connections), '--loops', String(spec.loops ?? 1), '--size', String(spec.sizeBytes));
       break;
     default:
+      if (spec.http) {
+        args.push('echo', ...httpDriverArgs(spec, spec.http));
+        break;
+      }
       args.push(
         'echo', '--connections', String(spec.connections), '--duration', `${spec.durationSeconds}s`, '--warmup', `${Math.round(spec.warmupSeconds * 1000)}ms`,
         '--pipeline', String(spec.pipeline ?? 1), '--size', String(spec.sizeBytes), '--workload', spec.workload,

@@ -14,6 +14,7 @@ import {
 import type { CaseSpec, ServerStatsSnapshot } from '../model/case-result.ts';
 import { BASELINE_SERVER } from '../model/case-result.ts';
 import { repoRoot } from '../lib/paths.ts';
+import { httpServerArgs } from '../matrix/http-cases.ts';
 import { spawnTracked, type StopOutcome, stopTracked, type Tracked } from './processes.ts';
 
 /** A server that printed its ready line. */
@@ -40,6 +41,8 @@ export function serverCommand(spec: CaseSpec, drainTimeoutSeconds: number, basel
     '--drain-timeout', `${drainTimeoutSeconds}s`,
   ];
   if (spec.workers !== undefined) args.push('--workers', String(spec.workers));
+  if (spec.http) args.push(...httpServerArgs(spec.http));
+  if (spec.tls) args.push('--tls');
   if (spec.style !== undefined) args.push('--style', spec.style);
   return args;
 }

@@ -20,7 +20,7 @@ afterAll(() => {
 });
 
 describe('bench:all --quick', () => {
-  it('runs the whole matrix, records every case and renders the report', { timeout: 300_000 }, async () => {
+  it('runs the whole matrix, records every case and renders the report', { timeout: 480_000 }, async () => {
     const { code: exitCode, stderr } = await runInfraCli('bench-all.ts', ['--quick', '--run-id', runId]);
     expect(existsSync(join(dir, 'run.json')), stderr.slice(-2000)).toBe(true);
 
@@ -41,6 +41,13 @@ describe('bench:all --quick', () => {
     expect(loaded.env?.cores).toBeGreaterThan(0);
     const summary = readFileSync(join(dir, 'summary.md'), 'utf8');
     expect(summary.split('\n').filter((l) => l.startsWith('## ')).length).toBeGreaterThanOrEqual(5);
+    // The six http cases, each with its own section, and autocannon beside c1m in case 2.
+    for (const n of [1, 2, 3, 4, 5, 6]) expect(summary).toContain(`## HTTP case ${n} `);
+    const reference = loaded.cases.find((c) => c.case.key === 'http-static single-loop http')?.reference;
+    expect(reference?.error).toBeUndefined();
+    expect(reference?.requestsPerSecond).toBeGreaterThan(0);
+    expect(reference?.driverToReferenceRequestsRatio).toBeGreaterThan(0);
+    expect(summary).toMatch(/\| single-loop \/ http \| [\d,]+ \| [\d,]+ \| [\d.]+× \|/);
 
     const browser = await launchChromium();
     try {

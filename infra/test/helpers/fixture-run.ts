@@ -26,7 +26,7 @@ export const FIXTURE_ENV: RunEnv = {
 export interface FixtureCase {
   scenario: ScenarioId;
   server: string;
-  transport?: 'tcp' | 'ws';
+  transport?: 'tcp' | 'ws' | 'http';
   style?: string;
   connections?: number;
   messagesPerSecond?: number;

@@ -28,6 +28,12 @@ export const ERROR_CODES = [
   // lost, never made up; the connection is closed (counted once per connection closed) and the
   // pool starts a replacement.
   'C1M_WORKER_LOST',
+  // HTTP transport: a request the server cannot parse (answered 400 and closed where the engine
+  // allows), and a response the client cannot accept (malformed, not 200, or a head too large).
+  'C1M_HTTP_BAD_REQUEST',
+  'C1M_HTTP_RESPONSE',
+  // --tls asked of an engine built without TLS: the server refuses to start (exit 2).
+  'C1M_TLS_UNSUPPORTED',
 ] as const;
 
 export type C1mErrorCode = (typeof ERROR_CODES)[number];

@@ -3,6 +3,8 @@ export * from './errors.ts';
 export * from './frame-codec.ts';
 export * from './body.ts';
 export * from './workloads.ts';
+export * from './http-workloads.ts';
+export * from './http-response-parser.ts';
 export * from './ws-client-opcodes.ts';
 export * from './ws-client-handshake.ts';
 export * from './ws-client-encoder.ts';

@@ -3,7 +3,7 @@
 import { shapeParser, type ShapeOf } from './shape.ts';
 
 /** The transports a server may serve. */
-export const TRANSPORTS = ['tcp', 'ws'] as const;
+export const TRANSPORTS = ['tcp', 'ws', 'http'] as const;
 export type Transport = (typeof TRANSPORTS)[number];
 
 /** `{"event":"ready",…}`: where the server listens and what it can hold. */
@@ -26,6 +26,10 @@ export interface ReadyLine {
   maxConnections: number;
   /** What bounds maxConnections, in words. */
   connectionCeiling?: string;
+  /** --tls: the transport runs inside TLS (tcp → TLS, ws → wss, http → https). */
+  tls?: boolean;
+  /** Where the TLS certificate came from (generated at start, or the --tls-cert file). */
+  tlsCertificate?: string;
 }
 
 const SHAPE: ShapeOf<ReadyLine> = {
@@ -42,6 +46,8 @@ const SHAPE: ShapeOf<ReadyLine> = {
   threads: 'number',
   maxConnections: 'number',
   connectionCeiling: 'string?',
+  tls: 'boolean?',
+  tlsCertificate: 'string?',
 };
 
 /** Validates a parsed ready line; throws SchemaError (C1M_SCHEMA_INVALID) naming the bad field. */

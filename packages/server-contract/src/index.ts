@@ -5,3 +5,5 @@ export * from './options.ts';
 export * from './spec.ts';
 export * from './server-flags.ts';
 export * from './lines.ts';
+export * from './http-flags.ts';
+export * from './tls-material.ts';

@@ -20,6 +20,8 @@ export function readyLine(spec: ServerSpec, options: ServerOptions, server: Runn
     maxConnections: server.maxConnections,
     // One process cannot hold more sockets than its descriptor limit: say so up front.
     connectionCeiling: spec.multiProcess ? 'processes x descriptor limit' : 'descriptor limit of one process',
+    tls: options.tls ?? false,
+    ...(options.tlsMaterial ? { tlsCertificate: options.tlsMaterial.source } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 // What a server is told to do (parsed flags) and what each server package declares about itself.
-import type { Workload } from '@c1m/protocol';
+import type { HttpWorkload, Workload } from '@c1m/protocol';
 import type { ServerStats, Transport } from '@c1m/schema';
 
 /** Every contract flag, parsed. */
@@ -7,7 +7,8 @@ export interface ServerOptions {
   host: string;
   port: number;
   transport: Transport;
-  workload: Workload;
+  /** echo, cpu, io on tcp and ws; static, aes, sleep on http (protocol README 3.4-3.6). */
+  workload: Workload | HttpWorkload;
   cpuRounds: number;
   ioMaxReadBytes: number;
   /** Size of the io workload's data file (rounded up to a multiple of 251). */
@@ -29,6 +30,16 @@ export interface ServerOptions {
    * before this flag existed stay valid; parsed options always carry it.
    */
   queueLimit?: number;
+  /** http workloads: bytes of the static body (aes: of the plaintext). Optional like queueLimit. */
+  bodySize?: number;
+  /** sleep workload: the wait before each response, in milliseconds. */
+  sleepMs?: number;
+  /** --tls: the transport inside TLS (tcp → TLS, ws → wss, http → https). */
+  tls?: boolean;
+  tlsCertFile?: string;
+  tlsKeyFile?: string;
+  /** The key and certificate, attached by runServer before start (generated unless files were given). */
+  tlsMaterial?: import('./tls-material.ts').TlsMaterial;
 }
 
 /** What a server package declares: it shapes --help, the valid choices and the readiness line. */

@@ -9,6 +9,7 @@ import type { ArchitectureStats } from '@c1m/schema';
 import { processBudget, singleProcessServer } from './single-process.ts';
 import { StatsCounters } from './stats-counters.ts';
 import { listenTcp, readWithEvents, type ServeSession, type TcpListener } from './tcp-listener.ts';
+import { listenUwsHttp, type UwsHttpServer } from './uws-http.ts';
 import { listenUwsWs, type UwsWsServer } from './uws-ws.ts';
 import { createWorkloadHandler, type WorkloadHandler } from './workload-handler.ts';
 
@@ -63,10 +64,13 @@ export interface LoopListenParts {
   onTcpCount?: (current: number) => void;
 }
 
-/** Starts one loop's listener over options.transport: uWS for ws, node:net for tcp. */
-export function listenLoop(options: ServerOptions, handler: WorkloadHandler, parts: LoopListenParts): Promise<UwsWsServer | TcpListener> {
+/** Starts one loop's listener over options.transport: uWS for ws and http, node:net for tcp. */
+export function listenLoop(options: ServerOptions, handler: WorkloadHandler, parts: LoopListenParts): Promise<UwsWsServer | UwsHttpServer | TcpListener> {
   const { counters } = parts;
   const port = parts.port ?? options.port;
+  if (options.transport === 'http') {
+    return listenUwsHttp(options.host, port, { counters, handle: handler.handle, asyncHandler: handler.async, sharedPort: parts.shared, tls: options.tlsMaterial });
+  }
   const gate = parts.gate ?? new ConnectionGate(processBudget());
   if (options.transport === 'ws') {
     return listenUwsWs(options.host, port, {
@@ -79,6 +83,7 @@ export function listenLoop(options: ServerOptions, handler: WorkloadHandler, par
       softBytes: options.backpressureSoftBytes,
       hardBytes: options.backpressureHardBytes,
       sharedPort: parts.shared,
+      tls: options.tlsMaterial,
     });
   }
   return listenTcp({
@@ -88,6 +93,7 @@ export function listenLoop(options: ServerOptions, handler: WorkloadHandler, par
     exclusive: !parts.shared,
     serve: parts.serveTcp ?? readWithEvents,
     onCount: parts.onTcpCount,
+    tls: options.tlsMaterial,
     context: {
       counters,
       handle: handler.handle,
@@ -103,7 +109,7 @@ export function listenLoop(options: ServerOptions, handler: WorkloadHandler, par
 export interface OwnLoop {
   port: number;
   /** The listener, for a parent that steers accepting (prefork's tcp children pause theirs). */
-  listener: UwsWsServer | TcpListener;
+  listener: UwsWsServer | UwsHttpServer | TcpListener;
   /** Drains the listener, then releases the workload handler and the event-loop watch. */
   close(deadlineMs: number): Promise<{ forced: boolean }>;
 }

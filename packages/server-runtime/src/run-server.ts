@@ -2,7 +2,16 @@
 // and on SIGTERM/SIGINT drain and print the closed line. Exit codes: 0 clean, 1 forced or
 // failed, 2 bad flags.
 import { runCli, UsageError } from '@c1m/cli';
-import { closedLine, parseServerArgs, printLine, readyLine, type ServerSpec, type StartServer } from '@c1m/server-contract';
+import { isC1mError } from '@c1m/protocol';
+import {
+  closedLine,
+  parseServerArgs,
+  printLine,
+  readyLine,
+  withTlsMaterial,
+  type ServerSpec,
+  type StartServer,
+} from '@c1m/server-contract';
 import { readFdLimit } from './fd-budget.ts';
 import { serveStats } from './stats-http.ts';
 
@@ -11,13 +20,22 @@ import { serveStats } from './stats-http.ts';
  * UsageError for a bad command line.
  */
 export async function runServer(spec: ServerSpec, start: StartServer, argv = process.argv.slice(2)): Promise<void> {
-  const options = parseServerArgs(spec, argv);
-  if (!options) return;
-  if (!spec.transports.includes(options.transport)) {
-    throw new UsageError(`--transport ${options.transport} is not served here; choose one of: ${spec.transports.join(', ')}`);
+  const parsed = parseServerArgs(spec, argv);
+  if (!parsed) return;
+  if (!spec.transports.includes(parsed.transport)) {
+    throw new UsageError(`--transport ${parsed.transport} is not served here; choose one of: ${spec.transports.join(', ')}`);
   }
 
-  const server = await start(options);
+  let options = parsed;
+  let server;
+  try {
+    options = await withTlsMaterial(parsed);
+    server = await start(options);
+  } catch (err) {
+    // An engine built without TLS is a bad command line for this machine: exit 2, serve nothing.
+    if (isC1mError(err, 'C1M_TLS_UNSUPPORTED')) throw new UsageError(err.message, 'C1M_TLS_UNSUPPORTED');
+    throw err;
+  }
   const stats = await serveStats(options.host, options.statsPort, () => server.stats());
   printLine(readyLine(spec, options, server, stats.port, readFdLimit().soft));
 

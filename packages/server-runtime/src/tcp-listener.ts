@@ -2,6 +2,8 @@
 // tracking and graceful drain. How a session reads its socket is the architecture's choice,
 // passed in as `serve` (see readWithEvents below for the event-loop style).
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
+import type { TlsMaterial } from '@c1m/server-contract';
 import type { ConnectionGate } from './connection-gate.ts';
 import { DRAIN_POLL_MS, DRAIN_QUIET_MS, sleep } from './drain.ts';
 import { TcpSession, type TcpSessionContext } from './tcp-session.ts';
@@ -37,6 +39,8 @@ export interface TcpListenOptions {
   exclusive?: boolean;
   /** Called with the process's connection count after each admission and each close. */
   onCount?: (current: number) => void;
+  /** Serve inside TLS (node:tls) with this key and certificate; sessions start after the handshake. */
+  tls?: TlsMaterial;
 }
 
 
@@ -45,7 +49,7 @@ export function listenTcp(opts: TcpListenOptions): Promise<TcpListener> {
   const sessions = new Set<TcpSession>();
   const { counters } = opts.context;
   const arrivals = { count: 0 };
-  const server = createServer({ noDelay: true, allowHalfOpen: true }, (socket: Socket) => {
+  const onSocket = (socket: Socket) => {
     arrivals.count++;
     // The budget is kept here rather than with server.maxConnections: under node:cluster's
     // round-robin a child over maxConnections hands the connection back to the primary, which
@@ -69,7 +73,10 @@ export function listenTcp(opts: TcpListenOptions): Promise<TcpListener> {
       opts.onCount?.(opts.gate.current);
     });
     opts.serve(session);
-  });
+  };
+  const server: Server = opts.tls
+    ? createTlsServer({ key: opts.tls.key, cert: opts.tls.cert, noDelay: true, allowHalfOpen: true }, onSocket)
+    : createServer({ noDelay: true, allowHalfOpen: true }, onSocket);
 
   const listen = (onListening: () => void) => {
     if (opts.handle) server.listen(opts.handle as never, onListening);

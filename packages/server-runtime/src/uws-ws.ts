@@ -6,6 +6,8 @@ import { loadUws, type Uws } from '@c1m/uws';
 import type { ConnectionGate } from './connection-gate.ts';
 import { DRAIN_QUIET_MS, endWhenSettled, sleep } from './drain.ts';
 import type { StatsCounters } from './stats-counters.ts';
+import type { TlsMaterial } from '@c1m/server-contract';
+import { createUwsApp } from './uws-app.ts';
 import type { FrameHandler } from './workload-handler.ts';
 
 type App = ReturnType<Uws['App']>;
@@ -54,6 +56,8 @@ export interface UwsWsContext {
    * a port given by number, so with port 0 the port picked is bound again by number before use.
    */
   sharedPort?: boolean;
+  /** wss: serve inside TLS with this key and certificate. */
+  tls?: TlsMaterial;
 }
 
 /** A listening uWS WebSocket server (one loop). */
@@ -83,7 +87,7 @@ const DRAIN_LINGER_MS = 300;
 /** Creates the app, listens on host:port (0 = any; shared with siblings via SO_REUSEPORT). */
 export function listenUwsWs(host: string, port: number, ctx: UwsWsContext): Promise<UwsWsServer> {
   const { uws } = loadUws();
-  const app: App = uws.App();
+  const app: App = createUwsApp(ctx.tls);
   const sockets = new Set<Ws>();
   const { counters, gate } = ctx;
   /** Set when a drain stops reading: messages arriving later are dropped uncounted (nothing more is owed). */
@@ -197,8 +201,8 @@ export function listenUwsWs(host: string, port: number, ctx: UwsWsContext): Prom
 /** Tries to pick a shareable port this many times before giving up. */
 const SHARED_PORT_ATTEMPTS = 5;
 
-/** Listens on host:port; with `shared` and port 0, re-binds the picked port by number (see UwsWsContext). */
-async function bindPort(uws: Uws, app: App, host: string, port: number, shared: boolean): Promise<ListenSocket> {
+/** Listens on host:port; with `shared` and port 0, re-binds the picked port by number (see UwsWsContext). Shared with uws-http. */
+export async function bindPort(uws: Uws, app: App, host: string, port: number, shared: boolean): Promise<ListenSocket> {
   const listen = (p: number) => new Promise<ListenSocket | false>((resolve) => app.listen(host, p, (s: ListenSocket) => resolve(s || false)));
   for (let attempt = 0; attempt < SHARED_PORT_ATTEMPTS; attempt++) {
     const socket = await listen(port);

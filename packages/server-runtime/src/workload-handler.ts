@@ -2,6 +2,7 @@
 // workloads return a Buffer (the fast path); io returns a Promise.
 import { cpuReply, parseIoRequest } from '@c1m/protocol';
 import type { ServerOptions } from '@c1m/server-contract';
+import { createHttpWorkloadHandler } from './http-workload-handler.ts';
 import { IoDataFile } from './io-data.ts';
 
 /** Computes the reply to one body. May throw C1mError for a malformed body. */
@@ -33,5 +34,9 @@ export async function createWorkloadHandler(options: ServerOptions): Promise<Wor
         close: () => file.close(),
       };
     }
+    case 'static':
+    case 'aes':
+    case 'sleep':
+      return createHttpWorkloadHandler(options);
   }
 }

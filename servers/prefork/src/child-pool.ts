@@ -128,9 +128,9 @@ export class ChildPool {
     }
   }
 
-  /** tcp children share the cluster's handle, keyed by the flag's port; ws children bind the port by number. */
+  /** tcp children share the cluster's handle, keyed by the flag's port; uWS children (ws, http) bind the port by number. */
   private childPort(): number {
-    return this.options.transport === 'ws' ? this.port : this.options.port;
+    return this.options.transport === 'tcp' ? this.options.port : this.port;
   }
 
   /** Forks a child into `slot`; resolves with its port once it listens, rejects if it exits first. */

@@ -5,6 +5,7 @@ import { DEFAULT_NOFILE_LIMIT, readNofileLimit, readSysctl } from '@c1m/proc';
 import type { ShardInit } from '../ipc/messages.ts';
 import type { Options } from '../options/options.ts';
 import { autoSourceIps, isLoopback } from '../options/values.ts';
+import { httpRequestSpec } from './http-requests.ts';
 
 /** Connections per automatically chosen loopback source address (a bound source has ~28K ephemeral ports). */
 export const CONNECTIONS_PER_SOURCE_IP = 20_000;
@@ -99,6 +100,7 @@ export function shardSlice(options: Options, index: number, shards: number, prog
       cpuRounds: options.cpuRounds,
       size: options.size,
       wsPingFrames: options.scenario === 'hold' && options.pingKind === 'ws-ping',
+      ...(options.targets[0]!.transport === 'http' ? { http: httpRequestSpec(options) } : {}),
     },
     progress,
   };

@@ -28,10 +28,10 @@ export function formatBuckets(buckets: Record<string, number>): string[] {
 
 /** The summary text of a run. */
 export function formatSummary(r: DriverResult): string {
-  const o = r.options as { mode?: string; pipeline?: number; rate?: number; meanSizeBytes?: number; workload?: string };
+  const o = r.options as { mode?: string; pipeline?: number; rate?: number; meanSizeBytes?: number; workload?: string; bodySize?: number; keepAlive?: string };
   const mode = r.scenario === 'echo' ? (o.mode === 'open' ? `open loop ${int(o.rate ?? 0)} msgs/s` : `closed loop, pipeline ${o.pipeline}`) : r.scenario;
   const lines = [
-    `c1m-load ${r.scenario}: ${r.target.join(' ')}  (${mode}, ${o.workload}, ~${Math.round(o.meanSizeBytes ?? 0)} B bodies, ${r.driver.shards} shard${r.driver.shards === 1 ? '' : 's'})`,
+    `c1m-load ${r.scenario}: ${r.target.join(' ')}  (${mode}, ${o.workload}, ${r.target[0]?.startsWith('http') ? `${o.bodySize} B bodies, keep-alive ${o.keepAlive}` : `~${Math.round(o.meanSizeBytes ?? 0)} B bodies`}, ${r.driver.shards} shard${r.driver.shards === 1 ? '' : 's'})`,
     `connections  ${int(r.connections.established)} established of ${int(r.connections.requested)}, ${int(r.connections.failed)} failed${r.connections.failed > 0 ? ` (${causes(r.connections.failedByCause)})` : ''}, in ${r.connections.connectSeconds.toFixed(2)}s`,
     `connect µs   ${latencyLine(r.connectTimeUs)}`,
     `messages     ${int(r.messages.sent)} sent, ${int(r.messages.received)} received, ${int(r.messages.mismatches)} mismatched, ${int(r.messages.missing)} missing${r.messages.notSent ? `, ${int(r.messages.notSent)} not sent` : ''}`,

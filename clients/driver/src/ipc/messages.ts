@@ -2,7 +2,7 @@
 // epochs (each process converts to its own monotonic clock); histograms as HdrHistogram base64.
 // Plain data only: nothing here imports the pool, the shard or the coordinator, so either side
 // (and a test) can read the protocol without loading the other.
-import type { Workload } from '@c1m/protocol';
+import type { HttpWorkload, Workload } from '@c1m/protocol';
 import type { SizeSpec, Target } from '../options/values.ts';
 
 /** Everything a shard needs to know once. */
@@ -134,8 +134,8 @@ export interface PoolSettings {
 
 /** What a shard sends. */
 export interface RequestSpec {
-  transport: 'tcp' | 'ws';
-  workload: Workload;
+  transport: 'tcp' | 'ws' | 'http';
+  workload: Workload | HttpWorkload;
   cpuRounds: number;
   size: SizeSpec;
   /**
@@ -143,6 +143,8 @@ export interface RequestSpec {
    * pong is the reply (answered by the server's WebSocket engine itself, no application callback).
    */
   wsPingFrames: boolean;
+  /** http: the GET request every send writes (latin1), and the server's --body-size. */
+  http?: { request: string; bodySize: number; keepAlive: boolean };
 }
 
 /** Message counters of a load phase. */

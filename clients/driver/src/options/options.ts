@@ -2,7 +2,8 @@
 // valid choices, generated --help, exit 2), then the scenario-dependent defaults and the
 // value forms the table has no kind for (targets, source ranges, size distributions, µs SLOs).
 import { formatHelp, parseFlags, UsageError, type FlagTable } from '@c1m/cli';
-import { DEFAULT_MAX_FRAME, MAX_CONTROL_PAYLOAD, WORKLOADS, type Workload } from '@c1m/protocol';
+import { DEFAULT_HTTP_BODY_BYTES, DEFAULT_MAX_FRAME, HTTP_WORKLOADS, MAX_CONTROL_PAYLOAD, WORKLOADS, type HttpWorkload, type Workload } from '@c1m/protocol';
+import { checkHttpOptions } from './http-options.ts';
 import { parseSliceSpec, SHARD_ENV, type SliceSpec } from './slice-spec.ts';
 import { maxSize, parseDurationUs, parseSizeSpec, parseSourceIps, parseTargets, type SizeSpec, type Target } from './values.ts';
 
@@ -21,8 +22,12 @@ export interface RawOptions {
   rate: number;
   pipeline: number;
   timing: 'precise' | 'timer';
-  workload: Workload;
+  workload: Workload | HttpWorkload;
   cpuRounds: number;
+  /** http workloads: the server's --body-size (what a correct body is). */
+  bodySize: number;
+  /** http: a persistent connection (on) or a new connection per request (off). */
+  keepAlive: 'on' | 'off';
   sourceIps: string;
   shards: number;
   json: string;
@@ -49,7 +54,7 @@ export interface RawOptions {
 export const DEFAULT_CONNECT_RATE = 5000;
 
 const TABLE: FlagTable<RawOptions> = {
-  target: { flag: 'target', kind: 'string', help: 'tcp://HOST:PORT or ws://HOST:PORT/PATH; a port range (tcp://127.0.0.1:9000-9003) or repeating --target spreads connections over several', default: '' },
+  target: { flag: 'target', kind: 'string', help: 'tcp://HOST:PORT, ws://HOST:PORT/PATH or http://HOST:PORT/PATH; a port range (tcp://127.0.0.1:9000-9003) or repeating --target spreads connections over several', default: '' },
   connections: { flag: 'connections', kind: 'int', help: 'Connections (echo, hold, max-rate)', default: 100, min: 1, max: 10_000_000 },
   connectRate: { flag: 'connect-rate', kind: 'string', help: `New connections per second over all shards; 0 = unbounded; auto = ${DEFAULT_CONNECT_RATE}, unbounded for short`, default: 'auto' },
   connectTimeoutMs: { flag: 'connect-timeout', kind: 'duration', help: 'Longest wait for a connection (TCP connect + WebSocket upgrade; short: the whole exchange)', default: 10_000, min: 1 },
@@ -59,7 +64,9 @@ const TABLE: FlagTable<RawOptions> = {
   rate: { flag: 'rate', kind: 'int', help: 'Open loop: total messages/s over all connections; 0 = closed loop', default: 0, min: 0, max: 100_000_000 },
   pipeline: { flag: 'pipeline', kind: 'int', help: 'Closed loop: requests in flight per connection', default: 1, min: 1, max: 4096 },
   timing: { flag: 'timing', kind: 'choice', help: 'Open loop: precise = spin the last ~200 µs before each send (µs-exact, costs up to a core); timer = event-loop timers (adds up to ~1 ms of the driver\'s own lateness to corrected latency, like wrk2)', default: 'precise', choices: ['precise', 'timer'] },
-  workload: { flag: 'workload', kind: 'choice', help: 'What the server computes (replies are checked accordingly)', default: 'echo', choices: WORKLOADS },
+  workload: { flag: 'workload', kind: 'choice', help: 'What the server computes (replies are checked accordingly); static, aes, sleep for http targets', default: 'echo', choices: [...WORKLOADS, ...HTTP_WORKLOADS] },
+  bodySize: { flag: 'body-size', kind: 'bytes', help: "http workloads: the server's --body-size, what a correct body is", default: DEFAULT_HTTP_BODY_BYTES, min: 0, max: 64 * 1024 * 1024 },
+  keepAlive: { flag: 'keep-alive', kind: 'choice', choices: ['on', 'off'], help: 'http: on = persistent connections; off = a new connection per request (Connection: close, then RST)', default: 'on' },
   cpuRounds: { flag: 'cpu-rounds', kind: 'int', help: 'cpu workload: SHA-256 rounds the server applies', default: 1, min: 1, max: 1_000_000 },
   sourceIps: { flag: 'source-ips', kind: 'string', help: 'Client addresses to bind: 127.0.0.2-127.0.0.50 or a comma list; auto = one loopback address per 20000 connections above 20000', default: 'auto' },
   shards: { flag: 'shards', kind: 'int', help: 'Load-generator processes; 0 = auto (each under 18000 sockets)', default: 0, min: 0, max: 1024 },
@@ -96,9 +103,9 @@ export interface Options extends Omit<RawOptions, 'target' | 'connectRate' | 'si
   slice: SliceSpec | null;
 }
 
-const USAGE = 'Usage: c1m-load [echo|hold|short|max-rate] --target tcp://127.0.0.1:9000 | ws://127.0.0.1:9000/ [options]';
+const USAGE = 'Usage: c1m-load [echo|hold|short|max-rate] --target tcp://127.0.0.1:9000 | ws://127.0.0.1:9000/ | http://127.0.0.1:9000/ [options]';
 const DESCRIPTION = [
-  'Load generator for c1m wire protocol v1. Scenarios:',
+  'Load generator for c1m wire protocol v1 (tcp, ws) and its HTTP/1.1 transport. Scenarios:',
   '  echo      throughput and latency, closed loop (--pipeline) or open loop (--rate); the default',
   '  hold      ramp to --connections, hold for --duration, ping every connection once per --ping-interval',
   '  short     --concurrency short connections (connect, send, receive, close), repeated --loops times',
@@ -139,6 +146,7 @@ export function parseOptions(argv: readonly string[]): Options | null {
   const scenario = (positionals[0] ?? 'echo') as Scenario;
   if (!SCENARIOS.includes(scenario)) throw new UsageError(`unknown scenario "${scenario}"; valid scenarios: ${SCENARIOS.join(', ')}`);
   if (raw.target === '') throw new UsageError('--target is required, e.g. --target tcp://127.0.0.1:9000 or --target ws://127.0.0.1:9000/');
+  raw.workload = checkHttpOptions(scenario, parseTargets(raw.target), raw, args);
 
   const { target: _t, connectRate: connectRateText, size: sizeText, sourceIps: sourceText, slo: sloText, shardIndex, shardCount, startAt, ...rest } = raw;
   const slice = parseSliceSpec(scenario, { shardIndex, shardCount, startAt }, process.env);

@@ -2,28 +2,41 @@
 // with port ranges, IPv4 source ranges, message-size distributions and µs durations.
 import { isIPv4 } from 'node:net';
 import { parseBytes, UsageError } from '@c1m/cli';
-import { BODY_HEADER_BYTES, type Workload } from '@c1m/protocol';
+import { BODY_HEADER_BYTES, type HttpWorkload, type Workload } from '@c1m/protocol';
 
 /** One server endpoint. */
 export interface Target {
-  transport: 'tcp' | 'ws';
+  transport: 'tcp' | 'ws' | 'http';
   host: string;
   port: number;
-  /** Request path of the WebSocket upgrade ('/' for tcp). */
+  /** Request path of the WebSocket upgrade or the HTTP GET ('/' for tcp). */
   path: string;
   /** Canonical form, as reported. */
   url: string;
+  /** Inside TLS: tls://, wss://, https:// (the server's certificate is not verified: it is self-signed). */
+  tls?: boolean;
 }
 
-const TARGET_RE = /^(tcp|ws):\/\/(\[[0-9a-fA-F:]+\]|[^/:\s]+):(\d+)(?:-(\d+))?(\/\S*)?$/;
+/** URL schemes: the transport each names and whether it is inside TLS. */
+const SCHEMES: Record<string, { transport: Target['transport']; tls: boolean }> = {
+  tcp: { transport: 'tcp', tls: false },
+  ws: { transport: 'ws', tls: false },
+  http: { transport: 'http', tls: false },
+  tls: { transport: 'tcp', tls: true },
+  wss: { transport: 'ws', tls: true },
+  https: { transport: 'http', tls: true },
+};
+
+const TARGET_RE = /^(tcp|ws|http|tls|wss|https):\/\/(\[[0-9a-fA-F:]+\]|[^/:\s]+):(\d+)(?:-(\d+))?(\/\S*)?$/;
 
 /** Parses a comma-separated list of targets; a port range expands to one target per port. */
 export function parseTargets(text: string): Target[] {
   const out: Target[] = [];
   for (const item of text.split(',').map((s) => s.trim()).filter(Boolean)) {
     const m = TARGET_RE.exec(item);
-    if (!m) throw new UsageError(`--target "${item}": expected tcp://HOST:PORT[-PORT] or ws://HOST:PORT[-PORT]/PATH`);
-    const transport = m[1] as 'tcp' | 'ws';
+    if (!m) throw new UsageError(`--target "${item}": expected tcp://HOST:PORT[-PORT], ws://HOST:PORT[-PORT]/PATH or http://HOST:PORT[-PORT]/PATH (tls://, wss://, https:// inside TLS)`);
+    const scheme = m[1]!;
+    const { transport, tls } = SCHEMES[scheme]!;
     const host = m[2]!.replace(/^\[|\]$/g, '');
     const first = Number(m[3]);
     const last = m[4] === undefined ? first : Number(m[4]);
@@ -32,11 +45,11 @@ export function parseTargets(text: string): Target[] {
     if (transport === 'tcp' && path !== '/') throw new UsageError(`--target "${item}": tcp targets take no path`);
     for (let port = first; port <= last; port++) {
       const hostPart = host.includes(':') ? `[${host}]` : host;
-      out.push({ transport, host, port, path, url: `${transport}://${hostPart}:${port}${transport === 'ws' ? path : ''}` });
+      out.push({ transport, host, port, path, url: `${scheme}://${hostPart}:${port}${transport === 'tcp' ? '' : path}`, ...(tls ? { tls } : {}) });
     }
   }
   if (out.length === 0) throw new UsageError('--target is required, e.g. --target tcp://127.0.0.1:9000');
-  if (new Set(out.map((t) => t.transport)).size > 1) throw new UsageError('--target: all targets must use the same transport (tcp or ws)');
+  if (new Set(out.map((t) => `${t.transport}${t.tls ? '+tls' : ''}`)).size > 1) throw new UsageError('--target: all targets must use the same transport (tcp, ws or http)');
   return out;
 }
 
@@ -88,7 +101,7 @@ export type SizeSpec = { kind: 'list'; sizes: number[] } | { kind: 'range'; min:
 const MIN_BODY = BODY_HEADER_BYTES;
 
 /** Parses --size. For io the number is the read length, so 0 is allowed there. */
-export function parseSizeSpec(text: string, workload: Workload): SizeSpec {
+export function parseSizeSpec(text: string, workload: Workload | HttpWorkload): SizeSpec {
   const min = workload === 'io' ? 0 : MIN_BODY;
   const one = (part: string) => {
     const n = parseBytes(part);

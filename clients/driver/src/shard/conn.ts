@@ -3,8 +3,10 @@
 // to module-level functions that find their Conn through the socket; reads land in the pool's
 // one shared buffer (net's `onread`), and a TCP frame decoder exists only while a reply is due.
 import net from 'node:net';
+import tls from 'node:tls';
 import {
   FrameDecoder,
+  HttpResponseParser,
   OPCODE_BINARY,
   OPCODE_PONG,
   ServerFrameDecoder,
@@ -53,13 +55,25 @@ export interface ConnOwner {
   opened(conn: Conn): void;
   /** The connection ended (errno, C1M_* code or EOF); idempotent. */
   lost(conn: Conn, cause: FailureCause): void;
-  /** A reply body arrived (opcode is binary for tcp). */
-  frame(conn: Conn, body: Buffer, opcode: number): void;
+  /** A reply body arrived (opcode is binary for tcp, the status code for http, whose head size comes too). */
+  frame(conn: Conn, body: Buffer, opcode: number, httpHeadBytes?: number): void;
 }
 
-type ConnSocket = net.Socket & { conn: Conn };
+type ConnSocket = net.Socket & { conn: Conn; raw?: net.Socket };
 
-/** A client connection over tcp (length-prefixed frames) or ws (RFC 6455 after an upgrade). */
+/**
+ * Closes with RST (no TIME_WAIT on either side). A TLS socket cannot reset its own handle, so
+ * its TCP socket (kept as `raw`) is reset instead.
+ */
+export function resetSocket(socket: net.Socket): void {
+  const raw = (socket as ConnSocket).raw;
+  if (raw) {
+    socket.destroy();
+    if (!raw.destroyed) raw.resetAndDestroy();
+  } else socket.resetAndDestroy();
+}
+
+/** A client connection over tcp (length-prefixed frames), ws (RFC 6455 after an upgrade) or http (HTTP/1.1 responses). */
 export class Conn {
   socket: ConnSocket | null = null;
   state = CONNECTING;
@@ -67,7 +81,7 @@ export class Conn {
   seq = 0;
   /** Requests in flight, oldest first; null when none (idle connections hold no array). */
   pending: Pending[] | null = null;
-  decoder: FrameDecoder | ServerFrameDecoder | null = null;
+  decoder: FrameDecoder | ServerFrameDecoder | HttpResponseParser | null = null;
   /** ws: the upgrade response parser, only during the handshake. */
   handshake: UpgradeResponseParser | null = null;
   /** When connecting started (nowUs). */
@@ -83,6 +97,10 @@ export class Conn {
   /** Starts connecting; failures arrive through owner.lost. */
   connect(startUs: number, localAddress: string | undefined, localPort: number | undefined): void {
     this.startUs = startUs;
+    if (this.target.tls) {
+      this.connectTls(localAddress, localPort);
+      return;
+    }
     // `onread` is read by the Socket constructor (net.connect passes its options there too);
     // @types/node only declares it on the connect options.
     const options = { onread: { buffer: this.owner.readBuffer, callback: onRead } } as net.SocketConstructorOpts;
@@ -93,6 +111,24 @@ export class Conn {
     socket.on('error', onError);
     socket.on('close', onClose);
     socket.connect({ port: this.target.port, host: this.target.host, localAddress, localPort, noDelay: true });
+  }
+
+  /** Connects inside TLS, accepting the server's self-signed certificate; 'connect' fires after the handshake. */
+  private connectTls(localAddress: string | undefined, localPort: number | undefined): void {
+    const { host, port } = this.target;
+    // TLS sockets cannot read into the pool's shared buffer (`onread`): they get 'data' events.
+    const raw = new net.Socket();
+    raw.on('error', () => {});
+    raw.connect({ host, port, localAddress, localPort, noDelay: true });
+    const servername = host.startsWith('127.') || host === '::1' ? 'localhost' : host;
+    const socket = tls.connect({ socket: raw, rejectUnauthorized: false, servername }) as unknown as ConnSocket;
+    socket.conn = this;
+    socket.raw = raw;
+    this.socket = socket;
+    socket.on('secureConnect', onConnect);
+    socket.on('data', onData);
+    socket.on('error', onError);
+    socket.on('close', onClose);
   }
 
   /** Writes bytes; false when the connection is not open. */
@@ -110,7 +146,7 @@ export class Conn {
   close(rst: boolean): void {
     const socket = this.socket;
     if (socket === null || socket.destroyed) return;
-    if (rst) socket.resetAndDestroy();
+    if (rst) resetSocket(socket);
     else {
       this.state = CLOSING;
       socket.end();
@@ -129,7 +165,13 @@ export class Conn {
       if (rest.length === 0 || (this.state as number) !== OPEN) return;
       data = rest;
     }
-    if (this.target.transport === 'tcp') {
+    if (this.target.transport === 'http') {
+      const parser = (this.decoder ??= new HttpResponseParser(this.owner.maxFrameBytes, onHttpResponse)) as HttpResponseParser;
+      current = this;
+      parser.push(data);
+      // As for tcp: no parser while no response is due (the pool may also have replaced the socket).
+      if (this.pending === null && parser.idle && this.decoder === parser) this.decoder = null;
+    } else if (this.target.transport === 'tcp') {
       const decoder = (this.decoder ??= new FrameDecoder(this.owner.maxFrameBytes, onTcpFrame)) as FrameDecoder;
       current = this;
       decoder.push(data);
@@ -147,6 +189,10 @@ let current: Conn;
 
 function onTcpFrame(body: Buffer): void {
   current.owner.frame(current, body, OPCODE_BINARY);
+}
+
+function onHttpResponse(status: number, body: Buffer, _close: boolean, headBytes: number): void {
+  current.owner.frame(current, body, status, headBytes);
 }
 
 const wsHandlers: ServerFrameHandlers = {
@@ -168,7 +214,7 @@ const wsHandlers: ServerFrameHandlers = {
 function onConnect(this: ConnSocket): void {
   const conn = this.conn;
   if (conn.state !== CONNECTING) return;
-  if (conn.target.transport === 'tcp') {
+  if (conn.target.transport !== 'ws') {
     conn.owner.opened(conn);
     return;
   }
@@ -188,6 +234,10 @@ function onRead(this: ConnSocket, nread: number, buffer: Buffer): void {
     conn.owner.lost(conn, failureCause(err));
     if (!isC1mError(err)) throw err;
   }
+}
+
+function onData(this: ConnSocket, chunk: Buffer): void {
+  onRead.call(this, chunk.length, chunk);
 }
 
 function onError(this: ConnSocket, err: NodeJS.ErrnoException): void {

@@ -3,7 +3,7 @@
 // replies, losing connections. What a phase does with an answer is up to its PhaseListener.
 import { END_OF_STREAM, readSeq, type FailureCause } from '@c1m/protocol';
 import { epochUs, nowUs } from './clock.ts';
-import { CLOSED, CLOSING, CONNECTING, Conn, OPEN, Pending, UPGRADING, type ConnOwner } from './conn.ts';
+import { CLOSED, CLOSING, CONNECTING, Conn, OPEN, Pending, UPGRADING, resetSocket, type ConnOwner } from './conn.ts';
 import type { RequestFactory } from './requests.ts';
 import { PhaseStats } from '../recording/stats.ts';
 import type { PoolSettings } from '../ipc/messages.ts';
@@ -35,6 +35,17 @@ export const IDLE_LISTENER: PhaseListener = {
 };
 
 const SWEEP_MS = 100;
+
+/** Drops a connection's socket silently (its events no longer reach the pool), with RST when `rst`. */
+function discardSocket(conn: Conn, rst: boolean): void {
+  const socket = conn.socket;
+  if (socket === null) return;
+  socket.removeAllListeners();
+  socket.on('error', () => {});
+  if (socket.destroyed) return;
+  if (rst) resetSocket(socket);
+  else socket.destroy();
+}
 
 /** One shard's connections. */
 export class Pool implements ConnOwner {
@@ -104,12 +115,7 @@ export class Pool implements ConnOwner {
       return false;
     }
     this.retries.set(conn, used + 1);
-    const socket = conn.socket;
-    if (socket !== null) {
-      socket.removeAllListeners();
-      socket.on('error', () => {});
-      if (!socket.destroyed) socket.destroy();
-    }
+    discardSocket(conn, false);
     conn.state = CONNECTING;
     this.start(conn, conn.startUs);
     return true;
@@ -131,6 +137,8 @@ export class Pool implements ConnOwner {
     if (this.retries.size > 0) this.retries.delete(conn);
     this.openCount++;
     this.listener.opened(conn, nowUs());
+    // http keep-alive off: the requests sent while this connection was being made go out now.
+    if (conn.pending !== null && this.requests.newConnectionPerRequest) for (const entry of conn.pending) conn.write(entry.req);
   }
 
   lost(conn: Conn, cause: FailureCause): void {
@@ -143,6 +151,8 @@ export class Pool implements ConnOwner {
     conn.decoder = null;
     conn.handshake = null;
     if (socket !== null && !socket.destroyed) socket.destroy();
+    // A connection made for a request already sent (http keep-alive off) failing is a load error.
+    const owedRequests = conn.pending !== null;
     this.abandon(conn, false);
     if (state === CLOSING) {
       if (cause !== END_OF_STREAM) this.stats.error(cause);
@@ -152,8 +162,24 @@ export class Pool implements ConnOwner {
       this.stats.error(cause);
       this.listener.lostOpen(conn);
     } else {
+      if (owedRequests) this.stats.error(cause);
       this.listener.connectFailed(conn, cause);
     }
+  }
+
+  /**
+   * http keep-alive off, after a response: reset the connection (RST: no TIME_WAIT on either
+   * side) and make a new one; a request sent meanwhile waits in `pending` until it is open.
+   */
+  private reconnect(conn: Conn): void {
+    discardSocket(conn, true);
+    conn.socket = null;
+    conn.decoder = null;
+    conn.state = CONNECTING;
+    this.openCount--;
+    this.watch.push(conn);
+    this.sweepTimer ??= setInterval(() => this.sweep(), SWEEP_MS);
+    this.start(conn, nowUs());
   }
 
   /**
@@ -171,7 +197,7 @@ export class Pool implements ConnOwner {
     const socket = conn.socket;
     conn.socket = null;
     conn.decoder = null;
-    if (socket !== null && !socket.destroyed) socket.resetAndDestroy();
+    if (socket !== null && !socket.destroyed) resetSocket(socket);
     this.abandon(conn, false);
     this.listener.closedByUs(conn);
   }
@@ -181,7 +207,8 @@ export class Pool implements ConnOwner {
    * connection is not open (nothing sent).
    */
   send(conn: Conn, schedUs: number, round: number): number {
-    if (conn.state !== OPEN) return -1;
+    // http keep-alive off: a connection being made takes the request, written once it is open.
+    if (conn.state !== OPEN && !(conn.state === CONNECTING && this.requests.newConnectionPerRequest)) return -1;
     const seq = conn.seq;
     conn.seq = (seq + 1) >>> 0;
     const sentUs = nowUs();
@@ -195,12 +222,14 @@ export class Pool implements ConnOwner {
     return frame.length;
   }
 
-  frame(conn: Conn, body: Buffer, opcode: number): void {
+  frame(conn: Conn, body: Buffer, opcode: number, httpHeadBytes = 0): void {
     const atUs = nowUs();
     const list = conn.pending;
     const stats = this.stats;
     let i = -1;
-    if (list !== null && body.length >= 4) {
+    // HTTP responses carry no seq: they answer the requests in order.
+    if (list !== null && conn.target.transport === 'http') i = 0;
+    else if (list !== null && body.length >= 4) {
       const seq = readSeq(body);
       if (list[0]!.seq === seq) i = 0;
       else i = list.findIndex((p) => p.seq === seq);
@@ -220,12 +249,14 @@ export class Pool implements ConnOwner {
       stats.counts.mismatches++;
       stats.error('C1M_REPLY_MISMATCH');
     }
+    // Before the listener sends the next request, which must go on the new connection.
+    if (this.requests.newConnectionPerRequest) this.reconnect(conn);
     if (entry.settled) {
       stats.error('C1M_REPLY_LATE');
       return;
     }
     this.inflight--;
-    this.listener.answered(conn, entry, correct, atUs, this.requests.replyWireBytes(body.length));
+    this.listener.answered(conn, entry, correct, atUs, this.requests.replyWireBytes(body.length, httpHeadBytes));
   }
 
   /**
@@ -261,7 +292,7 @@ export class Pool implements ConnOwner {
       const socket = conn.socket;
       conn.socket = null;
       conn.decoder = null;
-      if (socket !== null && !socket.destroyed) socket.resetAndDestroy();
+      if (socket !== null && !socket.destroyed) resetSocket(socket);
     }
     this.openCount = 0;
     this.stopSweep();

@@ -10,14 +10,27 @@ import {
   clientFrameBytes,
   encodeClientFrame,
   encodeFrame,
+  isCorrectHttpBody,
   isCorrectReply,
   makeIoRequest,
+  staticHttpBody,
   writeBodyHeader,
   writeFrameHeader,
+  type HttpWorkload,
+  type Workload,
   type WorkloadParams,
 } from '@c1m/protocol';
 import type { RequestSpec } from '../ipc/messages.ts';
 import { maxSize } from '../options/values.ts';
+
+/** What an http factory precomputes. */
+interface HttpParts {
+  request: Buffer;
+  workload: HttpWorkload;
+  bodySize: number;
+  /** The static body (aes: the plaintext) a correct response carries. */
+  expected: Buffer;
+}
 
 /** io requests read from a window of this many bytes of the server's data (offsets wrap anyway). */
 const IO_OFFSET_SPAN = 1 << 20;
@@ -31,6 +44,7 @@ export class RequestFactory {
   private rng: number;
   /** The body of the frame last returned by build() (unmasked, for verification). */
   body: Buffer = Buffer.alloc(0);
+  private readonly http: HttpParts | null;
 
   constructor(spec: RequestSpec, seed: number) {
     this.spec = spec;
@@ -38,6 +52,10 @@ export class RequestFactory {
     this.pattern = Buffer.allocUnsafe(maxSize(spec.size) + 256);
     for (let i = 0; i < this.pattern.length; i++) this.pattern[i] = i & 0xff;
     this.rng = (seed * 2654435761 + 1) >>> 0 || 1;
+    const http = spec.http;
+    this.http = http
+      ? { request: Buffer.from(http.request, 'latin1'), workload: spec.workload as HttpWorkload, bodySize: http.bodySize, expected: staticHttpBody(http.bodySize) }
+      : null;
   }
 
   /** xorshift32: reproducible per shard, cheaper than Math.random for size draws. */
@@ -58,6 +76,11 @@ export class RequestFactory {
 
   /** A request frame for `seq` stamped with `sendTimeUs`; its body is left in `this.body`. */
   build(seq: number, sendTimeUs: number): Buffer {
+    if (this.http) {
+      // Every GET is the same bytes; the response is matched by order, not by a seq.
+      this.body = this.http.request;
+      return this.http.request;
+    }
     const size = this.nextSize();
     if (this.spec.workload === 'io') {
       const body = makeIoRequest(seq, BigInt(sendTimeUs), (seq * 4093) % IO_OFFSET_SPAN, size);
@@ -84,6 +107,11 @@ export class RequestFactory {
     this.pattern.copy(body, BODY_HEADER_BYTES, from, from + body.length - BODY_HEADER_BYTES);
   }
 
+  /** http with keep-alive off: each request goes on a new connection, made after the last response. */
+  get newConnectionPerRequest(): boolean {
+    return this.spec.http?.keepAlive === false;
+  }
+
   /** ws pongs are replies (--ping-kind ws-ping). */
   get pongReplies(): boolean {
     return this.spec.wsPingFrames;
@@ -91,12 +119,15 @@ export class RequestFactory {
 
   /** True when `reply` (opcode: WebSocket opcode, binary for tcp) correctly answers `request`. */
   verify(request: Buffer, reply: Buffer, opcode: number): boolean {
+    const http = this.http;
+    if (http) return opcode === 200 && isCorrectHttpBody(http.workload, http.bodySize, reply, http.expected);
     const expected = this.spec.wsPingFrames ? OPCODE_PONG : OPCODE_BINARY;
-    return opcode === expected && isCorrectReply(this.spec.workload, request, reply, this.params);
+    return opcode === expected && isCorrectReply(this.spec.workload as Workload, request, reply, this.params);
   }
 
   /** Bytes on the wire of a reply whose body has `bodyBytes` (server frames are unmasked). */
-  replyWireBytes(bodyBytes: number): number {
+  replyWireBytes(bodyBytes: number, httpHeadBytes = 0): number {
+    if (this.http) return httpHeadBytes + bodyBytes;
     if (this.spec.transport === 'tcp') return FRAME_HEADER_BYTES + bodyBytes;
     return clientFrameBytes(bodyBytes) - 4;
   }

@@ -15,11 +15,13 @@ const ALL_STYLES = process.env.C1M_SOAK_ALL_STYLES === '1';
 const CONCURRENCY = 200;
 const ROUND_TRIPS = 5;
 
+// The soak speaks the wire protocol: each server's first framed transport (http is not one).
+const framed = (ts: readonly string[]) => ts.find((t): t is 'tcp' | 'ws' => t === 'tcp' || t === 'ws')!;
 const cases = discoverServers(repoRoot).flatMap((server) =>
   (ALL_STYLES ? (server.styles ?? [undefined]) : [server.styles?.[0]]).map((style) => ({
-    name: `${server.dir} ${server.transports[0]!}${style ? ` ${style}` : ''}`,
+    name: `${server.dir} ${framed(server.transports)}${style ? ` ${style}` : ''}`,
     server: server.dir,
-    transport: server.transports[0]!,
+    transport: framed(server.transports),
     style,
     workload: server.workload ?? ('echo' as const),
   })),

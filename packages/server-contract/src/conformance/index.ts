@@ -5,3 +5,6 @@ export * from './test-client.ts';
 export * from './requests.ts';
 export * from './slow-reader.ts';
 export * from './fresh-build.ts';
+export * from './http-suite.ts';
+export * from './http-test-client.ts';
+export * from './tls-suite.ts';

@@ -3,8 +3,10 @@
 // WebSocket through the `ws` library, one coroutine per WebSocket (ws-library.ts). conn-per-socket
 // is this server; io-bound runs it as its `--style per-connection`.
 import type { RunningServer, ServerOptions } from '@c1m/server-contract';
+import { ConnectionGate } from '../connection-gate.ts';
 import { watchEventLoopDelay } from '../event-loop-delay.ts';
 import { listenLoop } from '../loop-server.ts';
+import { listenNodeHttp } from '../node-http.ts';
 import { processBudget, singleProcessServer } from '../single-process.ts';
 import { StatsCounters } from '../stats-counters.ts';
 import type { TcpSession } from '../tcp-session.ts';
@@ -40,7 +42,10 @@ export async function startPerConnectionServer(parts: PerConnectionServerParts):
   const listener =
     options.transport === 'tcp'
       ? await listenLoop(options, handler, { counters, serveTcp: (session) => void serveCoroutine(session) })
-      : await listenWebSocket(options, counters, handler, processBudget());
+      : options.transport === 'http'
+        ? // node:http owns each socket and calls a handler per request: the per-connection loop is node's own.
+          await listenNodeHttp({ ...options, counters, gate: new ConnectionGate(processBudget()), handle: handler.handle })
+        : await listenWebSocket(options, counters, handler, processBudget());
   return singleProcessServer({
     architecture: parts.architecture,
     port: listener.port,

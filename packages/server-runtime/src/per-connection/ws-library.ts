@@ -1,7 +1,8 @@
 // WebSocket side of connection-per-socket: the `ws` library on a node:http server, one coroutine
 // per WebSocket consuming its messages in order. Upgrade errors, RFC 6455 violations and the
 // connection budget are counted here.
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { C1mErrorCode } from '@c1m/protocol';
@@ -27,7 +28,10 @@ export async function listenWebSocket(
   handler: WorkloadHandler,
   maxConnections: number,
 ): Promise<{ port: number; close(deadlineMs: number): Promise<{ forced: boolean }> }> {
-  const http = createServer((_req, res) => res.writeHead(426, { connection: 'close' }).end('WebSocket only\n'));
+  const onRequest = (_req: IncomingMessage, res: ServerResponse) => res.writeHead(426, { connection: 'close' }).end('WebSocket only\n');
+  // wss: the same server inside TLS.
+  const tls = options.tlsMaterial;
+  const http = tls ? createHttpsServer({ key: tls.key, cert: tls.cert }, onRequest) : createServer(onRequest);
   http.headersTimeout = HEADERS_TIMEOUT_MS;
   http.requestTimeout = HEADERS_TIMEOUT_MS;
   http.maxConnections = maxConnections;

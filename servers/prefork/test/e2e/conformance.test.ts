@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { describeConformance } from '@c1m/server-contract/conformance';
+import { describeConformance, describeHttpConformance, describeTlsConformance } from '@c1m/server-contract/conformance';
 
 describeConformance({
   name: 'prefork',
@@ -7,4 +7,18 @@ describeConformance({
   transports: ['ws', 'tcp'],
   args: ['--workers', '2'],
   wsEngine: 'uws',
+});
+
+describeHttpConformance({
+  name: 'prefork',
+  packageDir: fileURLToPath(new URL('../..', import.meta.url)),
+  args: ['--workers', '2'],
+  httpEngine: 'uws',
+});
+
+describeTlsConformance({
+  name: 'prefork',
+  packageDir: fileURLToPath(new URL('../..', import.meta.url)),
+  transports: ['ws', 'http', 'tcp'],
+  args: ['--workers', '2'],
 });
