@@ -1,13 +1,13 @@
 // CLI `pnpm test:faults`: the fault cases of the e2e project — kill-shard, kill-worker,
-// kill-child, the soak against every server and style, and the slow-reader case (any e2e test
-// file named slow-reader*) — run with their figures collected, under a 10-minute limit, into
+// kill-child, the soak against every server and style, and the conformance suite's slow reader on
+// every server — run with their figures collected, under a 10-minute limit, into
 // results/<run-id>/: env.json, faults.json (figures + environment), summary.md, vitest.log.
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type FlagTable, formatHelp, parseFlags, runCli } from '@c1m/cli';
 import { captureEnv } from '@c1m/results';
-import { FIGURES_FILE_ENV, readFigures } from './faults/figures.ts';
+import { FIGURES_FILE_ENV, readFigures } from '@c1m/server-contract/conformance';
 import { renderFaultsSummary, type FaultsRun } from './faults/summary-md.ts';
 import { repoRoot, resultsRoot } from './lib/paths.ts';
 import { newRunId } from './run/run-dir.ts';
@@ -23,7 +23,10 @@ const FLAGS: FlagTable<FaultsOptions> = {
 };
 
 /** vitest file filters (path substrings) of the fault cases. */
-export const FAULT_TEST_FILTERS = ['infra/test/e2e/faults/', 'clients/driver/test/e2e/kill-shard', 'slow-reader'];
+export const FAULT_TEST_FILTERS = ['infra/test/e2e/faults/', 'clients/driver/test/e2e/kill-shard'];
+
+/** The conformance suite's slow-reader test, by name (vitest -t). */
+const SLOW_READER_TEST = 'closes a reader that stopped reading';
 
 runCli('test:faults', async () => {
   const { options, help } = parseFlags(FLAGS, process.argv.slice(2));
@@ -41,26 +44,42 @@ runCli('test:faults', async () => {
   const started = performance.now();
   process.stdout.write(`test:faults ${runId}: soaks of ${options.soakSeconds} s, at most ${options.limitSeconds} s in all\n`);
 
-  const vitest = spawn(join(repoRoot, 'node_modules', '.bin', 'vitest'), ['run', '--project', 'e2e', ...FAULT_TEST_FILTERS], {
-    cwd: repoRoot,
-    env: { ...process.env, [FIGURES_FILE_ENV]: figuresFile, C1M_SOAK_SECONDS: String(options.soakSeconds), C1M_SOAK_ALL_STYLES: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  for (const stream of [vitest.stdout, vitest.stderr]) {
-    stream.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      log.write(chunk);
-      process.stdout.write(chunk);
+  const vitestEnv = { ...process.env, [FIGURES_FILE_ENV]: figuresFile, C1M_SOAK_SECONDS: String(options.soakSeconds), C1M_SOAK_ALL_STYLES: '1' };
+  const deadline = Date.now() + options.limitSeconds * 1000;
+  /** One vitest run of the e2e project, its output teed to the terminal and vitest.log. */
+  const runVitest = async (args: string[]) => {
+    const vitest = spawn(join(repoRoot, 'node_modules', '.bin', 'vitest'), ['run', '--project', 'e2e', ...args], {
+      cwd: repoRoot,
+      env: vitestEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
-  }
-  const limit = setTimeout(() => vitest.kill('SIGTERM'), options.limitSeconds * 1000);
-  const code = await new Promise<number | null>((resolve) => vitest.on('close', (c) => resolve(c)));
-  clearTimeout(limit);
+    let output = '';
+    for (const stream of [vitest.stdout, vitest.stderr]) {
+      stream.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        log.write(chunk);
+        process.stdout.write(chunk);
+      });
+    }
+    const limit = setTimeout(() => vitest.kill('SIGTERM'), Math.max(0, deadline - Date.now()));
+    const code = await new Promise<number | null>((resolve) => vitest.on('close', (c) => resolve(c)));
+    clearTimeout(limit);
+    const counts = /tests: (\d+) passed, (\d+) failed, (\d+) skipped/.exec(output);
+    return { code, counts: counts ? { passed: Number(counts[1]), failed: Number(counts[2]), skipped: Number(counts[3]) } : null };
+  };
+  const faults = await runVitest(FAULT_TEST_FILTERS);
+  // The slow reader is part of every server's conformance suite: run just that test of each.
+  const slow = await runVitest(['servers/', '-t', SLOW_READER_TEST]);
   log.end();
-
-  const counts = /tests: (\d+) passed, (\d+) failed, (\d+) skipped/.exec(output);
-  const tests = counts ? { passed: Number(counts[1]), failed: Number(counts[2]), skipped: Number(counts[3]) } : null;
+  const code = faults.code !== 0 ? faults.code : slow.code;
+  const tests =
+    faults.counts && slow.counts
+      ? {
+          passed: faults.counts.passed + slow.counts.passed,
+          failed: faults.counts.failed + slow.counts.failed,
+          skipped: faults.counts.skipped + slow.counts.skipped,
+        }
+      : null;
   const run: FaultsRun = {
     tool: 'c1m-test-faults',
     runId,

@@ -1,7 +1,7 @@
 // summary.md of a `pnpm test:faults` run: what each fault case did, in figures, and the soak's
 // memory and descriptor check per server, drawn from faults.json alone.
 import type { EnvInfo } from '@c1m/schema';
-import type { FaultFigures } from './figures.ts';
+import type { FaultFigures } from '@c1m/server-contract/conformance';
 
 /** What `pnpm test:faults` writes to faults.json. */
 export interface FaultsRun {

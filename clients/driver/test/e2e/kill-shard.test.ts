@@ -6,7 +6,7 @@ import { sampleProcessTree } from '@c1m/results';
 import { serverRegistry, startWsEcho } from '../echo-servers.ts';
 import { ensureBuilt, runDriver } from '../run-driver.ts';
 // A relative path: the driver does not depend on infra; `pnpm test:faults` collects these figures.
-import { recordFigures } from '../../../../infra/src/faults/figures.ts';
+import { recordFigures } from '../../../../packages/server-contract/src/conformance/fault-figures.ts';
 
 const servers = serverRegistry();
 beforeAll(() => ensureBuilt(), 60_000);

@@ -8,7 +8,7 @@ export function serverDir(name: string): string {
   return join(repoRoot, 'servers', name);
 }
 
-export { recordFigures, type FaultFigures } from '../../../src/faults/figures.ts';
+export { recordFigures, type FaultFigures } from '@c1m/server-contract/conformance';
 
 /** Polls `probe` every 20 ms until it is true; fails naming `what` after `timeoutMs`. */
 export async function until(what: string, probe: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {

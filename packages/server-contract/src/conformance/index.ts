@@ -8,3 +8,4 @@ export * from './fresh-build.ts';
 export * from './http-suite.ts';
 export * from './http-test-client.ts';
 export * from './tls-suite.ts';
+export * from './fault-figures.ts';

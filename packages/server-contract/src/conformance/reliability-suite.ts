@@ -3,6 +3,7 @@
 // reading (backpressure), and the soft limit each engine does or does not enforce.
 import { expect, it } from 'vitest';
 import { isCorrectReply, type Workload } from '@c1m/protocol';
+import { recordFigures } from './fault-figures.ts';
 import { makeRequest, seededRandom } from './requests.ts';
 import type { ServerProcess } from './server-process.ts';
 import { pushSlowReader } from './slow-reader.ts';
@@ -162,6 +163,20 @@ export function reliabilityTests(h: SuiteHarness): void {
     expect(latenciesMs[Math.floor(latenciesMs.length / 2)]!).toBeLessThan(150);
     expect(latenciesMs.at(-1)!).toBeLessThan(2_000);
     expect(await roundTrip(healthy, workload, 9999, random, params)).toBe(true);
+    recordFigures({
+      case: `slow reader ${s.ready.architecture} ${h.transport}`,
+      subject: s.ready.architecture,
+      outcome: 'closed at --backpressure-hard (counted); the other connection kept echoing',
+      figures: {
+        bytesPushed: push.bytesSent,
+        backpressureCloses: stats.backpressureCloses,
+        backpressurePauses: stats.backpressurePauses,
+        backpressureSoftOverruns: stats.backpressureSoftOverruns,
+        rssGrowthBytes: peakRss - baseline,
+        healthyLatencyP50Ms: Math.round(latenciesMs[Math.floor(latenciesMs.length / 2)]! * 10) / 10,
+        healthyLatencyMaxMs: Math.round(latenciesMs.at(-1)! * 10) / 10,
+      },
+    });
   });
 }
 

@@ -1,4 +1,5 @@
-// The figures each fault case reports, as `pnpm test:faults` collects them: the fault tests
+// The figures each fault case reports, as `pnpm test:faults` collects them: the fault tests (and
+// the conformance suite's slow reader)
 // append one JSON line per case to the file named by C1M_FAULT_FIGURES_FILE, the runner
 // gathers them into results/<run-id>/faults.json and summary.md.
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
