@@ -16,8 +16,7 @@ if (!script) {
   console.error('usage: node infra/bootstrap.mjs <root-script> [args…]');
   process.exitCode = 2;
 } else {
-  const pnpm = (args) =>
-    spawnSync('npx', ['-y', PNPM, ...args], { cwd: root, stdio: 'inherit' }).status ?? 1;
+  const pnpm = (args) => spawnSync('npx', ['-y', PNPM, ...args], { cwd: root, stdio: 'inherit' }).status ?? 1;
   const lock = existsSync(join(root, 'pnpm-lock.yaml')) ? ['--frozen-lockfile'] : [];
   let status = pnpm(['install', ...lock]);
   if (status === 0) status = pnpm(['run', script, ...rest]);

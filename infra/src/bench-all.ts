@@ -36,23 +36,70 @@ interface BenchOptions {
 }
 
 const FLAGS: FlagTable<BenchOptions> = {
-  c1m: { flag: 'c1m', kind: 'boolean', default: false, help: 'Run pnpm bench:c1m (one million connections) instead of the matrix; every other flag goes to it (see pnpm bench:c1m --help)' },
-  quick: { flag: 'quick', kind: 'boolean', default: false, help: 'Small counts and short durations: the whole matrix in under 3 minutes (CI)' },
-  connections: { flag: 'connections', kind: 'int', min: 1, default: 0, help: 'Hold size for every server (single-process ones capped at their descriptor limit); echo-10k runs at most this; 0 = sized by the profile' },
-  only: { flag: 'only', kind: 'string', default: '', help: 'Comma-separated server dirs (and/or baseline-c) to run; default all' },
-  scenarios: { flag: 'scenarios', kind: 'string', default: '', help: `Comma-separated scenarios: ${SCENARIOS.join(', ')} (echo = both echo sizes, http = the six http cases); default all` },
-  repeat: { flag: 'repeat', kind: 'int', min: 1, max: 20, default: 1, help: 'Rounds of the whole matrix (repetitions measure the noise that compare uses)' },
-  runId: { flag: 'run-id', kind: 'string', default: '', help: 'Name of results/<run-id>/ (default: start time and profile)' },
-  stealThresholdPercent: { flag: 'steal-threshold', kind: 'int', min: 1, max: 100, default: 10, help: 'Flag a case whose mean CPU steal reached this percent' },
+  c1m: {
+    flag: 'c1m',
+    kind: 'boolean',
+    default: false,
+    help: 'Run pnpm bench:c1m (one million connections) instead of the matrix; every other flag goes to it (see pnpm bench:c1m --help)',
+  },
+  quick: {
+    flag: 'quick',
+    kind: 'boolean',
+    default: false,
+    help: 'Small counts and short durations: the whole matrix in under 3 minutes (CI)',
+  },
+  connections: {
+    flag: 'connections',
+    kind: 'int',
+    min: 1,
+    default: 0,
+    help: 'Hold size for every server (single-process ones capped at their descriptor limit); echo-10k runs at most this; 0 = sized by the profile',
+  },
+  only: {
+    flag: 'only',
+    kind: 'string',
+    default: '',
+    help: 'Comma-separated server dirs (and/or baseline-c) to run; default all',
+  },
+  scenarios: {
+    flag: 'scenarios',
+    kind: 'string',
+    default: '',
+    help: `Comma-separated scenarios: ${SCENARIOS.join(', ')} (echo = both echo sizes, http = the six http cases); default all`,
+  },
+  repeat: {
+    flag: 'repeat',
+    kind: 'int',
+    min: 1,
+    max: 20,
+    default: 1,
+    help: 'Rounds of the whole matrix (repetitions measure the noise that compare uses)',
+  },
+  runId: {
+    flag: 'run-id',
+    kind: 'string',
+    default: '',
+    help: 'Name of results/<run-id>/ (default: start time and profile)',
+  },
+  stealThresholdPercent: {
+    flag: 'steal-threshold',
+    kind: 'int',
+    min: 1,
+    max: 100,
+    default: 10,
+    help: 'Flag a case whose mean CPU steal reached this percent',
+  },
   dryRun: { flag: 'dry-run', kind: 'boolean', default: false, help: 'Print the planned matrix and exit' },
 };
 
-const USAGE = 'pnpm bench:all [--quick] [--connections N] [--only a,b] [--scenarios s,t] [--repeat N] [--run-id ID] [--dry-run]\n       pnpm bench:all --c1m [bench:c1m flags]';
+const USAGE =
+  'pnpm bench:all [--quick] [--connections N] [--only a,b] [--scenarios s,t] [--repeat N] [--run-id ID] [--dry-run]\n       pnpm bench:all --c1m [bench:c1m flags]';
 
 function parseScenarios(text: string): ScenarioId[] | undefined {
   if (!text) return undefined;
   const items = parseList('scenarios', text, [...SCENARIOS, 'echo', 'http']);
-  const expand = (s: string): ScenarioId[] => (s === 'echo' ? ['echo-100', 'echo-10k'] : s === 'http' ? [...HTTP_SCENARIOS] : [s as ScenarioId]);
+  const expand = (s: string): ScenarioId[] =>
+    s === 'echo' ? ['echo-100', 'echo-10k'] : s === 'http' ? [...HTTP_SCENARIOS] : [s as ScenarioId];
   return [...new Set(items.flatMap(expand))];
 }
 
@@ -68,10 +115,13 @@ runCli('bench:all', async () => {
     return 0;
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}; usage: ${USAGE}`);
-  if (options.runId && !/^[\w.-]+$/.test(options.runId)) throw new UsageError(`--run-id ${options.runId}: use letters, digits, dot, dash, underscore`);
+  if (options.runId && !/^[\w.-]+$/.test(options.runId))
+    throw new UsageError(`--run-id ${options.runId}: use letters, digits, dot, dash, underscore`);
 
   const servers = discoverServers(repoRoot);
-  const only = options.only ? parseList('only', options.only, [...servers.map((s) => s.dir), BASELINE_SERVER]) : undefined;
+  const only = options.only
+    ? parseList('only', options.only, [...servers.map((s) => s.dir), BASELINE_SERVER])
+    : undefined;
   const scenarios = parseScenarios(options.scenarios);
   const profile = PROFILES[options.quick ? 'quick' : 'default'];
 
@@ -95,10 +145,14 @@ runCli('bench:all', async () => {
   process.stderr.write(`bench:all ${profile.name}: ${plan.cases.length} cases → results/${runId}/\n`);
   for (const n of notes) process.stderr.write(`  note: ${n}\n`);
   if (options.dryRun) {
-    for (const c of plan.cases) process.stdout.write(`${c.id}  connections=${c.connections}${c.workers ? ` workers=${c.workers}` : ''}${c.caps.length ? `  [${c.caps.join('; ')}]` : ''}\n`);
+    for (const c of plan.cases)
+      process.stdout.write(
+        `${c.id}  connections=${c.connections}${c.workers ? ` workers=${c.workers}` : ''}${c.caps.length ? `  [${c.caps.join('; ')}]` : ''}\n`,
+      );
     return 0;
   }
-  if (plan.cases.length === 0) throw new UsageError('nothing to run: the filters left no case (or no server is built: run pnpm build)');
+  if (plan.cases.length === 0)
+    throw new UsageError('nothing to run: the filters left no case (or no server is built: run pnpm build)');
   if (plan.cases.some((c) => c.scenario !== 'c-pair') && !existsSync(DRIVER_CLI)) {
     throw new Error(`the load generator is not built (${DRIVER_CLI} missing): run pnpm build`);
   }
@@ -106,7 +160,13 @@ runCli('bench:all', async () => {
   const dir = new RunDir(join(resultsRoot, runId));
   dir.writeEnv({
     ...captureEnv(),
-    limits: { fdSoft: limits.fdSoft, fdHard: limits.fdHard, perProcessConnections: limits.perProcessConnections, memAvailableBytes: limits.memAvailableBytes, portRangeSize: limits.portRangeSize },
+    limits: {
+      fdSoft: limits.fdSoft,
+      fdHard: limits.fdHard,
+      perProcessConnections: limits.perProcessConnections,
+      memAvailableBytes: limits.memAvailableBytes,
+      portRangeSize: limits.portRangeSize,
+    },
   });
   const run: RunInfo = {
     schemaVersion: 1,

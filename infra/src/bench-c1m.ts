@@ -53,21 +53,92 @@ interface C1mOptions {
 }
 
 const FLAGS: FlagTable<C1mOptions> = {
-  connections: { flag: 'connections', kind: 'int', min: 1, default: 1_000_000, help: 'Connections to hold against prefork' },
-  holdMs: { flag: 'hold', kind: 'duration', min: 1000, default: 120_000, help: 'How long every case holds its connections' },
-  pingIntervalMs: { flag: 'ping-interval', kind: 'duration', min: 100, default: 30_000, help: 'Each connection proves itself alive with a round trip once per interval' },
-  connectRate: { flag: 'connect-rate', kind: 'int', min: 1, default: 5000, help: 'New connections per second over all load-generator shards' },
-  pingKind: { flag: 'ping-kind', kind: 'choice', choices: ['echo', 'ws-ping'], default: 'echo', help: 'ws cases: prove each connection alive with an echo message (through the application) or a WebSocket ping (answered by the engine); tcp always echoes' },
-  workers: { flag: 'workers', kind: 'int', min: 0, default: 0, help: 'prefork processes; 0 = enough that each stays at 90% of its descriptor budget' },
-  transports: { flag: 'transports', kind: 'string', default: 'ws,tcp', help: 'Transports of the prefork million (tcp runs only when the memory measured over ws says it fits)' },
-  ceilings: { flag: 'ceilings', kind: 'string', default: CEILING_SERVERS.map((c) => c.server).join(','), help: 'Single-process servers to hold at their descriptor ceiling, or "none"' },
-  tune: { flag: 'tune', kind: 'choice', choices: ['apply', 'check'], default: 'apply', help: 'apply: raise the sysctls the run needs (saved for pnpm tune --restore); check: only report' },
-  minHeadroomBytes: { flag: 'min-headroom', kind: 'bytes', min: 0, default: 2 * 1024 ** 3, help: 'A transport is skipped when its predicted memory would leave less than this available' },
-  netns: { flag: 'netns', kind: 'choice', choices: ['own', 'host'], default: 'own', help: 'own: the connections live in a fresh network namespace with an established hash sized for them (needs root, unshare and ip; otherwise the host namespace, with the reason in the results); host: the host namespace' },
-  pin: { flag: 'pin', kind: 'choice', choices: ['split', 'none'], default: 'split', help: 'split: servers on the upper half of the CPUs, the load generator on the lower half (taskset); none: wherever the scheduler puts them' },
+  connections: {
+    flag: 'connections',
+    kind: 'int',
+    min: 1,
+    default: 1_000_000,
+    help: 'Connections to hold against prefork',
+  },
+  holdMs: {
+    flag: 'hold',
+    kind: 'duration',
+    min: 1000,
+    default: 120_000,
+    help: 'How long every case holds its connections',
+  },
+  pingIntervalMs: {
+    flag: 'ping-interval',
+    kind: 'duration',
+    min: 100,
+    default: 30_000,
+    help: 'Each connection proves itself alive with a round trip once per interval',
+  },
+  connectRate: {
+    flag: 'connect-rate',
+    kind: 'int',
+    min: 1,
+    default: 5000,
+    help: 'New connections per second over all load-generator shards',
+  },
+  pingKind: {
+    flag: 'ping-kind',
+    kind: 'choice',
+    choices: ['echo', 'ws-ping'],
+    default: 'echo',
+    help: 'ws cases: prove each connection alive with an echo message (through the application) or a WebSocket ping (answered by the engine); tcp always echoes',
+  },
+  workers: {
+    flag: 'workers',
+    kind: 'int',
+    min: 0,
+    default: 0,
+    help: 'prefork processes; 0 = enough that each stays at 90% of its descriptor budget',
+  },
+  transports: {
+    flag: 'transports',
+    kind: 'string',
+    default: 'ws,tcp',
+    help: 'Transports of the prefork million (tcp runs only when the memory measured over ws says it fits)',
+  },
+  ceilings: {
+    flag: 'ceilings',
+    kind: 'string',
+    default: CEILING_SERVERS.map((c) => c.server).join(','),
+    help: 'Single-process servers to hold at their descriptor ceiling, or "none"',
+  },
+  tune: {
+    flag: 'tune',
+    kind: 'choice',
+    choices: ['apply', 'check'],
+    default: 'apply',
+    help: 'apply: raise the sysctls the run needs (saved for pnpm tune --restore); check: only report',
+  },
+  minHeadroomBytes: {
+    flag: 'min-headroom',
+    kind: 'bytes',
+    min: 0,
+    default: 2 * 1024 ** 3,
+    help: 'A transport is skipped when its predicted memory would leave less than this available',
+  },
+  netns: {
+    flag: 'netns',
+    kind: 'choice',
+    choices: ['own', 'host'],
+    default: 'own',
+    help: 'own: the connections live in a fresh network namespace with an established hash sized for them (needs root, unshare and ip; otherwise the host namespace, with the reason in the results); host: the host namespace',
+  },
+  pin: {
+    flag: 'pin',
+    kind: 'choice',
+    choices: ['split', 'none'],
+    default: 'split',
+    help: 'split: servers on the upper half of the CPUs, the load generator on the lower half (taskset); none: wherever the scheduler puts them',
+  },
   runId: { flag: 'run-id', kind: 'string', default: '', help: 'Name of results/<run-id>/' },
 };
-const USAGE = 'pnpm bench:c1m [--connections N] [--hold 2m] [--ping-interval 30s] [--connect-rate R] [--transports ws,tcp] [--ceilings a,b|none]';
+const USAGE =
+  'pnpm bench:c1m [--connections N] [--hold 2m] [--ping-interval 30s] [--connect-rate R] [--transports ws,tcp] [--ceilings a,b|none]';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 /** How often a case prints the sockets it has open and the memory left. */
@@ -96,19 +167,29 @@ function predictTcpBytes(ws: C1mFigures, tcpCeiling: C1mFigures | undefined, con
   if (!tcpCeiling || ws.heldConnections === 0) return undefined;
   const wsTook = ws.memAvailableBytesBefore - ws.memAvailableBytesMin;
   const extraPerConnection =
-    Math.max(0, tcpCeiling.serverBytesPerConnection - ws.serverBytesPerConnection) + Math.max(0, tcpCeiling.driverBytesPerConnection - ws.driverBytesPerConnection);
+    Math.max(0, tcpCeiling.serverBytesPerConnection - ws.serverBytesPerConnection) +
+    Math.max(0, tcpCeiling.driverBytesPerConnection - ws.driverBytesPerConnection);
   return (wsTook / ws.heldConnections) * connections + extraPerConnection * connections;
 }
 
 runCli('bench:c1m', async () => {
   const { options, positionals, help } = parseFlags(FLAGS, process.argv.slice(2));
   if (help) {
-    process.stdout.write(`${formatHelp(USAGE, 'Holds a million connections on this machine and measures what they cost.', FLAGS)}\n`);
+    process.stdout.write(
+      `${formatHelp(USAGE, 'Holds a million connections on this machine and measures what they cost.', FLAGS)}\n`,
+    );
     return 0;
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}; usage: ${USAGE}`);
   const transports = parseList('transports', options.transports, ['ws', 'tcp']) as Array<'ws' | 'tcp'>;
-  const ceilings = options.ceilings === 'none' ? [] : parseList('ceilings', options.ceilings, CEILING_SERVERS.map((c) => c.server));
+  const ceilings =
+    options.ceilings === 'none'
+      ? []
+      : parseList(
+          'ceilings',
+          options.ceilings,
+          CEILING_SERVERS.map((c) => c.server),
+        );
 
   // 1. The machine: check, raise what may be raised, say what cannot (in the host namespace; a
   // run re-started inside its own namespace gets the host's verdicts passed down).
@@ -129,7 +210,9 @@ runCli('bench:c1m', async () => {
     hostEhashEntries = hostPlacement('').ehashEntries;
     if (why === undefined) {
       const buckets = ehashEntriesFor(2 * options.connections);
-      say(`\nrunning in a network namespace of its own (established hash: ${buckets.toLocaleString('en-US')} buckets)…`);
+      say(
+        `\nrunning in a network namespace of its own (established hash: ${buckets.toLocaleString('en-US')} buckets)…`,
+      );
       return rerunInOwnNetns(buckets, JSON.stringify({ tune: tuneRecord, hostEhashEntries } satisfies FromHost));
     }
     placement = hostPlacement(why);
@@ -167,7 +250,16 @@ runCli('bench:c1m', async () => {
   const runId = options.runId || newRunId('c1m');
   const dir = new RunDir(join(resultsRoot, runId));
   const env = captureEnv();
-  dir.writeEnv({ ...env, limits: { fdSoft: limits.fdSoft, fdHard: limits.fdHard, perProcessConnections: limits.perProcessConnections, memAvailableBytes: limits.memAvailableBytes, portRangeSize: limits.portRangeSize } });
+  dir.writeEnv({
+    ...env,
+    limits: {
+      fdSoft: limits.fdSoft,
+      fdHard: limits.fdHard,
+      perProcessConnections: limits.perProcessConnections,
+      memAvailableBytes: limits.memAvailableBytes,
+      portRangeSize: limits.portRangeSize,
+    },
+  });
   writeFileSync(join(dir.dir, 'tune.json'), `${JSON.stringify(tuneRecord, null, 2)}\n`);
 
   const notes = [
@@ -179,14 +271,25 @@ runCli('bench:c1m', async () => {
     pinning
       ? `servers run on CPU ${pinning.server} and the load generator on CPU ${pinning.load} (taskset), so neither side's wake-ups move the other's processes between CPUs.`
       : `servers and load generator share every CPU (${pinWhyNot}).`,
-    ...tuneRecord.assessment.rows.filter((r) => r.verdict === 'cannot').map((r) => `cannot change ${r.name}: ${r.note ?? ''}`.trim()),
+    ...tuneRecord.assessment.rows
+      .filter((r) => r.verdict === 'cannot')
+      .map((r) => `cannot change ${r.name}: ${r.note ?? ''}`.trim()),
   ];
   const ceilingCases: CaseSpec[] = CEILING_SERVERS.filter((c) => ceilings.includes(c.server)).flatMap((c) =>
     // Asked for the full target: runCase caps each at the ceiling its ready line states.
     c.transports.map((t) => holdCase(settings, c.server, t, options.connections)),
   );
   const millionCase = (t: 'ws' | 'tcp') => holdCase(settings, 'prefork', t, options.connections, workers);
-  const run: RunInfo = { schemaVersion: 1, runId, profile: 'c1m', argv: process.argv.slice(2), startedAt: new Date().toISOString(), repeat: 1, notes, cases: [] };
+  const run: RunInfo = {
+    schemaVersion: 1,
+    runId,
+    profile: 'c1m',
+    argv: process.argv.slice(2),
+    startedAt: new Date().toISOString(),
+    repeat: 1,
+    notes,
+    cases: [],
+  };
 
   let interrupted = false;
   const onSignal = () => {
@@ -211,9 +314,18 @@ runCli('bench:c1m', async () => {
     const caseStart = performance.now();
     const progress = setInterval(() => {
       const r = watch.latest();
-      say(`    ${formatDuration((performance.now() - caseStart) / 1000)}: ${r.tcpInuse.toLocaleString('en-US')} TCP sockets open (both ends), MemAvailable ${gib(r.memAvailableBytes)}`);
+      say(
+        `    ${formatDuration((performance.now() - caseStart) / 1000)}: ${r.tcpInuse.toLocaleString('en-US')} TCP sockets open (both ends), MemAvailable ${gib(r.memAvailableBytes)}`,
+      );
     }, PROGRESS_EVERY_MS);
-    const result: CaseResult = await runCase(spec, { runId, runDir: dir.dir, profile, stealThresholdPercent: 10, serverPorts, pinning });
+    const result: CaseResult = await runCase(spec, {
+      runId,
+      runDir: dir.dir,
+      profile,
+      stealThresholdPercent: 10,
+      serverPorts,
+      pinning,
+    });
     clearInterval(progress);
     const readings = watch.stop();
     if (interrupted) result.failures.push('interrupted');
@@ -224,7 +336,9 @@ runCli('bench:c1m', async () => {
     run.cases.push({ id: spec.id, key: spec.key, status: result.status, file: `cases/${spec.id}.json` });
     dir.writeRun(run);
     figures.push(f);
-    say(`    ${f.passed ? 'passed' : `FAILED (${f.failures.join('; ')})`}: held ${f.heldConnections.toLocaleString('en-US')} in ${f.connectSeconds.toFixed(1)}s, ping p99 ${(f.pingRttP99Us / 1000).toFixed(1)} ms, server ${(f.serverBytesPerConnection / 1024).toFixed(2)} KB/conn, load generator ${(f.driverBytesPerConnection / 1024).toFixed(2)} KB/conn, kernel ${(f.kernelBytesPerConnection / 1024).toFixed(2)} KB/conn, lowest MemAvailable ${gib(f.memAvailableBytesMin)}`);
+    say(
+      `    ${f.passed ? 'passed' : `FAILED (${f.failures.join('; ')})`}: held ${f.heldConnections.toLocaleString('en-US')} in ${f.connectSeconds.toFixed(1)}s, ping p99 ${(f.pingRttP99Us / 1000).toFixed(1)} ms, server ${(f.serverBytesPerConnection / 1024).toFixed(2)} KB/conn, load generator ${(f.driverBytesPerConnection / 1024).toFixed(2)} KB/conn, kernel ${(f.kernelBytesPerConnection / 1024).toFixed(2)} KB/conn, lowest MemAvailable ${gib(f.memAvailableBytesMin)}`,
+    );
     return f;
   };
 
@@ -241,8 +355,14 @@ runCli('bench:c1m', async () => {
       notes.push(why);
       say(`\n${why}`);
     } else {
-      if (need === undefined) notes.push('prefork tcp ran without a memory prediction (no ws million or conn-per-socket tcp ceiling measured first); the load generator\'s ramp guard still applied');
-      else notes.push(`prefork tcp ran: predicted to take ${gib(need)} of the ${gib(available)} available (what the ws million took, plus node:net's extra cost per connection measured on conn-per-socket tcp, an upper bound)`);
+      if (need === undefined)
+        notes.push(
+          "prefork tcp ran without a memory prediction (no ws million or conn-per-socket tcp ceiling measured first); the load generator's ramp guard still applied",
+        );
+      else
+        notes.push(
+          `prefork tcp ran: predicted to take ${gib(need)} of the ${gib(available)} available (what the ws million took, plus node:net's extra cost per connection measured on conn-per-socket tcp, an upper bound)`,
+        );
       await runOne(millionCase('tcp'));
     }
   }
@@ -251,11 +371,30 @@ runCli('bench:c1m', async () => {
   run.wallSeconds = Math.round((performance.now() - t0) / 100) / 10;
   run.interrupted = interrupted || undefined;
   dir.writeRun(run);
-  writeFileSync(join(dir.dir, 'c1m.json'), `${JSON.stringify({ runId, env, network: placement, pinning: pinning ?? { none: pinWhyNot }, settings: { ...settings, workers }, notes, figures }, null, 2)}\n`);
+  writeFileSync(
+    join(dir.dir, 'c1m.json'),
+    `${JSON.stringify({ runId, env, network: placement, pinning: pinning ?? { none: pinWhyNot }, settings: { ...settings, workers }, notes, figures }, null, 2)}\n`,
+  );
   const summaryPath = join(dir.dir, 'c1m-summary.md');
-  writeFileSync(summaryPath, renderC1mSummary(runId, figures, { fdHard: limits.fdHard, perProcessBudget: limits.perProcessConnections, memTotalBytes: env.memoryBytes, cores: availableParallelism() }, notes, settings.pingIntervalSeconds));
+  writeFileSync(
+    summaryPath,
+    renderC1mSummary(
+      runId,
+      figures,
+      {
+        fdHard: limits.fdHard,
+        perProcessBudget: limits.perProcessConnections,
+        memTotalBytes: env.memoryBytes,
+        cores: availableParallelism(),
+      },
+      notes,
+      settings.pingIntervalSeconds,
+    ),
+  );
   const { report } = dir.writeReports();
-  say(`\nbench:c1m ${interrupted ? 'interrupted' : 'done'} in ${formatDuration(run.wallSeconds)}:\n  ${summaryPath}\n  ${report}`);
+  say(
+    `\nbench:c1m ${interrupted ? 'interrupted' : 'done'} in ${formatDuration(run.wallSeconds)}:\n  ${summaryPath}\n  ${report}`,
+  );
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   return interrupted ? 130 : figures.every((f) => f.passed) ? 0 : 1;

@@ -37,19 +37,75 @@ interface HostsOptions {
 const CASES = ['hold', 'echo'] as const;
 
 const TABLE: FlagTable<HostsOptions> = {
-  hosts: { flag: 'hosts', kind: 'int', min: 1, max: 64, default: 4, help: 'Simulated load hosts (the Job\'s completions); the server gets a host of its own' },
-  connectionsPerHost: { flag: 'connections-per-host', kind: 'int', min: 1, max: 18_000, default: 18_000, help: 'hold: connections each load host holds (one slice process each, under its descriptor limit)' },
-  echoConnectionsPerHost: { flag: 'echo-connections-per-host', kind: 'int', min: 1, max: 18_000, default: 500, help: 'echo: connections each load host runs closed-loop echo on' },
+  hosts: {
+    flag: 'hosts',
+    kind: 'int',
+    min: 1,
+    max: 64,
+    default: 4,
+    help: "Simulated load hosts (the Job's completions); the server gets a host of its own",
+  },
+  connectionsPerHost: {
+    flag: 'connections-per-host',
+    kind: 'int',
+    min: 1,
+    max: 18_000,
+    default: 18_000,
+    help: 'hold: connections each load host holds (one slice process each, under its descriptor limit)',
+  },
+  echoConnectionsPerHost: {
+    flag: 'echo-connections-per-host',
+    kind: 'int',
+    min: 1,
+    max: 18_000,
+    default: 500,
+    help: 'echo: connections each load host runs closed-loop echo on',
+  },
   cases: { flag: 'cases', kind: 'string', default: CASES.join(','), help: `Cases to run: ${CASES.join(', ')}` },
-  holdMs: { flag: 'hold', kind: 'duration', min: 1000, default: 30_000, help: 'hold: how long the connections are held' },
+  holdMs: {
+    flag: 'hold',
+    kind: 'duration',
+    min: 1000,
+    default: 30_000,
+    help: 'hold: how long the connections are held',
+  },
   echoMs: { flag: 'echo-duration', kind: 'duration', min: 500, default: 5000, help: 'echo: measured time' },
-  pingIntervalMs: { flag: 'ping-interval', kind: 'duration', min: 100, default: 10_000, help: 'hold: each connection answers a ping once per interval' },
-  connectRate: { flag: 'connect-rate', kind: 'int', min: 1, default: 5000, help: 'New connections per second over all hosts (each slice takes its share)' },
+  pingIntervalMs: {
+    flag: 'ping-interval',
+    kind: 'duration',
+    min: 100,
+    default: 10_000,
+    help: 'hold: each connection answers a ping once per interval',
+  },
+  connectRate: {
+    flag: 'connect-rate',
+    kind: 'int',
+    min: 1,
+    default: 5000,
+    help: 'New connections per second over all hosts (each slice takes its share)',
+  },
   server: { flag: 'server', kind: 'string', default: 'prefork', help: 'Server package under servers/ (built)' },
   transport: { flag: 'transport', kind: 'choice', choices: ['ws', 'tcp'], default: 'ws', help: 'Wire transport' },
-  workers: { flag: 'workers', kind: 'int', min: 0, default: 0, help: 'Server workers (prefork processes); 0 = enough that each stays at 90% of its descriptor budget for the largest case (as bench:c1m)' },
-  leadMs: { flag: 'lead', kind: 'duration', min: 500, default: 3000, help: 'Start barrier this long after the server is ready (every slice must have forked its shard by then)' },
-  runId: { flag: 'run-id', kind: 'string', default: '', help: 'Name of results/<run-id>/ and of the namespaces (c1mh-<run-id>-…)' },
+  workers: {
+    flag: 'workers',
+    kind: 'int',
+    min: 0,
+    default: 0,
+    help: 'Server workers (prefork processes); 0 = enough that each stays at 90% of its descriptor budget for the largest case (as bench:c1m)',
+  },
+  leadMs: {
+    flag: 'lead',
+    kind: 'duration',
+    min: 500,
+    default: 3000,
+    help: 'Start barrier this long after the server is ready (every slice must have forked its shard by then)',
+  },
+  runId: {
+    flag: 'run-id',
+    kind: 'string',
+    default: '',
+    help: 'Name of results/<run-id>/ and of the namespaces (c1mh-<run-id>-…)',
+  },
 };
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -57,19 +113,31 @@ const say = (line: string) => process.stderr.write(`${line}\n`);
 runCli('bench:hosts', async () => {
   const { options, help } = parseFlags(TABLE, process.argv.slice(2));
   if (help) {
-    process.stdout.write(`${formatHelp('Usage: pnpm bench:hosts [options]', 'Simulates infra/k8s on network namespaces: a server host and H load hosts, merged exactly.', TABLE)}\n`);
+    process.stdout.write(
+      `${formatHelp('Usage: pnpm bench:hosts [options]', 'Simulates infra/k8s on network namespaces: a server host and H load hosts, merged exactly.', TABLE)}\n`,
+    );
     return 0;
   }
   const cases = parseList('cases', options.cases, CASES);
   if (!existsSync(join(repoRoot, 'servers', options.server, 'dist', 'main.js'))) {
-    throw new UsageError(`--server ${options.server}: no servers/${options.server}/dist/main.js (build first: pnpm build)`);
+    throw new UsageError(
+      `--server ${options.server}: no servers/${options.server}/dist/main.js (build first: pnpm build)`,
+    );
   }
   const unavailable = namespacesUnavailable();
-  if (unavailable !== undefined) throw new UsageError(`C1M_HOSTS_UNAVAILABLE: bench:hosts needs network namespaces: ${unavailable}`);
-  const largest = Math.max(...cases.map((c) => (c === 'hold' ? options.connectionsPerHost : options.echoConnectionsPerHost))) * options.hosts;
-  const workers = preforkWorkers({ connections: largest, workers: options.workers, perProcessBudget: detectLimits().perProcessConnections });
+  if (unavailable !== undefined)
+    throw new UsageError(`C1M_HOSTS_UNAVAILABLE: bench:hosts needs network namespaces: ${unavailable}`);
+  const largest =
+    Math.max(...cases.map((c) => (c === 'hold' ? options.connectionsPerHost : options.echoConnectionsPerHost))) *
+    options.hosts;
+  const workers = preforkWorkers({
+    connections: largest,
+    workers: options.workers,
+    perProcessBudget: detectLimits().perProcessConnections,
+  });
   const runId = options.runId || newRunId('hosts');
-  if (!/^[A-Za-z0-9_.-]{1,40}$/.test(runId)) throw new UsageError(`--run-id "${runId}": letters, digits, . _ - only, at most 40`);
+  if (!/^[A-Za-z0-9_.-]{1,40}$/.test(runId))
+    throw new UsageError(`--run-id "${runId}": letters, digits, . _ - only, at most 40`);
   const dir = join(resultsRoot, runId);
   mkdirSync(dir, { recursive: true });
 
@@ -107,14 +175,19 @@ runCli('bench:hosts', async () => {
       };
       const caseDir = join(dir, name);
       mkdirSync(caseDir, { recursive: true });
-      say(`[${name}] ${options.hosts} hosts × ${perHost.toLocaleString('en-US')} connections → ${options.server} ${options.transport} (${workers} workers)`);
+      say(
+        `[${name}] ${options.hosts} hosts × ${perHost.toLocaleString('en-US')} connections → ${options.server} ${options.transport} (${workers} workers)`,
+      );
       // Bounded: the barrier, the ramp at the connect rate, the load, a ping interval of grace, a minute of margin.
-      const timeoutMs = options.leadMs + (total / options.connectRate) * 1000 + durationMs + options.pingIntervalMs + 60_000;
+      const timeoutMs =
+        options.leadMs + (total / options.connectRate) * 1000 + durationMs + options.pingIntervalMs + 60_000;
       const t0 = performance.now();
       const outcome = await runHostsCase(net, name, values, caseDir, options.leadMs, timeoutMs);
       outcomes.push(outcome);
       const m = outcome.merged;
-      say(`[${name}] ${m ? `${m.passed ? 'passed' : 'FAILED'}: ${m.connections.established.toLocaleString('en-US')} established, ${m.messages.received.toLocaleString('en-US')} replies, ${m.messages.missing} missing` : `not merged: ${outcome.mergeOutput.trim().split('\n').pop()}`} in ${formatDuration((performance.now() - t0) / 1000)}`);
+      say(
+        `[${name}] ${m ? `${m.passed ? 'passed' : 'FAILED'}: ${m.connections.established.toLocaleString('en-US')} established, ${m.messages.received.toLocaleString('en-US')} replies, ${m.messages.missing} missing` : `not merged: ${outcome.mergeOutput.trim().split('\n').pop()}`} in ${formatDuration((performance.now() - t0) / 1000)}`,
+      );
       if (interrupted) break;
     }
   } finally {
@@ -122,7 +195,10 @@ runCli('bench:hosts', async () => {
     process.off('SIGTERM', onSignal);
     if (!interrupted) await teardown();
   }
-  const summary = renderHostsSummary({ hosts: options.hosts, server: options.server, transport: options.transport, workers, subnet: HOSTS_SUBNET }, outcomes);
+  const summary = renderHostsSummary(
+    { hosts: options.hosts, server: options.server, transport: options.transport, workers, subnet: HOSTS_SUBNET },
+    outcomes,
+  );
   writeFileSync(join(dir, 'summary.md'), `${summary}\n`);
   say(`summary: ${join(dir, 'summary.md')}`);
   return outcomes.every((o) => o.merged?.passed === true && o.slices.every((s) => s.code === 0)) ? 0 : 1;

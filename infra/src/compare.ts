@@ -18,8 +18,18 @@ interface CompareOptions {
 
 const FLAGS: FlagTable<CompareOptions> = {
   json: { flag: 'json', kind: 'boolean', default: false, help: 'Print the comparison as JSON instead of markdown' },
-  failOnRegression: { flag: 'fail-on-regression', kind: 'boolean', default: false, help: 'Exit 1 when a flagged change is a regression' },
-  force: { flag: 'force', kind: 'boolean', default: false, help: 'Compare even when CPU model, cores or Node major differ' },
+  failOnRegression: {
+    flag: 'fail-on-regression',
+    kind: 'boolean',
+    default: false,
+    help: 'Exit 1 when a flagged change is a regression',
+  },
+  force: {
+    flag: 'force',
+    kind: 'boolean',
+    default: false,
+    help: 'Compare even when CPU model, cores or Node major differ',
+  },
 };
 
 const USAGE = 'pnpm compare <a> <b> [--json] [--fail-on-regression] [--force]';
@@ -34,14 +44,23 @@ function resolveRun(spec: string): string {
 runCli('compare', async () => {
   const { options, positionals, help } = parseFlags(FLAGS, process.argv.slice(2), true);
   if (help) {
-    process.stdout.write(`${formatHelp(USAGE, 'Compares two bench:all runs (or lists of runs) case by case.', FLAGS)}\n`);
+    process.stdout.write(
+      `${formatHelp(USAGE, 'Compares two bench:all runs (or lists of runs) case by case.', FLAGS)}\n`,
+    );
     return 0;
   }
   if (positionals.length !== 2) throw new UsageError(`expected two runs, got ${positionals.length}. usage: ${USAGE}`);
-  const sides = positionals.map((p) => p.split(',').filter(Boolean).map((s) => loadRun(resolveRun(s))));
+  const sides = positionals.map((p) =>
+    p
+      .split(',')
+      .filter(Boolean)
+      .map((s) => loadRun(resolveRun(s))),
+  );
   const comparison = compareRuns(sides[0]!, sides[1]!);
   if (comparison.envDifferences.length > 0 && !options.force) {
-    process.stderr.write(`refusing to compare: the environments differ — ${comparison.envDifferences.join('; ')}. Pass --force to compare anyway.\n`);
+    process.stderr.write(
+      `refusing to compare: the environments differ — ${comparison.envDifferences.join('; ')}. Pass --force to compare anyway.\n`,
+    );
     return 3;
   }
   process.stdout.write(options.json ? `${JSON.stringify(comparison, null, 2)}\n` : renderComparison(comparison));

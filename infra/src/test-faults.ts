@@ -18,8 +18,22 @@ interface FaultsOptions {
 }
 
 const FLAGS: FlagTable<FaultsOptions> = {
-  soakSeconds: { flag: 'soak-seconds', kind: 'int', min: 1, max: 3600, default: 10, help: 'Cycling time of each soak after its warm-up (9 soaks: every server and style); the default keeps the run under 10 minutes' },
-  limitSeconds: { flag: 'limit', kind: 'int', min: 60, max: 24 * 3600, default: 600, help: 'Stop the run (and record it unfinished) after this long' },
+  soakSeconds: {
+    flag: 'soak-seconds',
+    kind: 'int',
+    min: 1,
+    max: 3600,
+    default: 10,
+    help: 'Cycling time of each soak after its warm-up (9 soaks: every server and style); the default keeps the run under 10 minutes',
+  },
+  limitSeconds: {
+    flag: 'limit',
+    kind: 'int',
+    min: 60,
+    max: 24 * 3600,
+    default: 600,
+    help: 'Stop the run (and record it unfinished) after this long',
+  },
 };
 
 /** vitest file filters (path substrings) of the fault cases. */
@@ -31,7 +45,9 @@ const SLOW_READER_TEST = 'closes a reader that stopped reading';
 runCli('test:faults', async () => {
   const { options, help } = parseFlags(FLAGS, process.argv.slice(2));
   if (help) {
-    process.stdout.write(`${formatHelp('pnpm test:faults [--soak-seconds N]', 'Runs the fault cases and writes their figures to results/<run-id>/.', FLAGS)}\n`);
+    process.stdout.write(
+      `${formatHelp('pnpm test:faults [--soak-seconds N]', 'Runs the fault cases and writes their figures to results/<run-id>/.', FLAGS)}\n`,
+    );
     return 0;
   }
   const runId = newRunId('faults');
@@ -42,9 +58,16 @@ runCli('test:faults', async () => {
   const figuresFile = join(dir, 'fault-figures.jsonl');
   const log = createWriteStream(join(dir, 'vitest.log'));
   const started = performance.now();
-  process.stdout.write(`test:faults ${runId}: soaks of ${options.soakSeconds} s, at most ${options.limitSeconds} s in all\n`);
+  process.stdout.write(
+    `test:faults ${runId}: soaks of ${options.soakSeconds} s, at most ${options.limitSeconds} s in all\n`,
+  );
 
-  const vitestEnv = { ...process.env, [FIGURES_FILE_ENV]: figuresFile, C1M_SOAK_SECONDS: String(options.soakSeconds), C1M_SOAK_ALL_STYLES: '1' };
+  const vitestEnv = {
+    ...process.env,
+    [FIGURES_FILE_ENV]: figuresFile,
+    C1M_SOAK_SECONDS: String(options.soakSeconds),
+    C1M_SOAK_ALL_STYLES: '1',
+  };
   const deadline = Date.now() + options.limitSeconds * 1000;
   /** One vitest run of the e2e project, its output teed to the terminal and vitest.log. */
   const runVitest = async (args: string[]) => {
@@ -65,7 +88,10 @@ runCli('test:faults', async () => {
     const code = await new Promise<number | null>((resolve) => vitest.on('close', (c) => resolve(c)));
     clearTimeout(limit);
     const counts = /tests: (\d+) passed, (\d+) failed, (\d+) skipped/.exec(output);
-    return { code, counts: counts ? { passed: Number(counts[1]), failed: Number(counts[2]), skipped: Number(counts[3]) } : null };
+    return {
+      code,
+      counts: counts ? { passed: Number(counts[1]), failed: Number(counts[2]), skipped: Number(counts[3]) } : null,
+    };
   };
   const faults = await runVitest(FAULT_TEST_FILTERS);
   // The slow reader is part of every server's conformance suite: run just that test of each.

@@ -15,8 +15,19 @@ interface TuneOptions {
 }
 
 const FLAGS: FlagTable<TuneOptions> = {
-  connections: { flag: 'connections', kind: 'int', min: 1, default: 1_000_000, help: 'Target concurrent connections, both ends on this machine' },
-  apply: { flag: 'apply', kind: 'boolean', default: false, help: 'Write the sysctls that need raising (root); saves the previous values' },
+  connections: {
+    flag: 'connections',
+    kind: 'int',
+    min: 1,
+    default: 1_000_000,
+    help: 'Target concurrent connections, both ends on this machine',
+  },
+  apply: {
+    flag: 'apply',
+    kind: 'boolean',
+    default: false,
+    help: 'Write the sysctls that need raising (root); saves the previous values',
+  },
   restore: { flag: 'restore', kind: 'boolean', default: false, help: 'Write back the values saved by --apply' },
   json: { flag: 'json', kind: 'boolean', default: false, help: 'Print the assessment as JSON' },
 };
@@ -24,10 +35,16 @@ const FLAGS: FlagTable<TuneOptions> = {
 runCli('tune', async () => {
   const { options, help } = parseFlags(FLAGS, process.argv.slice(2));
   if (help) {
-    process.stdout.write(`${formatHelp('pnpm tune [--connections N] [--apply | --restore] [--json]', 'Checks and raises the limits that bound concurrent connections.', FLAGS)}\n`);
+    process.stdout.write(
+      `${formatHelp('pnpm tune [--connections N] [--apply | --restore] [--json]', 'Checks and raises the limits that bound concurrent connections.', FLAGS)}\n`,
+    );
     return 0;
   }
-  if (options.apply && options.restore) throw new UsageError('--apply and --restore exclude each other: give one of them, or neither for a dry run', 'C1M_EXCLUSIVE_FLAGS');
+  if (options.apply && options.restore)
+    throw new UsageError(
+      '--apply and --restore exclude each other: give one of them, or neither for a dry run',
+      'C1M_EXCLUSIVE_FLAGS',
+    );
 
   if (options.restore) {
     const outcomes = restoreSaved(tuneSavedFile);

@@ -15,7 +15,9 @@ describe('pnpm bench:all command line', () => {
     expect(only.stderr).toMatch(/valid choices are .*baseline-c/);
     const scenarios = await benchAll(['--scenarios', 'echo,nope', '--dry-run']);
     expect(scenarios.code).toBe(2);
-    expect(scenarios.stderr).toMatch(/hold, echo-100, echo-10k, cpu, io, short, c-pair, http-static-close, http-static, http-aes-close, http-aes, http-sleep, http-16k-close, tls-hold, echo, http/);
+    expect(scenarios.stderr).toMatch(
+      /hold, echo-100, echo-10k, cpu, io, short, c-pair, http-static-close, http-static, http-aes-close, http-aes, http-sleep, http-16k-close, tls-hold, echo, http/,
+    );
   });
 
   it('hands --c1m and every other flag to bench:c1m, whose answer and exit code are its own', async () => {
@@ -29,9 +31,19 @@ describe('pnpm bench:all command line', () => {
   });
 
   it('prints the planned cases with --dry-run and starts nothing', async () => {
-    const { code, stdout, stderr } = await benchAll(['--quick', '--dry-run', '--only', 'baseline-c', '--scenarios', 'c-pair,echo-100']);
+    const { code, stdout, stderr } = await benchAll([
+      '--quick',
+      '--dry-run',
+      '--only',
+      'baseline-c',
+      '--scenarios',
+      'c-pair,echo-100',
+    ]);
     expect(code).toBe(0);
     expect(stderr).toMatch(/machine limits: RLIMIT_NOFILE/);
-    expect(stdout.trim().split('\n')).toEqual(['001-c-pair-baseline-c-tcp  connections=100', '002-echo-100-baseline-c-tcp  connections=100']);
+    expect(stdout.trim().split('\n')).toEqual([
+      '001-c-pair-baseline-c-tcp  connections=100',
+      '002-echo-100-baseline-c-tcp  connections=100',
+    ]);
   });
 });

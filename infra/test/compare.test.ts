@@ -69,12 +69,17 @@ describe('compareRuns', () => {
     expect(c.rows.find((r) => r.metric === 'latencyP99Us')!.verdict).toBe('within noise');
     expect(c.regressions).toBe(1);
     const md = renderComparison(c);
-    expect(md).toMatch(/\| echo-100 single-loop ws \| msgs\/s \| 100,500 \| 80,500 \| \*\*-20\.\d%\*\* \| 3: 0\.\d\d–0\.\d\d \| ±1\.0% \| \*\*regression\*\* \|/);
+    expect(md).toMatch(
+      /\| echo-100 single-loop ws \| msgs\/s \| 100,500 \| 80,500 \| \*\*-20\.\d%\*\* \| 3: 0\.\d\d–0\.\d\d \| ±1\.0% \| \*\*regression\*\* \|/,
+    );
   });
 
   it('calls a faster B an improvement and leaves steal-flagged repetitions out', () => {
     const a = writeFixtureRun(reps([100_000, 100_000], 0));
-    const b = writeFixtureRun([...reps([150_000, 150_000], 1000), ...reps([1], 2000, { stealPercent: 40, repetition: 3 })]);
+    const b = writeFixtureRun([
+      ...reps([150_000, 150_000], 1000),
+      ...reps([1], 2000, { stealPercent: 40, repetition: 3 }),
+    ]);
     const c = compareRuns([loadRun(a)], [loadRun(b)]);
     const rate = c.rows.find((r) => r.metric === 'messagesPerSecond')!;
     expect(rate.verdict).toBe('improvement');
@@ -95,9 +100,14 @@ describe('compareRuns', () => {
     expect(rate.verdict).toBe('improvement');
   });
 
-  it('borrows the noise of the C baseline\'s repeated cases for a case run once per side', () => {
+  it("borrows the noise of the C baseline's repeated cases for a case run once per side", () => {
     const base = (rates: number[], t0: number): FixtureCase[] =>
-      rates.map((messagesPerSecond, i) => ({ scenario: 'echo-100', server: 'baseline-c', startedAt: at(t0 + i * 50), messagesPerSecond }));
+      rates.map((messagesPerSecond, i) => ({
+        scenario: 'echo-100',
+        server: 'baseline-c',
+        startedAt: at(t0 + i * 50),
+        messagesPerSecond,
+      }));
     // The baseline moved 10% between its brackets: a 5% change of the architecture is noise.
     const a = writeFixtureRun([...base([200, 220], 0), ...reps([100], 10)]);
     const b = writeFixtureRun([...base([200, 200], 1000), ...reps([105], 1010)]);
@@ -110,12 +120,20 @@ describe('compareRuns', () => {
   });
 
   it('lists cases found on one side only and skips cases whose parameters differ', () => {
-    const a = writeFixtureRun([...reps([1], 0), { scenario: 'hold', server: 'prefork', startedAt: at(5), connections: 40_000 }]);
-    const b = writeFixtureRun([{ scenario: 'hold', server: 'prefork', startedAt: at(5), connections: 39_000 }, { scenario: 'short', server: 'prefork', startedAt: at(9) }]);
+    const a = writeFixtureRun([
+      ...reps([1], 0),
+      { scenario: 'hold', server: 'prefork', startedAt: at(5), connections: 40_000 },
+    ]);
+    const b = writeFixtureRun([
+      { scenario: 'hold', server: 'prefork', startedAt: at(5), connections: 39_000 },
+      { scenario: 'short', server: 'prefork', startedAt: at(9) },
+    ]);
     const c = compareRuns([loadRun(a)], [loadRun(b)]);
     expect(c.onlyInA).toEqual(['echo-100 single-loop ws']);
     expect(c.onlyInB).toEqual(['short prefork tcp']);
-    expect(c.notes.join('\n')).toMatch(/hold prefork tcp: not compared, parameters differ \(connections 40000 vs 39000\)/);
+    expect(c.notes.join('\n')).toMatch(
+      /hold prefork tcp: not compared, parameters differ \(connections 40000 vs 39000\)/,
+    );
   });
 
   it('names the environment differences that matter', () => {

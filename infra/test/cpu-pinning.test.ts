@@ -9,7 +9,11 @@ const affinityOf = (command: string[]) => {
   const run = spawnSync(command[0]!, command.slice(1), { encoding: 'utf8' });
   return run.stdout.trim();
 };
-const PRINT_AFFINITY = [process.execPath, '-e', "console.log(/Cpus_allowed_list:\\s*(\\S+)/.exec(require('fs').readFileSync('/proc/self/status', 'utf8'))[1])"];
+const PRINT_AFFINITY = [
+  process.execPath,
+  '-e',
+  "console.log(/Cpus_allowed_list:\\s*(\\S+)/.exec(require('fs').readFileSync('/proc/self/status', 'utf8'))[1])",
+];
 
 describe('CPU pinning', () => {
   it('gives the load generator the lower half of the CPUs and the server the upper half', () => {

@@ -45,7 +45,13 @@ describe('driverCommand', () => {
   });
 
   it('hold: duration, ping interval and ping kind', () => {
-    const o = roundTrip({ ...base, scenario: 'hold', pingIntervalSeconds: 7, pingKind: 'ws-ping', durationSeconds: 30 });
+    const o = roundTrip({
+      ...base,
+      scenario: 'hold',
+      pingIntervalSeconds: 7,
+      pingKind: 'ws-ping',
+      durationSeconds: 30,
+    });
     expect(o.scenario).toBe('hold');
     expect(o.durationMs).toBe(30_000);
     expect(o.pingIntervalMs).toBe(7000);

@@ -54,14 +54,22 @@ describe('infra/k8s', () => {
   it('validates every object against the Kubernetes API schemas', () => {
     const objects = readResources();
     expect(objects.map(({ object }) => `${object.kind}/${object.metadata.name}`).sort()).toEqual(
-      ['DaemonSet/c1m-node-tuning', 'Deployment/c1m-server', 'Job/c1m-load', 'Namespace/c1m', 'Service/c1m-server'].sort(),
+      [
+        'DaemonSet/c1m-node-tuning',
+        'Deployment/c1m-server',
+        'Job/c1m-load',
+        'Namespace/c1m',
+        'Service/c1m-server',
+      ].sort(),
     );
     for (const { file, object } of objects) {
       const Model = MODELS[`${object.apiVersion}/${object.kind}`];
       expect(Model, `${file}: ${object.apiVersion} ${object.kind} has no schema here`).toBeDefined();
       expect(() => new Model!(object).validate(), `${file}: ${object.kind}/${object.metadata.name}`).not.toThrow();
     }
-    expect(() => new ConfigMap({ metadata: { name: 'c1m-run' }, data: runConfig()['c1m-run'] }).validate()).not.toThrow();
+    expect(() =>
+      new ConfigMap({ metadata: { name: 'c1m-run' }, data: runConfig()['c1m-run'] }).validate(),
+    ).not.toThrow();
   });
 
   it('would catch a wrong field: the schemas are really applied', () => {
@@ -73,7 +81,11 @@ describe('infra/k8s', () => {
 
   it('lists every manifest in kustomization.yaml, and every file it names exists', () => {
     const k = readKustomization();
-    const listed = new Set([...k.resources, 'kustomization.yaml', ...(k.configMapGenerator ?? []).flatMap((g) => g.envs ?? [])]);
+    const listed = new Set([
+      ...k.resources,
+      'kustomization.yaml',
+      ...(k.configMapGenerator ?? []).flatMap((g) => g.envs ?? []),
+    ]);
     const present = readdirSync(K8S_DIR).filter((f) => /\.(ya?ml|env)$/.test(f));
     expect(present.sort()).toEqual([...listed].sort());
     expect(k.namespace).toBe('c1m');
@@ -86,7 +98,17 @@ describe('infra/k8s', () => {
     expect(spec.backoffLimit).toBe(0);
     // Every slice at once: they wait for one start time.
     expect(spec.parallelism).toBe(spec.completions);
-    const pod = podSpec(job) as { restartPolicy: string; affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: Array<{ topologyKey: string; labelSelector: { matchExpressions: Array<{ values: string[] }> } }> } } };
+    const pod = podSpec(job) as {
+      restartPolicy: string;
+      affinity: {
+        podAntiAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: Array<{
+            topologyKey: string;
+            labelSelector: { matchExpressions: Array<{ values: string[] }> };
+          }>;
+        };
+      };
+    };
     expect(pod.restartPolicy).toBe('Never');
     const [term] = pod.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution;
     expect(term!.topologyKey).toBe('kubernetes.io/hostname');
@@ -100,7 +122,11 @@ describe('infra/k8s', () => {
     const start = '2026-12-03T12:00:00Z';
     for (const index of [0, completions - 1]) {
       // Kubernetes sets JOB_COMPLETION_INDEX on each pod of an Indexed Job.
-      const env = containerEnv(load!, { 'c1m-run': { ...runConfig()['c1m-run'], [SHARD_ENV.startAt]: start } }, { [SHARD_ENV.index]: String(index) });
+      const env = containerEnv(
+        load!,
+        { 'c1m-run': { ...runConfig()['c1m-run'], [SHARD_ENV.startAt]: start } },
+        { [SHARD_ENV.index]: String(index) },
+      );
       const argv = containerArgv(load!, env);
       expect(argv[0]).toBe('c1m-load');
       expect(argv.join(' ')).not.toMatch(/\$\(/);
@@ -128,20 +154,28 @@ describe('infra/k8s', () => {
       expect(sysctls.find((s) => s.name === 'net.ipv4.ip_local_port_range')?.value).toBe('1024 65535');
     }
     const tuning = findObject('DaemonSet', 'c1m-node-tuning');
-    const init = (podSpec(tuning).initContainers as Array<{ securityContext: { privileged: boolean }; command: string[] }>)[0]!;
+    const init = (
+      podSpec(tuning).initContainers as Array<{ securityContext: { privileged: boolean }; command: string[] }>
+    )[0]!;
     expect(init.securityContext.privileged).toBe(true);
     expect(init.command.join(' ')).toContain('/proc/sys/fs/nr_open');
   });
 
-  it('starts the server the Service reaches, from the image\'s bundles', () => {
+  it("starts the server the Service reaches, from the image's bundles", () => {
     const deployment = findObject('Deployment', 'c1m-server');
     const [server] = podContainers(deployment);
     const argv = containerArgv(server!, containerEnv(server!, runConfig()));
     expect(argv.slice(0, 2)).toEqual(['node', `servers/${runConfig()['c1m-run'].C1M_SERVER}/dist/main.js`]);
     expect(existsSync(join(repoRoot, 'servers', runConfig()['c1m-run'].C1M_SERVER!, 'src', 'main.ts'))).toBe(true);
-    const service = findObject('Service', 'c1m-server').spec as { clusterIP: string; selector: Record<string, string>; ports: Array<{ port: number }> };
+    const service = findObject('Service', 'c1m-server').spec as {
+      clusterIP: string;
+      selector: Record<string, string>;
+      ports: Array<{ port: number }>;
+    };
     expect(service.clusterIP).toBe('None');
-    expect(service.selector).toEqual((deployment.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels);
+    expect(service.selector).toEqual(
+      (deployment.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels,
+    );
     expect(runConfig()['c1m-run'].C1M_TARGET).toBe(`ws://c1m-server:${service.ports[0]!.port}/`);
   });
 
@@ -162,9 +196,11 @@ describe('Dockerfile', () => {
     }
   });
 
-  it('runs the driver bundle the driver\'s build writes', () => {
+  it("runs the driver bundle the driver's build writes", () => {
     const wrapper = readFileSync(join(repoRoot, 'infra/docker/c1m-load.sh'), 'utf8');
-    const driverPackage = JSON.parse(readFileSync(join(repoRoot, 'clients/driver/package.json'), 'utf8')) as { scripts: { build: string } };
+    const driverPackage = JSON.parse(readFileSync(join(repoRoot, 'clients/driver/package.json'), 'utf8')) as {
+      scripts: { build: string };
+    };
     expect(wrapper).toContain('/c1m/clients/driver/dist/cli.js');
     expect(driverPackage.scripts.build).toContain('src/cli.ts');
   });

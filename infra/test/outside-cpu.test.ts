@@ -18,9 +18,14 @@ afterEach(() => {
 describe('CPU outside the run', () => {
   it('counts a busy neighbour and pid 1, and not a busy process of the run', async () => {
     // The "run": an idle process whose child spins. Its neighbour spins too.
-    const run = start(['-e', `const c = require('node:child_process').spawn(process.execPath, ['-e', ${JSON.stringify(BUSY)}], { stdio: 'ignore' }); console.log(c.pid); setTimeout(() => c.kill(), 8000);`]);
+    const run = start([
+      '-e',
+      `const c = require('node:child_process').spawn(process.execPath, ['-e', ${JSON.stringify(BUSY)}], { stdio: 'ignore' }); console.log(c.pid); setTimeout(() => c.kill(), 8000);`,
+    ]);
     const neighbour = start(['-e', BUSY]);
-    const spinner = Number(await new Promise<string>((resolve) => run.stdout!.once('data', (d: Buffer) => resolve(d.toString()))));
+    const spinner = Number(
+      await new Promise<string>((resolve) => run.stdout!.once('data', (d: Buffer) => resolve(d.toString()))),
+    );
     await new Promise((r) => setTimeout(r, 300));
     const a = readOutsideTicks(run.pid);
     await new Promise((r) => setTimeout(r, 1500));

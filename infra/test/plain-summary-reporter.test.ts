@@ -8,8 +8,15 @@ const fixtures = join(import.meta.dirname, 'fixtures', 'reporter');
 const vitest = join(import.meta.dirname, '..', '..', 'node_modules', '.bin', 'vitest');
 
 function runFixtures(files: string[]) {
-  const r = spawnSync(vitest, ['run', '--config', 'vitest.fixture-config.ts', ...files], { cwd: fixtures, encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, line: /tests: \d+ passed, \d+ failed, \d+ skipped/.exec(r.stdout)?.[0] ?? r.stdout + r.stderr };
+  const r = spawnSync(vitest, ['run', '--config', 'vitest.fixture-config.ts', ...files], {
+    cwd: fixtures,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return {
+    code: r.status,
+    line: /tests: \d+ passed, \d+ failed, \d+ skipped/.exec(r.stdout)?.[0] ?? r.stdout + r.stderr,
+  };
 }
 
 describe('plain summary reporter', () => {

@@ -7,7 +7,14 @@ import { PROFILES } from '../src/matrix/profiles.ts';
 import type { ServerInfo } from '../src/matrix/servers.ts';
 import { estimateSeconds } from '../src/run/progress.ts';
 
-const LIMITS: Limits = { fdSoft: 20_000, fdHard: 20_000, perProcessConnections: 19_000, memAvailableBytes: 23 * 2 ** 30, portRangeSize: 28_232, cores: 2 };
+const LIMITS: Limits = {
+  fdSoft: 20_000,
+  fdHard: 20_000,
+  perProcessConnections: 19_000,
+  memAvailableBytes: 23 * 2 ** 30,
+  portRangeSize: 28_232,
+  cores: 2,
+};
 
 const server = (dir: string, over: Partial<ServerInfo> = {}): ServerInfo => ({
   dir,
@@ -68,9 +75,20 @@ describe('bench:all matrix', () => {
   });
 
   it('brackets the echo groups with baseline cases so every row has one close in time', () => {
-    const keys = plan().cases.filter((c) => c.scenario === 'echo-100').map((c) => c.server);
+    const keys = plan()
+      .cases.filter((c) => c.scenario === 'echo-100')
+      .map((c) => c.server);
     // 5 architectures/transports with echo, a baseline before, after every 3rd, and at the end.
-    expect(keys).toEqual(['baseline-c', 'conn-per-socket', 'conn-per-socket', 'prefork', 'baseline-c', 'prefork', 'single-loop', 'baseline-c']);
+    expect(keys).toEqual([
+      'baseline-c',
+      'conn-per-socket',
+      'conn-per-socket',
+      'prefork',
+      'baseline-c',
+      'prefork',
+      'single-loop',
+      'baseline-c',
+    ]);
   });
 
   it('runs echo-10k smaller in the quick profile and says so once', () => {
@@ -105,7 +123,10 @@ describe('bench:all matrix', () => {
       server('worker-pool'),
     ];
     const total = (profile: 'quick' | 'default') =>
-      planMatrix(seven, LIMITS, { profile: PROFILES[profile], repeat: 1, baseline: true }).cases.reduce((s, c) => s + estimateSeconds(c, PROFILES[profile]), 0);
+      planMatrix(seven, LIMITS, { profile: PROFILES[profile], repeat: 1, baseline: true }).cases.reduce(
+        (s, c) => s + estimateSeconds(c, PROFILES[profile]),
+        0,
+      );
     expect(total('quick')).toBeLessThan(180);
     expect(total('default')).toBeLessThan(30 * 60);
   });

@@ -11,13 +11,20 @@ describe('CPU shares', () => {
   it('reads steal and busy shares between two /proc/stat readings', () => {
     const a = parseCpuTimes('cpu  100 0 100 700 0 0 0 100 0 0\ncpu0 1 2 3\n');
     const b = parseCpuTimes('cpu  200 0 200 1000 0 0 0 600 0 0\n');
-    expect(a).toEqual({ totalTicks: 1000, idleTicks: 700, stealTicks: 100, userTicks: 100, systemTicks: 100, softirqTicks: 0 });
+    expect(a).toEqual({
+      totalTicks: 1000,
+      idleTicks: 700,
+      stealTicks: 100,
+      userTicks: 100,
+      systemTicks: 100,
+      softirqTicks: 0,
+    });
     expect(cpuBetween(a, b)).toEqual({ stealPercent: 50, busyPercent: 20 });
   });
 });
 
 describe('TIME_WAIT wait', () => {
-  it('counts only the TIME_WAIT sockets on the ports of this run\'s servers', () => {
+  it("counts only the TIME_WAIT sockets on the ports of this run's servers", () => {
     const text = [
       '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
       '   0: 0100007F:9C40 0100007F:1F90 06 00000000:00000000 03:00000D5E 00000000     0        0 0 3 0000000000000000',
@@ -63,7 +70,13 @@ describe('server CPU per message', () => {
       timeWait: 0,
     });
     // Idle, connecting (CPU but no frames: not counted), two loaded intervals, idle again.
-    r.samples = [sample(0, 1, 0), sample(1, 1.5, 0), sample(2, 2.5, 500_000), sample(3, 3.5, 1_000_000), sample(4, 3.6, 1_000_000)];
+    r.samples = [
+      sample(0, 1, 0),
+      sample(1, 1.5, 0),
+      sample(2, 2.5, 500_000),
+      sample(3, 3.5, 1_000_000),
+      sample(4, 3.6, 1_000_000),
+    ];
     expect(caseMetrics(r).serverCpuSecondsPerMillionMessages).toBeCloseTo(2, 9);
   });
 });

@@ -23,12 +23,53 @@ afterAll(async () => {
 function fixtureReport(): { file: string; dir: string } {
   const dir = writeFixtureRun([
     { scenario: 'hold', server: 'baseline-c', startedAt: at(0), connections: 19_000 },
-    { scenario: 'hold', server: 'single-loop', transport: 'ws', startedAt: at(10), connections: 19_000, rssIdleBytes: 50e6, rssPeakBytes: 50e6 + 19_000 * 900 },
-    { scenario: 'echo-100', server: 'baseline-c', startedAt: at(20), messagesPerSecond: 210_000, latenciesUs: [50, 60, 70, 80, 400] },
-    { scenario: 'echo-100', server: 'single-loop', transport: 'ws', startedAt: at(30), messagesPerSecond: 123_456, latenciesUs: [300, 400, 500, 600, 9000] },
-    { scenario: 'echo-100', server: EVIL, transport: 'tcp', startedAt: at(40), messagesPerSecond: 77_000, failed: `</script>${EVIL}` },
-    { scenario: 'echo-10k', server: 'prefork', transport: 'ws', startedAt: at(50), connections: 10_000, messagesPerSecond: 98_765 },
-    { scenario: 'short', server: 'conn-per-socket', transport: 'tcp', startedAt: at(60), shortLoopSeconds: [0.125, 0.25, 0.375] },
+    {
+      scenario: 'hold',
+      server: 'single-loop',
+      transport: 'ws',
+      startedAt: at(10),
+      connections: 19_000,
+      rssIdleBytes: 50e6,
+      rssPeakBytes: 50e6 + 19_000 * 900,
+    },
+    {
+      scenario: 'echo-100',
+      server: 'baseline-c',
+      startedAt: at(20),
+      messagesPerSecond: 210_000,
+      latenciesUs: [50, 60, 70, 80, 400],
+    },
+    {
+      scenario: 'echo-100',
+      server: 'single-loop',
+      transport: 'ws',
+      startedAt: at(30),
+      messagesPerSecond: 123_456,
+      latenciesUs: [300, 400, 500, 600, 9000],
+    },
+    {
+      scenario: 'echo-100',
+      server: EVIL,
+      transport: 'tcp',
+      startedAt: at(40),
+      messagesPerSecond: 77_000,
+      failed: `</script>${EVIL}`,
+    },
+    {
+      scenario: 'echo-10k',
+      server: 'prefork',
+      transport: 'ws',
+      startedAt: at(50),
+      connections: 10_000,
+      messagesPerSecond: 98_765,
+    },
+    {
+      scenario: 'short',
+      server: 'conn-per-socket',
+      transport: 'tcp',
+      startedAt: at(60),
+      shortLoopSeconds: [0.125, 0.25, 0.375],
+    },
   ]);
   const file = join(dir, 'report.html');
   writeFileSync(file, renderReportHtml(loadRun(dir)));
@@ -36,7 +77,16 @@ function fixtureReport(): { file: string; dir: string } {
 }
 
 /** The charts the fixture run has data for, in page order. */
-const CHART_IDS = ['throughput', 'p99', 'cpu-per-message', 'latency-curve-echo-100', 'latency-curve-echo-10k', 'memory-per-connection', 'connections-held', 'short-loops'];
+const CHART_IDS = [
+  'throughput',
+  'p99',
+  'cpu-per-message',
+  'latency-curve-echo-100',
+  'latency-curve-echo-10k',
+  'memory-per-connection',
+  'connections-held',
+  'short-loops',
+];
 
 describe('report.html', () => {
   it('renders from disk with no console errors, no requests and every chart drawn', async () => {

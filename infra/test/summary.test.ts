@@ -9,7 +9,20 @@ import { at, fixtureCase, writeFixtureRun } from './helpers/fixture-run.ts';
 describe('case metrics', () => {
   it('derives CPU per million messages, bytes per connection and latency from a case', () => {
     const m = caseMetrics(
-      fixtureCase({ scenario: 'echo-10k', server: 'single-loop', startedAt: at(0), serverCpuSeconds: 5, messages: 2_000_000, rssIdleBytes: 40e6, rssPeakBytes: 42e6, connections: 1000, latenciesUs: [100, 100, 100, 5000] }, 1),
+      fixtureCase(
+        {
+          scenario: 'echo-10k',
+          server: 'single-loop',
+          startedAt: at(0),
+          serverCpuSeconds: 5,
+          messages: 2_000_000,
+          rssIdleBytes: 40e6,
+          rssPeakBytes: 42e6,
+          connections: 1000,
+          latenciesUs: [100, 100, 100, 5000],
+        },
+        1,
+      ),
     );
     expect(m.serverCpuSecondsPerMillionMessages).toBe(2.5);
     expect(m.serverBytesPerConnection).toBe(2000);
@@ -20,7 +33,19 @@ describe('case metrics', () => {
   });
 
   it('leaves memory per connection out below 1,000 connections, where heap growth drowns it', () => {
-    const m = caseMetrics(fixtureCase({ scenario: 'echo-100', server: 'single-loop', startedAt: at(0), connections: 100, rssIdleBytes: 40e6, rssPeakBytes: 42e6 }, 1));
+    const m = caseMetrics(
+      fixtureCase(
+        {
+          scenario: 'echo-100',
+          server: 'single-loop',
+          startedAt: at(0),
+          connections: 100,
+          rssIdleBytes: 40e6,
+          rssPeakBytes: 42e6,
+        },
+        1,
+      ),
+    );
     expect(m.serverBytesPerConnection).toBeUndefined();
     expect(m.errors).toBe(0);
   });
@@ -47,7 +72,14 @@ describe('summary rows', () => {
   it('takes the median over repetitions and keeps failures and steal flags per row', () => {
     const dir = writeFixtureRun([
       { scenario: 'echo-10k', server: 'prefork', startedAt: at(0), messagesPerSecond: 10, repetition: 1 },
-      { scenario: 'echo-10k', server: 'prefork', startedAt: at(100), messagesPerSecond: 30, repetition: 2, stealPercent: 35 },
+      {
+        scenario: 'echo-10k',
+        server: 'prefork',
+        startedAt: at(100),
+        messagesPerSecond: 30,
+        repetition: 2,
+        stealPercent: 35,
+      },
       { scenario: 'echo-10k', server: 'prefork', startedAt: at(200), messagesPerSecond: 20, repetition: 3 },
       { scenario: 'echo-10k', server: 'prefork', startedAt: at(300), repetition: 4, failed: 'driver exited 1' },
     ]);
@@ -63,13 +95,36 @@ describe('summary rows', () => {
 
 describe('summary.md', () => {
   it('has one table per scenario with a row per server/transport and ratios to the baseline', () => {
-    const dir = writeFixtureRun([
-      { scenario: 'hold', server: 'baseline-c', startedAt: at(0), connections: 19_000 },
-      { scenario: 'hold', server: 'single-loop', transport: 'ws', startedAt: at(10), connections: 19_000, rssIdleBytes: 50e6, rssPeakBytes: 50e6 + 19_000 * 900 },
-      { scenario: 'echo-100', server: 'baseline-c', startedAt: at(20), messagesPerSecond: 200_000 },
-      { scenario: 'echo-100', server: 'conn-per-socket', transport: 'tcp', startedAt: at(30), messagesPerSecond: 50_000 },
-      { scenario: 'short', server: 'conn-per-socket', transport: 'tcp', startedAt: at(40), shortLoopSeconds: [0.25, 0.5] },
-    ], { notes: ['hold capped at 19,000: descriptor limit'] });
+    const dir = writeFixtureRun(
+      [
+        { scenario: 'hold', server: 'baseline-c', startedAt: at(0), connections: 19_000 },
+        {
+          scenario: 'hold',
+          server: 'single-loop',
+          transport: 'ws',
+          startedAt: at(10),
+          connections: 19_000,
+          rssIdleBytes: 50e6,
+          rssPeakBytes: 50e6 + 19_000 * 900,
+        },
+        { scenario: 'echo-100', server: 'baseline-c', startedAt: at(20), messagesPerSecond: 200_000 },
+        {
+          scenario: 'echo-100',
+          server: 'conn-per-socket',
+          transport: 'tcp',
+          startedAt: at(30),
+          messagesPerSecond: 50_000,
+        },
+        {
+          scenario: 'short',
+          server: 'conn-per-socket',
+          transport: 'tcp',
+          startedAt: at(40),
+          shortLoopSeconds: [0.25, 0.5],
+        },
+      ],
+      { notes: ['hold capped at 19,000: descriptor limit'] },
+    );
     const md = renderSummaryMarkdown(loadRun(dir));
     const headings = md.split('\n').filter((l) => l.startsWith('## '));
     expect(headings).toHaveLength(3);
@@ -83,7 +138,9 @@ describe('summary.md', () => {
 
   it('escapes table-breaking text from result files', () => {
     expect(mdCell('a|b\nc')).toBe('a\\|b c');
-    const dir = writeFixtureRun([{ scenario: 'echo-100', server: 'evil|server', startedAt: at(0), failed: 'boom | \n <script>' }]);
+    const dir = writeFixtureRun([
+      { scenario: 'echo-100', server: 'evil|server', startedAt: at(0), failed: 'boom | \n <script>' },
+    ]);
     const md = renderSummaryMarkdown(loadRun(dir));
     expect(md).toContain('evil\\|server');
     expect(md).toMatch(/FAILED 1: boom \\\| +<script>/);

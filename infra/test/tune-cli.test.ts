@@ -19,7 +19,9 @@ const savedFile = join(mkdtempSync(join(tmpdir(), 'c1m-tune-')), 'saved.json');
 /** Runs a shell script in a network namespace of its own when root (plain otherwise), with tune's paths set. */
 function inOwnNetns(script: string) {
   const env = { ...process.env, TSX: tsx, TUNE: tuneScript, C1M_TUNE_SAVED_FILE: savedFile };
-  const r = asRoot ? spawnSync('unshare', ['--net', 'sh', '-c', script], { env, encoding: 'utf8' }) : spawnSync('sh', ['-c', script], { env, encoding: 'utf8' });
+  const r = asRoot
+    ? spawnSync('unshare', ['--net', 'sh', '-c', script], { env, encoding: 'utf8' })
+    : spawnSync('sh', ['-c', script], { env, encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -35,13 +37,16 @@ function assessedRows(): Row[] {
   return (JSON.parse(r.stdout) as { rows: Row[] }).rows.filter((row) => /^(fs|net)\./.test(row.name));
 }
 
-const readAll = (names: string[]) => names.map((n) => `printf '%s=%s\\n' ${n} "$(cat /proc/sys/${n.replaceAll('.', '/')} 2>/dev/null)"`).join('; ');
+const readAll = (names: string[]) =>
+  names.map((n) => `printf '%s=%s\\n' ${n} "$(cat /proc/sys/${n.replaceAll('.', '/')} 2>/dev/null)"`).join('; ');
 
 describe('pnpm tune', () => {
   it('writes nothing in a dry run', () => {
     const names = assessedRows().map((r) => r.name);
     expect(names).toContain('net.ipv4.ip_local_port_range');
-    const r = inOwnNetns(`${readAll(names)}; echo ---; "$TSX" "$TUNE" --connections 1000000 >/dev/null || echo "tune failed $?"; echo ---; ${readAll(names)}`);
+    const r = inOwnNetns(
+      `${readAll(names)}; echo ---; "$TSX" "$TUNE" --connections 1000000 >/dev/null || echo "tune failed $?"; echo ---; ${readAll(names)}`,
+    );
     expect(r.code, r.stderr).toBe(0);
     const [before, middle, after] = r.stdout.split('---\n');
     expect(middle).toBe('');
@@ -53,7 +58,9 @@ describe('pnpm tune', () => {
   it('refuses --apply with --restore (exit 2, a stable code, what to give instead)', () => {
     const r = inOwnNetns('"$TSX" "$TUNE" --apply --restore');
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/C1M_EXCLUSIVE_FLAGS: --apply and --restore exclude each other: give one of them, or neither for a dry run/);
+    expect(r.stderr).toMatch(
+      /C1M_EXCLUSIVE_FLAGS: --apply and --restore exclude each other: give one of them, or neither for a dry run/,
+    );
     expect(existsSync(savedFile)).toBe(false);
   });
 

@@ -105,7 +105,9 @@ describe('tune --apply / --restore', () => {
     set('net.core.somaxconn', '4096');
     set('net.ipv4.tcp_max_syn_backlog', '2048');
     const saved = join(dir, 'saved.json');
-    const rows = assess(machine(), 50_000).rows.filter((r) => r.name === 'net.core.somaxconn' || r.name === 'net.ipv4.tcp_max_syn_backlog');
+    const rows = assess(machine(), 50_000).rows.filter(
+      (r) => r.name === 'net.core.somaxconn' || r.name === 'net.ipv4.tcp_max_syn_backlog',
+    );
 
     const first = applyRows(rows, saved, root);
     expect(first.every((o) => o.ok)).toBe(true);

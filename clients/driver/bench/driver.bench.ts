@@ -77,7 +77,10 @@ s.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ event: 'ready', port
 function runDriver(args: string[]): DriverResult {
   const json = join(mkdtempSync(join(tmpdir(), 'c1m-bench-')), 'r.json');
   try {
-    execFileSync(process.execPath, [cli, ...args, '--json', json], { stdio: ['ignore', 'ignore', 'inherit'], maxBuffer: 64 << 20 });
+    execFileSync(process.execPath, [cli, ...args, '--json', json], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      maxBuffer: 64 << 20,
+    });
   } catch {
     // a failed run still writes its result; the checks below report it
   }
@@ -93,7 +96,18 @@ interface CResult {
 }
 
 function runCClient(client: string, port: number, connections: number, seconds: number): CResult {
-  const out = execFileSync(client, ['--port', String(port), '--connections', String(connections), '--size', '64', '--duration', String(seconds), '--warmup', '1']);
+  const out = execFileSync(client, [
+    '--port',
+    String(port),
+    '--connections',
+    String(connections),
+    '--size',
+    '64',
+    '--duration',
+    String(seconds),
+    '--warmup',
+    '1',
+  ]);
   return JSON.parse(out.toString()) as CResult;
 }
 
@@ -109,17 +123,47 @@ const cpuPerMillion = (r: DriverResult) => (r.driver.loadCpuSeconds ?? r.driver.
 async function main(): Promise<void> {
   if (!existsSync(cli)) throw new Error('build the driver first: pnpm --filter @c1m/driver build');
   const baseline = buildBaseline();
-  const reference = baseline ? 'C epoll echo server + C client (infra/baseline)' : 'node:net echo server (no C compiler: no C client figures)';
-  const port = baseline ? await startServer(baseline.server, ['--port', '0']) : await startServer(process.execPath, ['-e', NODE_ECHO]);
+  const reference = baseline
+    ? 'C epoll echo server + C client (infra/baseline)'
+    : 'node:net echo server (no C compiler: no C client figures)';
+  const port = baseline
+    ? await startServer(baseline.server, ['--port', '0'])
+    : await startServer(process.execPath, ['-e', NODE_ECHO]);
   const target = `tcp://127.0.0.1:${port}`;
   console.log(`reference: ${reference}; ${ROUNDS} interleaved rounds of ${DURATION_S}s`);
 
   const rounds: Array<Record<string, number>> = [];
   for (let k = 1; k <= ROUNDS; k++) {
     const c = baseline ? runCClient(baseline.client, port, 100, DURATION_S) : null;
-    const d = runDriver(['echo', '--target', target, '--connections', '100', '--size', '64', '--duration', `${DURATION_S}s`, '--warmup', '1s']);
+    const d = runDriver([
+      'echo',
+      '--target',
+      target,
+      '--connections',
+      '100',
+      '--size',
+      '64',
+      '--duration',
+      `${DURATION_S}s`,
+      '--warmup',
+      '1s',
+    ]);
     const c1 = baseline ? runCClient(baseline.client, port, 1, DURATION_S) : null;
-    const o = runDriver(['echo', '--target', target, '--connections', '100', '--size', '64', '--rate', '1000', '--duration', `${DURATION_S}s`, '--warmup', '1s']);
+    const o = runDriver([
+      'echo',
+      '--target',
+      target,
+      '--connections',
+      '100',
+      '--size',
+      '64',
+      '--rate',
+      '1000',
+      '--duration',
+      `${DURATION_S}s`,
+      '--warmup',
+      '1s',
+    ]);
     const row = {
       round: k,
       driverMsgsPerSecond: d.messagesPerSecond,
@@ -136,24 +180,53 @@ async function main(): Promise<void> {
     rounds.push(row);
     console.log(
       `round ${k}: driver ${fmt(row.driverMsgsPerSecond)} msgs/s (${fmt(row.driverCpuSecondsPerMillion, 2)} CPU-s/M)` +
-        (c ? ` | C ${fmt(row.cMsgsPerSecond)} msgs/s (${fmt(row.cCpuSecondsPerMillion, 2)} CPU-s/M) | ratio ${fmt(row.ratio, 2)}` : '') +
+        (c
+          ? ` | C ${fmt(row.cMsgsPerSecond)} msgs/s (${fmt(row.cCpuSecondsPerMillion, 2)} CPU-s/M) | ratio ${fmt(row.ratio, 2)}`
+          : '') +
         ` | open 1000/s p50 ${row.openLoopP50Us} µs (uncorrected ${row.openLoopP50UncorrectedUs}), C 1-conn p50 ${row.cOneConnectionP50Us} µs`,
     );
   }
 
   // Idle memory: one shard at 18,000, then --idle N over as many shards and servers as it takes.
-  const hold18k = runDriver(['hold', '--target', target, '--connections', '18000', '--duration', '10s', '--ping-interval', '5s']);
-  console.log(`hold 18,000 (1 shard): ${fmt(hold18k.driver.rssBytesPerConnection ?? 0)} B/connection over a ${fmt(hold18k.driver.rssBytesBaseline! / 1048576, 1)} MiB baseline, passed ${hold18k.passed} ${hold18k.failures.join('; ')}`);
+  const hold18k = runDriver([
+    'hold',
+    '--target',
+    target,
+    '--connections',
+    '18000',
+    '--duration',
+    '10s',
+    '--ping-interval',
+    '5s',
+  ]);
+  console.log(
+    `hold 18,000 (1 shard): ${fmt(hold18k.driver.rssBytesPerConnection ?? 0)} B/connection over a ${fmt(hold18k.driver.rssBytesBaseline! / 1048576, 1)} MiB baseline, passed ${hold18k.passed} ${hold18k.failures.join('; ')}`,
+  );
   let holdBig: DriverResult | null = null;
   if (IDLE > 18000) {
     const perServer = 17_000;
     const ports = [port];
     // The C server is one process under the 20,000-descriptor limit: start one per 17,000 connections.
     for (let i = 1; i < Math.ceil(IDLE / perServer); i++) {
-      ports.push(baseline ? await startServer(baseline.server, ['--port', '0']) : await startServer(process.execPath, ['-e', NODE_ECHO]));
+      ports.push(
+        baseline
+          ? await startServer(baseline.server, ['--port', '0'])
+          : await startServer(process.execPath, ['-e', NODE_ECHO]),
+      );
     }
     const targets = ports.flatMap((p) => ['--target', `tcp://127.0.0.1:${p}`]);
-    holdBig = runDriver(['hold', ...targets, '--connections', String(IDLE), '--duration', '20s', '--ping-interval', '10s', '--connect-timeout', '30s']);
+    holdBig = runDriver([
+      'hold',
+      ...targets,
+      '--connections',
+      String(IDLE),
+      '--duration',
+      '20s',
+      '--ping-interval',
+      '10s',
+      '--connect-timeout',
+      '30s',
+    ]);
     console.log(
       `hold ${fmt(IDLE)} (${holdBig.driver.shards} shards): ${fmt(holdBig.driver.rssBytesPerConnection ?? 0)} B/connection, established ${fmt(holdBig.connections.established)}, ` +
         `baseline ${fmt(holdBig.driver.rssBytesBaseline! / 1048576, 1)} MiB, peak ${fmt(holdBig.driver.rssBytesPeak / 1048576, 1)} MiB, passed ${holdBig.passed} ${holdBig.failures.join('; ')}`,
@@ -171,14 +244,37 @@ async function main(): Promise<void> {
     cOneConnectionP50Us: median(rounds.map((r) => r.cOneConnectionP50Us)),
     rssBytesPerIdleConnection18k: hold18k.driver.rssBytesPerConnection ?? 0,
     rssBytesShardBaseline: hold18k.driver.rssBytesBaseline ?? 0,
-    ...(holdBig ? { rssBytesPerIdleConnectionBig: holdBig.driver.rssBytesPerConnection ?? 0, idleConnections: holdBig.connections.established } : {}),
+    ...(holdBig
+      ? {
+          rssBytesPerIdleConnectionBig: holdBig.driver.rssBytesPerConnection ?? 0,
+          idleConnections: holdBig.connections.established,
+        }
+      : {}),
   };
   console.log('\nmedians:');
-  for (const [k, v] of Object.entries(summary)) console.log(`  ${k.padEnd(32)} ${fmt(v, k.includes('ratio') || k.includes('PerMillion') ? 2 : 0)}`);
+  for (const [k, v] of Object.entries(summary))
+    console.log(`  ${k.padEnd(32)} ${fmt(v, k.includes('ratio') || k.includes('PerMillion') ? 2 : 0)}`);
   const outDir = join(root, 'results', 'driver-bench');
   mkdirSync(outDir, { recursive: true });
   const file = join(outDir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  const holds = { hold18k: { passed: hold18k.passed, failures: hold18k.failures, driver: hold18k.driver, connections: hold18k.connections }, ...(holdBig ? { holdBig: { passed: holdBig.passed, failures: holdBig.failures, driver: holdBig.driver, connections: holdBig.connections } } : {}) };
+  const holds = {
+    hold18k: {
+      passed: hold18k.passed,
+      failures: hold18k.failures,
+      driver: hold18k.driver,
+      connections: hold18k.connections,
+    },
+    ...(holdBig
+      ? {
+          holdBig: {
+            passed: holdBig.passed,
+            failures: holdBig.failures,
+            driver: holdBig.driver,
+            connections: holdBig.connections,
+          },
+        }
+      : {}),
+  };
   writeFileSync(file, `${JSON.stringify({ reference, rounds, summary, holds, env: captureEnv() }, null, 2)}\n`);
   console.log(`\nwritten ${file}`);
 }

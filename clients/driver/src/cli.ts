@@ -13,7 +13,12 @@ import { runShort } from './coordinator/scenarios/short.ts';
 import { resolveTargetHosts, slicePlan } from './coordinator/slice-run.ts';
 import { formatSummary } from './coordinator/summary.ts';
 
-const RUNNERS: Record<Scenario, ScenarioRunner> = { echo: runEcho, hold: runHold, short: runShort, 'max-rate': runMaxRate };
+const RUNNERS: Record<Scenario, ScenarioRunner> = {
+  echo: runEcho,
+  hold: runHold,
+  short: runShort,
+  'max-rate': runMaxRate,
+};
 
 async function main(argv: string[]): Promise<number> {
   const command = [process.argv0, ...process.argv.slice(1)];

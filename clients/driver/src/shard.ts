@@ -45,7 +45,13 @@ async function handle(message: ToShard): Promise<void> {
     }
     case 'connect': {
       const i = init as ShardInit;
-      const report = await rampConnections(requirePool(), i.connections, i.connectRate, epochMsToNowUs(message.startAtMs), { minFreeBytes: i.minFreeBytes });
+      const report = await rampConnections(
+        requirePool(),
+        i.connections,
+        i.connectRate,
+        epochMsToNowUs(message.startAtMs),
+        { minFreeBytes: i.minFreeBytes },
+      );
       send({ type: 'connected', report });
       return;
     }

@@ -14,7 +14,17 @@ afterAll(() => servers.closeAll());
 describe('c1m-load checks', () => {
   it('exits 1 and counts mismatches when the server corrupts replies', async () => {
     const s = await servers.start(startTcpEcho({ corruptEvery: 10 }));
-    const run = await runDriver(['echo', '--target', s.url, '--connections', '2', '--duration', '400ms', '--warmup', '0s']);
+    const run = await runDriver([
+      'echo',
+      '--target',
+      s.url,
+      '--connections',
+      '2',
+      '--duration',
+      '400ms',
+      '--warmup',
+      '0s',
+    ]);
     expect(run.code).toBe(1);
     const r = run.result!;
     expect(r.passed).toBe(false);
@@ -30,7 +40,21 @@ describe('c1m-load checks', () => {
     const s = await servers.start(startTcpEcho({ dropEvery: 50 }));
     // Every 50th request is dropped: 3 of the 150 sent. A grace of 2 s lets every other reply
     // arrive even on a busy 2-core machine, so exactly those 3 count as missing.
-    const run = await runDriver(['echo', '--target', s.url, '--connections', '3', '--rate', '300', '--duration', '500ms', '--warmup', '0s', '--grace', '2s']);
+    const run = await runDriver([
+      'echo',
+      '--target',
+      s.url,
+      '--connections',
+      '3',
+      '--rate',
+      '300',
+      '--duration',
+      '500ms',
+      '--warmup',
+      '0s',
+      '--grace',
+      '2s',
+    ]);
     expect(run.code).toBe(1);
     const r = run.result!;
     expect(r.messages.sent).toBe(150);
@@ -43,7 +67,17 @@ describe('c1m-load checks', () => {
     const s = await startTcpEcho();
     const url = s.url;
     await s.close();
-    const run = await runDriver(['echo', '--target', url, '--connections', '3', '--duration', '100ms', '--warmup', '0s']);
+    const run = await runDriver([
+      'echo',
+      '--target',
+      url,
+      '--connections',
+      '3',
+      '--duration',
+      '100ms',
+      '--warmup',
+      '0s',
+    ]);
     expect(run.code).toBe(1);
     expect(run.result!.connections).toMatchObject({ established: 0, failed: 3, failedByCause: { ECONNREFUSED: 3 } });
   });
@@ -58,7 +92,19 @@ describe('c1m-load checks', () => {
       blocker.listen(first, '127.0.0.3', () => resolve());
     });
     try {
-      const run = await runDriver(['echo', '--target', s.url, '--source-ips', '127.0.0.3', '--connections', '3', '--duration', '200ms', '--warmup', '0s']);
+      const run = await runDriver([
+        'echo',
+        '--target',
+        s.url,
+        '--source-ips',
+        '127.0.0.3',
+        '--connections',
+        '3',
+        '--duration',
+        '200ms',
+        '--warmup',
+        '0s',
+      ]);
       expect(run.code, run.stderr).toBe(0);
       expect(run.result!.connections).toMatchObject({ established: 3, failed: 0 });
     } finally {
@@ -68,8 +114,19 @@ describe('c1m-load checks', () => {
 
   it('refuses too few source addresses for the connections, saying how many the port range needs', async () => {
     // More connections than any port range gives one address; the count needed follows this machine's range.
-    const [first, last] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
-    const run = await runDriver(['echo', '--target', 'tcp://127.0.0.1:9', '--connections', '150000', '--source-ips', '127.0.0.2']);
+    const [first, last] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')
+      .trim()
+      .split(/\s+/)
+      .map(Number);
+    const run = await runDriver([
+      'echo',
+      '--target',
+      'tcp://127.0.0.1:9',
+      '--connections',
+      '150000',
+      '--source-ips',
+      '127.0.0.2',
+    ]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`give at least ${Math.ceil(150_000 / (last! - first! + 1))}`);
   });
@@ -92,7 +149,17 @@ describe('c1m-load checks', () => {
   it('prints a generated --help listing every flag with its default', async () => {
     const run = await runDriver(['--help']);
     expect(run.code).toBe(0);
-    for (const flag of ['--target', '--rate', '--pipeline', '--ping-interval', '--linger0', '--reuseport', '--slo', '--shards', '--source-ips']) {
+    for (const flag of [
+      '--target',
+      '--rate',
+      '--pipeline',
+      '--ping-interval',
+      '--linger0',
+      '--reuseport',
+      '--slo',
+      '--shards',
+      '--source-ips',
+    ]) {
       expect(run.stdout).toContain(flag);
     }
     expect(run.stdout).toContain('(default: 100)');

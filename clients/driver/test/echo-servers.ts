@@ -135,7 +135,10 @@ export function startWsEcho(): Promise<TestServer> {
 }
 
 /** The servers a test file starts: `start` them as needed, `closeAll` in afterAll. */
-export function serverRegistry(): { start(server: Promise<TestServer>): Promise<TestServer>; closeAll(): Promise<void> } {
+export function serverRegistry(): {
+  start(server: Promise<TestServer>): Promise<TestServer>;
+  closeAll(): Promise<void>;
+} {
   const servers: TestServer[] = [];
   return {
     async start(server) {

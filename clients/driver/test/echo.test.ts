@@ -29,10 +29,27 @@ function expectConsistent(r: NonNullable<Awaited<ReturnType<typeof runDriver>>['
 describe('c1m-load echo', () => {
   it('runs a closed loop over tcp and writes a complete result', async () => {
     const s = await server(startTcpEcho());
-    const run = await runDriver(['echo', '--target', s.url, '--connections', '4', '--duration', '600ms', '--warmup', '100ms']);
+    const run = await runDriver([
+      'echo',
+      '--target',
+      s.url,
+      '--connections',
+      '4',
+      '--duration',
+      '600ms',
+      '--warmup',
+      '100ms',
+    ]);
     expect(run.code, run.stderr).toBe(0);
     const r = run.result!;
-    expect(r).toMatchObject({ tool: 'c1m-load', schemaVersion: 1, scenario: 'echo', passed: true, failures: [], target: [s.url] });
+    expect(r).toMatchObject({
+      tool: 'c1m-load',
+      schemaVersion: 1,
+      scenario: 'echo',
+      passed: true,
+      failures: [],
+      target: [s.url],
+    });
     expect(r.connections).toMatchObject({ requested: 4, established: 4, failed: 0 });
     expect(s.accepted()).toBe(4);
     expectConsistent(r);
@@ -48,24 +65,55 @@ describe('c1m-load echo', () => {
     expect(run.stdout).toContain('sumCount');
   });
 
-  it.each(['precise', 'timer'])('sends exactly rate x duration in open loop (%s timing) and reports both latencies', async (timing) => {
-    const s = await server(startTcpEcho());
-    const run = await runDriver(['echo', '--target', s.url, '--connections', '5', '--rate', '500', '--duration', '1s', '--warmup', '0s', '--timing', timing]);
-    expect(run.code, run.stderr).toBe(0);
-    const r = run.result!;
-    expect(r.options.mode).toBe('open');
-    expect(r.messages.sent).toBe(500);
-    expect(r.messages.measured).toBe(500);
-    expectConsistent(r);
-    // A loopback round trip takes some µs; measured from the due time it is never shorter than from the send.
-    expect(r.latencyUncorrectedUs.p50Us).toBeGreaterThan(0);
-    expect(r.latencyUs.p50Us).toBeGreaterThanOrEqual(r.latencyUncorrectedUs.p50Us);
-    expect(run.stdout).toContain('uncorrected');
-  });
+  it.each(['precise', 'timer'])(
+    'sends exactly rate x duration in open loop (%s timing) and reports both latencies',
+    async (timing) => {
+      const s = await server(startTcpEcho());
+      const run = await runDriver([
+        'echo',
+        '--target',
+        s.url,
+        '--connections',
+        '5',
+        '--rate',
+        '500',
+        '--duration',
+        '1s',
+        '--warmup',
+        '0s',
+        '--timing',
+        timing,
+      ]);
+      expect(run.code, run.stderr).toBe(0);
+      const r = run.result!;
+      expect(r.options.mode).toBe('open');
+      expect(r.messages.sent).toBe(500);
+      expect(r.messages.measured).toBe(500);
+      expectConsistent(r);
+      // A loopback round trip takes some µs; measured from the due time it is never shorter than from the send.
+      expect(r.latencyUncorrectedUs.p50Us).toBeGreaterThan(0);
+      expect(r.latencyUs.p50Us).toBeGreaterThanOrEqual(r.latencyUncorrectedUs.p50Us);
+      expect(run.stdout).toContain('uncorrected');
+    },
+  );
 
   it('keeps --pipeline requests in flight over WebSocket', async () => {
     const s = await server(startWsEcho());
-    const run = await runDriver(['echo', '--target', s.url, '--connections', '3', '--pipeline', '8', '--duration', '500ms', '--warmup', '0s', '--size', '64-300']);
+    const run = await runDriver([
+      'echo',
+      '--target',
+      s.url,
+      '--connections',
+      '3',
+      '--pipeline',
+      '8',
+      '--duration',
+      '500ms',
+      '--warmup',
+      '0s',
+      '--size',
+      '64-300',
+    ]);
     expect(run.code, run.stderr).toBe(0);
     expectConsistent(run.result!);
     expect(run.result!.target).toEqual([s.url]);
@@ -73,7 +121,21 @@ describe('c1m-load echo', () => {
 
   it.each(['cpu', 'io'] as const)('checks %s replies with isCorrectReply', async (workload) => {
     const s = await server(startTcpEcho({ workload }));
-    const run = await runDriver(['echo', '--target', s.url, '--workload', workload, '--connections', '2', '--duration', '400ms', '--warmup', '0s', '--size', '100']);
+    const run = await runDriver([
+      'echo',
+      '--target',
+      s.url,
+      '--workload',
+      workload,
+      '--connections',
+      '2',
+      '--duration',
+      '400ms',
+      '--warmup',
+      '0s',
+      '--size',
+      '100',
+    ]);
     expect(run.code, run.stderr).toBe(0);
     expectConsistent(run.result!);
   });
@@ -81,7 +143,19 @@ describe('c1m-load echo', () => {
   it('spreads connections over several targets', async () => {
     const a = await server(startTcpEcho());
     const b = await server(startTcpEcho());
-    const run = await runDriver(['echo', '--target', a.url, '--target', b.url, '--connections', '6', '--duration', '300ms', '--warmup', '0s']);
+    const run = await runDriver([
+      'echo',
+      '--target',
+      a.url,
+      '--target',
+      b.url,
+      '--connections',
+      '6',
+      '--duration',
+      '300ms',
+      '--warmup',
+      '0s',
+    ]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.result!.target).toEqual([a.url, b.url]);
     expect(a.accepted()).toBe(3);
@@ -90,7 +164,21 @@ describe('c1m-load echo', () => {
 
   it('merges the histograms and counters of several shards exactly', async () => {
     const s = await server(startTcpEcho());
-    const run = await runDriver(['echo', '--target', s.url, '--shards', '3', '--connections', '7', '--rate', '700', '--duration', '1s', '--warmup', '0s']);
+    const run = await runDriver([
+      'echo',
+      '--target',
+      s.url,
+      '--shards',
+      '3',
+      '--connections',
+      '7',
+      '--rate',
+      '700',
+      '--duration',
+      '1s',
+      '--warmup',
+      '0s',
+    ]);
     expect(run.code, run.stderr).toBe(0);
     const r = run.result!;
     expect(r.driver.shards).toBe(3);

@@ -15,7 +15,21 @@ afterAll(() => servers.closeAll());
 describe('c1m-load over http', () => {
   it('keep-alive on: holds exactly --connections, checks every static body and counts them', async () => {
     const s = await server(startHttpServer({ bodySize: 300 }));
-    const run = await runDriver(['echo', '--target', s.url, '--workload', 'static', '--body-size', '300', '--connections', '5', '--duration', '600ms', '--warmup', '100ms']);
+    const run = await runDriver([
+      'echo',
+      '--target',
+      s.url,
+      '--workload',
+      'static',
+      '--body-size',
+      '300',
+      '--connections',
+      '5',
+      '--duration',
+      '600ms',
+      '--warmup',
+      '100ms',
+    ]);
     expect(run.code, run.stderr).toBe(0);
     const r = run.result!;
     expect(r.passed).toBe(true);
@@ -31,7 +45,19 @@ describe('c1m-load over http', () => {
 
   it('keep-alive off: one connection per request, each asking Connection: close', async () => {
     const s = await server(startHttpServer());
-    const run = await runDriver(['echo', '--target', s.url, '--keep-alive', 'off', '--connections', '4', '--duration', '600ms', '--warmup', '100ms']);
+    const run = await runDriver([
+      'echo',
+      '--target',
+      s.url,
+      '--keep-alive',
+      'off',
+      '--connections',
+      '4',
+      '--duration',
+      '600ms',
+      '--warmup',
+      '100ms',
+    ]);
     expect(run.code, run.stderr).toBe(0);
     const r = run.result!;
     expect(r.messages.received).toBe(r.messages.sent);
@@ -45,10 +71,36 @@ describe('c1m-load over http', () => {
 
   it('pipelines when asked and runs the open loop, matching responses by order', async () => {
     const s = await server(startHttpServer());
-    const piped = await runDriver(['echo', '--target', s.url, '--pipeline', '4', '--connections', '3', '--duration', '500ms', '--warmup', '0s']);
+    const piped = await runDriver([
+      'echo',
+      '--target',
+      s.url,
+      '--pipeline',
+      '4',
+      '--connections',
+      '3',
+      '--duration',
+      '500ms',
+      '--warmup',
+      '0s',
+    ]);
     expect(piped.code, piped.stderr).toBe(0);
     expect(piped.result!.messages.received).toBe(piped.result!.messages.sent);
-    const open = await runDriver(['echo', '--target', s.url, '--rate', '400', '--connections', '4', '--duration', '1s', '--warmup', '0s', '--timing', 'timer']);
+    const open = await runDriver([
+      'echo',
+      '--target',
+      s.url,
+      '--rate',
+      '400',
+      '--connections',
+      '4',
+      '--duration',
+      '1s',
+      '--warmup',
+      '0s',
+      '--timing',
+      'timer',
+    ]);
     expect(open.code, open.stderr).toBe(0);
     expect(open.result!.messages.sent).toBe(400);
     expect(open.result!.messages.measured).toBe(400);
@@ -56,16 +108,52 @@ describe('c1m-load over http', () => {
 
   it('decrypts aes bodies, and fails the run on a body that is wrong by one byte', async () => {
     const aes = await server(startHttpServer({ workload: 'aes' }));
-    const good = await runDriver(['echo', '--target', aes.url, '--workload', 'aes', '--connections', '2', '--duration', '400ms', '--warmup', '0s']);
+    const good = await runDriver([
+      'echo',
+      '--target',
+      aes.url,
+      '--workload',
+      'aes',
+      '--connections',
+      '2',
+      '--duration',
+      '400ms',
+      '--warmup',
+      '0s',
+    ]);
     expect(good.code, good.stderr).toBe(0);
     const bad = await server(startHttpServer({ workload: 'aes', corruptEvery: 7 }));
-    const run = await runDriver(['echo', '--target', bad.url, '--workload', 'aes', '--connections', '2', '--duration', '400ms', '--warmup', '0s']);
+    const run = await runDriver([
+      'echo',
+      '--target',
+      bad.url,
+      '--workload',
+      'aes',
+      '--connections',
+      '2',
+      '--duration',
+      '400ms',
+      '--warmup',
+      '0s',
+    ]);
     expect(run.code).toBe(1);
     const r = run.result!;
     expect(r.messages.mismatches).toBe(Math.floor(bad.requests() / 7));
     expect(r.errorsByCause.C1M_REPLY_MISMATCH).toBe(r.messages.mismatches);
     // A static client against an aes server: every body is the wrong length.
-    const wrong = await runDriver(['echo', '--target', aes.url, '--workload', 'static', '--connections', '1', '--duration', '200ms', '--warmup', '0s']);
+    const wrong = await runDriver([
+      'echo',
+      '--target',
+      aes.url,
+      '--workload',
+      'static',
+      '--connections',
+      '1',
+      '--duration',
+      '200ms',
+      '--warmup',
+      '0s',
+    ]);
     expect(wrong.code).toBe(1);
     expect(wrong.result!.messages.received).toBe(0);
   });

@@ -1,7 +1,15 @@
 // Request building and reply checking: every workload's requests are answered correctly by the
 // reference replies, and any changed byte, seq or opcode is a mismatch.
 import { describe, expect, it } from 'vitest';
-import { FrameDecoder, OPCODE_BINARY, OPCODE_TEXT, cpuReply, fillIoPattern, parseIoRequest, readSeq } from '@c1m/protocol';
+import {
+  FrameDecoder,
+  OPCODE_BINARY,
+  OPCODE_TEXT,
+  cpuReply,
+  fillIoPattern,
+  parseIoRequest,
+  readSeq,
+} from '@c1m/protocol';
 import { RequestFactory } from '../src/shard/requests.ts';
 
 function decodeTcp(frame: Buffer): Buffer {
@@ -12,7 +20,10 @@ function decodeTcp(frame: Buffer): Buffer {
 
 describe('RequestFactory', () => {
   it('builds tcp echo frames whose body carries seq, time and a seq pattern', () => {
-    const f = new RequestFactory({ transport: 'tcp', workload: 'echo', cpuRounds: 1, size: { kind: 'list', sizes: [40] }, wsPingFrames: false }, 1);
+    const f = new RequestFactory(
+      { transport: 'tcp', workload: 'echo', cpuRounds: 1, size: { kind: 'list', sizes: [40] }, wsPingFrames: false },
+      1,
+    );
     const frame = f.build(7, 123456);
     expect(frame.length).toBe(44);
     const body = decodeTcp(frame);
@@ -29,7 +40,16 @@ describe('RequestFactory', () => {
   });
 
   it('masks ws frames and keeps the unmasked body for checking', () => {
-    const f = new RequestFactory({ transport: 'ws', workload: 'echo', cpuRounds: 1, size: { kind: 'range', min: 12, max: 200 }, wsPingFrames: false }, 2);
+    const f = new RequestFactory(
+      {
+        transport: 'ws',
+        workload: 'echo',
+        cpuRounds: 1,
+        size: { kind: 'range', min: 12, max: 200 },
+        wsPingFrames: false,
+      },
+      2,
+    );
     for (let seq = 0; seq < 50; seq++) {
       const frame = f.build(seq, seq);
       // Unmask the client frame by hand: header, then payload XOR key.
@@ -48,12 +68,18 @@ describe('RequestFactory', () => {
   });
 
   it('verifies cpu and io replies against the workload definitions', () => {
-    const cpu = new RequestFactory({ transport: 'tcp', workload: 'cpu', cpuRounds: 3, size: { kind: 'list', sizes: [64] }, wsPingFrames: false }, 3);
+    const cpu = new RequestFactory(
+      { transport: 'tcp', workload: 'cpu', cpuRounds: 3, size: { kind: 'list', sizes: [64] }, wsPingFrames: false },
+      3,
+    );
     cpu.build(1, 1);
     expect(cpu.verify(cpu.body, cpuReply(cpu.body, 3), OPCODE_BINARY)).toBe(true);
     expect(cpu.verify(cpu.body, cpuReply(cpu.body, 1), OPCODE_BINARY)).toBe(false);
 
-    const io = new RequestFactory({ transport: 'tcp', workload: 'io', cpuRounds: 1, size: { kind: 'list', sizes: [300] }, wsPingFrames: false }, 4);
+    const io = new RequestFactory(
+      { transport: 'tcp', workload: 'io', cpuRounds: 1, size: { kind: 'list', sizes: [300] }, wsPingFrames: false },
+      4,
+    );
     io.build(9, 1);
     const { offset, length } = parseIoRequest(io.body, 65536);
     expect(length).toBe(300);

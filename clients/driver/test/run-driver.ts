@@ -2,7 +2,7 @@
 // The bundle is rebuilt first when any source it includes is newer, under a lock so test files
 // running in parallel never rebuild it while another one is starting it.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +12,13 @@ import { withBuildLock } from '../../../packages/server-contract/src/conformance
 
 const driverDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const root = join(driverDir, '..', '..');
-const SOURCE_DIRS = ['clients/driver/src', 'packages/protocol/src', 'packages/result-files/src', 'packages/cli/src', 'packages/proc/src'];
+const SOURCE_DIRS = [
+  'clients/driver/src',
+  'packages/protocol/src',
+  'packages/result-files/src',
+  'packages/cli/src',
+  'packages/proc/src',
+];
 
 function newestSourceMs(): number {
   let newest = 0;
@@ -29,7 +35,10 @@ function newestSourceMs(): number {
 
 function builtMs(): number {
   try {
-    return Math.min(statSync(join(driverDir, 'dist/cli.js')).mtimeMs, statSync(join(driverDir, 'dist/shard.js')).mtimeMs);
+    return Math.min(
+      statSync(join(driverDir, 'dist/cli.js')).mtimeMs,
+      statSync(join(driverDir, 'dist/shard.js')).mtimeMs,
+    );
   } catch {
     return 0;
   }
@@ -77,7 +86,11 @@ export function spawnDriver(
 }
 
 /** Runs `node dist/cli.js ...args --json <tmp>` and collects its output; `onStart` gets the coordinator process. */
-export async function runDriver(args: string[], timeoutMs = 25_000, onStart?: (coordinator: ChildProcess) => void): Promise<DriverRun> {
+export async function runDriver(
+  args: string[],
+  timeoutMs = 25_000,
+  onStart?: (coordinator: ChildProcess) => void,
+): Promise<DriverRun> {
   const jsonPath = join(mkdtempSync(join(tmpdir(), 'c1m-driver-')), 'result.json');
   const run = await spawnDriver([...args, '--json', jsonPath], process.env, timeoutMs, onStart);
   // No file when the run failed before writing it; a file of the wrong shape fails the test.

@@ -15,7 +15,21 @@ describe('c1m-load hold', () => {
   ] as const)('proves every %s connection alive in every round (%s shards)', async (transport, shards) => {
     const s = await server(transport === 'tcp' ? startTcpEcho() : startWsEcho());
     // 1 s rounds: a ping answered later than that on a busy 2-core machine would count as missed.
-    const run = await runDriver(['hold', '--target', s.url, '--connections', '60', '--shards', shards, '--duration', '2s', '--ping-interval', '1s', '--connect-rate', '1000']);
+    const run = await runDriver([
+      'hold',
+      '--target',
+      s.url,
+      '--connections',
+      '60',
+      '--shards',
+      shards,
+      '--duration',
+      '2s',
+      '--ping-interval',
+      '1s',
+      '--connect-rate',
+      '1000',
+    ]);
     expect(run.code, run.stderr).toBe(0);
     const r = run.result!;
     expect(r.connections).toMatchObject({ requested: 60, established: 60, failed: 0 });
@@ -39,21 +53,48 @@ describe('c1m-load hold, a ping answered late', () => {
   it.each([
     [300, 20, 0],
     [2000, 0, 20],
-  ] as const)('answered %i ms late with a 1 s interval: %i answered, %i missed in each round', async (delayMs, answered, missed) => {
-    const s = await server(startTcpEcho({ delayMs }));
-    const run = await runDriver(['hold', '--target', s.url, '--connections', '20', '--duration', '2s', '--ping-interval', '1s', '--grace', '0']);
-    expect(run.code, run.stderr).toBe(missed > 0 ? 1 : 0);
-    expect(run.result!.hold!.rounds.map((r) => [r.answered, r.missed])).toEqual([
-      [answered, missed],
-      [answered, missed],
-    ]);
-  });
+  ] as const)(
+    'answered %i ms late with a 1 s interval: %i answered, %i missed in each round',
+    async (delayMs, answered, missed) => {
+      const s = await server(startTcpEcho({ delayMs }));
+      const run = await runDriver([
+        'hold',
+        '--target',
+        s.url,
+        '--connections',
+        '20',
+        '--duration',
+        '2s',
+        '--ping-interval',
+        '1s',
+        '--grace',
+        '0',
+      ]);
+      expect(run.code, run.stderr).toBe(missed > 0 ? 1 : 0);
+      expect(run.result!.hold!.rounds.map((r) => [r.answered, r.missed])).toEqual([
+        [answered, missed],
+        [answered, missed],
+      ]);
+    },
+  );
 });
 
 describe('c1m-load hold --ping-kind ws-ping', () => {
   it('proves every connection alive with WebSocket pings answered by the server engine, not messages', async () => {
     const s = await server(startWsEcho());
-    const run = await runDriver(['hold', '--target', s.url, '--connections', '40', '--duration', '2s', '--ping-interval', '1s', '--ping-kind', 'ws-ping']);
+    const run = await runDriver([
+      'hold',
+      '--target',
+      s.url,
+      '--connections',
+      '40',
+      '--duration',
+      '2s',
+      '--ping-interval',
+      '1s',
+      '--ping-kind',
+      'ws-ping',
+    ]);
     expect(run.code, run.stderr).toBe(0);
     const r = run.result!;
     expect(r.hold!.rounds.map((x) => [x.answered, x.missed])).toEqual([
@@ -75,11 +116,25 @@ describe('c1m-load ramp memory guard', () => {
   it('stops opening connections when MemAvailable is below --min-free-memory, and says how far it got', async () => {
     const s = await server(startTcpEcho());
     // A floor above any machine's memory: the guard's first read of /proc/meminfo stops the ramp.
-    const run = await runDriver(['hold', '--target', s.url, '--connections', '50', '--duration', '200ms', '--ping-interval', '100ms', '--min-free-memory', '1048576GiB']);
+    const run = await runDriver([
+      'hold',
+      '--target',
+      s.url,
+      '--connections',
+      '50',
+      '--duration',
+      '200ms',
+      '--ping-interval',
+      '100ms',
+      '--min-free-memory',
+      '1048576GiB',
+    ]);
     expect(run.code).toBe(1);
     const r = run.result!;
     expect(r.connections.established).toBe(0);
-    expect(r.connections.rampStoppedReason).toMatch(/MemAvailable \d+ MiB fell below the floor of 1073741824 MiB after 0 of 50 connects/);
+    expect(r.connections.rampStoppedReason).toMatch(
+      /MemAvailable \d+ MiB fell below the floor of 1073741824 MiB after 0 of 50 connects/,
+    );
     expect(r.failures.join('\n')).toMatch(/ramp stopped at 0 of 50 connections/);
     expect(s.accepted()).toBe(0);
   });
@@ -91,7 +146,8 @@ describe('c1m-load short', () => {
     const run = await runDriver(['short', '--target', s.url, '--concurrency', '25', '--loops', '3', ...extra]);
     expect(run.code, run.stderr).toBe(0);
     const r = run.result!;
-    for (let k = 1; k <= 3; k++) expect(run.stdout).toMatch(new RegExp(`loop ${k}: finished 25, failed 0, \\d+\\.\\d\\ds`));
+    for (let k = 1; k <= 3; k++)
+      expect(run.stdout).toMatch(new RegExp(`loop ${k}: finished 25, failed 0, \\d+\\.\\d\\ds`));
     expect(r.short!.loops.map((l) => [l.loop, l.finished, l.failed])).toEqual([
       [1, 25, 0],
       [2, 25, 0],
@@ -106,7 +162,18 @@ describe('c1m-load short', () => {
 
   it('makes --round-trips exchanges on each connection before closing it', async () => {
     const s = await server(startTcpEcho());
-    const run = await runDriver(['short', '--target', s.url, '--concurrency', '10', '--loops', '2', '--round-trips', '3', '--linger0']);
+    const run = await runDriver([
+      'short',
+      '--target',
+      s.url,
+      '--concurrency',
+      '10',
+      '--loops',
+      '2',
+      '--round-trips',
+      '3',
+      '--linger0',
+    ]);
     expect(run.code, run.stderr).toBe(0);
     const r = run.result!;
     expect(r.short!.loops.map((l) => [l.finished, l.failed])).toEqual([
@@ -121,7 +188,23 @@ describe('c1m-load short', () => {
 describe('c1m-load max-rate', () => {
   it('doubles the rate while p99 stays within the SLO and reports the curve', async () => {
     const s = await server(startTcpEcho());
-    const run = await runDriver(['max-rate', '--target', s.url, '--connections', '4', '--start-rate', '100', '--max-steps', '3', '--step-duration', '300ms', '--warmup', '0s', '--slo', '10s']);
+    const run = await runDriver([
+      'max-rate',
+      '--target',
+      s.url,
+      '--connections',
+      '4',
+      '--start-rate',
+      '100',
+      '--max-steps',
+      '3',
+      '--step-duration',
+      '300ms',
+      '--warmup',
+      '0s',
+      '--slo',
+      '10s',
+    ]);
     expect(run.code, run.stderr).toBe(0);
     const m = run.result!.maxRate!;
     expect(m.sloP99Us).toBe(10_000_000);
@@ -136,7 +219,23 @@ describe('c1m-load max-rate', () => {
 
   it('bisects downwards when no rate meets an impossible SLO', async () => {
     const s = await server(startTcpEcho());
-    const run = await runDriver(['max-rate', '--target', s.url, '--connections', '2', '--start-rate', '400', '--max-steps', '3', '--step-duration', '200ms', '--warmup', '0s', '--slo', '1us']);
+    const run = await runDriver([
+      'max-rate',
+      '--target',
+      s.url,
+      '--connections',
+      '2',
+      '--start-rate',
+      '400',
+      '--max-steps',
+      '3',
+      '--step-duration',
+      '200ms',
+      '--warmup',
+      '0s',
+      '--slo',
+      '1us',
+    ]);
     const m = run.result!.maxRate!;
     expect(m.steps.map((st) => st.rate)).toEqual([400, 200, 100]);
     expect(m.bestRate).toBe(0);

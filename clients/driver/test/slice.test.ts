@@ -31,7 +31,7 @@ function firstDifference(a: readonly string[], b: readonly string[]): number {
   return -1;
 }
 
-describe('shardSlice: K slices partition the coordinator\'s plan', () => {
+describe("shardSlice: K slices partition the coordinator's plan", () => {
   it('holds for random runs (fast-check; replay a failure with C1M_TEST_SEED)', () => {
     const run = fc.record({
       connections: fc.integer({ min: 1, max: 60_000 }),
@@ -45,13 +45,29 @@ describe('shardSlice: K slices partition the coordinator\'s plan', () => {
       fc.property(run, ({ connections, shardsWanted, addresses, targets, rate, connectRate }) => {
         // At least as many slices as one process's descriptor limit needs (slicePlan refuses fewer).
         const shards = Math.min(connections, Math.max(shardsWanted, Math.ceil(connections / socketsPerShard())));
-        const args = ['echo', '--connections', String(connections), '--connect-rate', String(connectRate), '--rate', String(rate)];
+        const args = [
+          'echo',
+          '--connections',
+          String(connections),
+          '--connect-rate',
+          String(connectRate),
+          '--rate',
+          String(rate),
+        ];
         for (let t = 0; t < targets; t++) args.push('--target', `tcp://127.0.0.1:${9000 + t}`);
         // Enough addresses that the ephemeral ports of each suffice (the plan refuses fewer).
-        if (addresses > 0) args.push('--source-ips', Array.from({ length: addresses + Math.ceil(connections / 20_000) }, (_, i) => `10.201.0.${i + 2}`).join(','));
+        if (addresses > 0)
+          args.push(
+            '--source-ips',
+            Array.from({ length: addresses + Math.ceil(connections / 20_000) }, (_, i) => `10.201.0.${i + 2}`).join(
+              ',',
+            ),
+          );
         const options = parseOptions(args)!;
         const whole = assignment(planShards(options, 1, false));
-        const slices = Array.from({ length: shards }, (_, i) => slicePlan(options, { index: i, count: shards, startAtMs: null }, false));
+        const slices = Array.from({ length: shards }, (_, i) =>
+          slicePlan(options, { index: i, count: shards, startAtMs: null }, false),
+        );
         const sliced = assignment(slices.map((p) => p.inits[0]!));
         // Every global index exactly once (none twice: assignment throws; none lost: no hole),
         // with the same target and source address one shard gives it.
@@ -71,8 +87,16 @@ describe('shardSlice: K slices partition the coordinator\'s plan', () => {
     );
   });
 
-  it('is the same function on both paths: the coordinator\'s shard I is a pod\'s slice I', () => {
-    const options = parseOptions(['hold', '--target', 'tcp://127.0.0.1:9000', '--connections', '72000', '--source-ips', '10.201.0.2-10.201.0.5'])!;
+  it("is the same function on both paths: the coordinator's shard I is a pod's slice I", () => {
+    const options = parseOptions([
+      'hold',
+      '--target',
+      'tcp://127.0.0.1:9000',
+      '--connections',
+      '72000',
+      '--source-ips',
+      '10.201.0.2-10.201.0.5',
+    ])!;
     const plan = planShards(options, 4, false);
     for (let i = 0; i < 4; i++) {
       expect(slicePlan(options, { index: i, count: 4, startAtMs: null }, false).inits).toEqual([plan[i]]);
@@ -87,7 +111,15 @@ describe('shardSlice: K slices partition the coordinator\'s plan', () => {
   });
 
   it('gives the slices disjoint local ports on a bound source address', () => {
-    const options = parseOptions(['hold', '--target', 'tcp://127.0.0.1:9000', '--connections', '5000', '--source-ips', '10.201.0.2'])!;
+    const options = parseOptions([
+      'hold',
+      '--target',
+      'tcp://127.0.0.1:9000',
+      '--connections',
+      '5000',
+      '--source-ips',
+      '10.201.0.2',
+    ])!;
     const seen = new Map<number, number>();
     for (const init of planShards(options, 3, false)) {
       const { first, last, step } = init.pool.localPorts!;
@@ -103,8 +135,18 @@ describe('shardSlice: K slices partition the coordinator\'s plan', () => {
   it('refuses an empty slice and one a process cannot hold', () => {
     const few = parseOptions(['hold', '--target', 'tcp://127.0.0.1:9000', '--connections', '3'])!;
     expect(() => slicePlan(few, { index: 3, count: 4, startAtMs: null }, false)).toThrow(/C1M_SHARD_EMPTY/);
-    const many = parseOptions(['hold', '--target', 'tcp://127.0.0.1:9000', '--connections', '1000000', '--source-ips', '10.201.0.2-10.201.0.60'])!;
-    expect(() => slicePlan(many, { index: 0, count: 2, startAtMs: null }, false)).toThrow(/C1M_SHARD_TOO_BIG.*--shard-count \d+ or more/);
+    const many = parseOptions([
+      'hold',
+      '--target',
+      'tcp://127.0.0.1:9000',
+      '--connections',
+      '1000000',
+      '--source-ips',
+      '10.201.0.2-10.201.0.60',
+    ])!;
+    expect(() => slicePlan(many, { index: 0, count: 2, startAtMs: null }, false)).toThrow(
+      /C1M_SHARD_TOO_BIG.*--shard-count \d+ or more/,
+    );
     expect(socketsNeeded(many)).toBe(1_000_000);
   });
 });
@@ -112,11 +154,15 @@ describe('shardSlice: K slices partition the coordinator\'s plan', () => {
 describe('slice flags', () => {
   const none = { shardIndex: '', shardCount: '', startAt: '' };
 
-  it('default from the Indexed Job\'s environment', () => {
+  it("default from the Indexed Job's environment", () => {
     const env = { [SHARD_ENV.index]: '2', [SHARD_ENV.count]: '4', [SHARD_ENV.startAt]: '2026-12-03T12:00:00Z' };
     expect(parseSliceSpec('hold', none, env)).toEqual({ index: 2, count: 4, startAtMs: Date.UTC(2026, 11, 3, 12) });
     // Flags win over the environment.
-    expect(parseSliceSpec('echo', { shardIndex: '1', shardCount: '3', startAt: '' }, env)).toEqual({ index: 1, count: 3, startAtMs: Date.UTC(2026, 11, 3, 12) });
+    expect(parseSliceSpec('echo', { shardIndex: '1', shardCount: '3', startAt: '' }, env)).toEqual({
+      index: 1,
+      count: 3,
+      startAtMs: Date.UTC(2026, 11, 3, 12),
+    });
     // JOB_COMPLETION_INDEX alone (no count) is not a slice: a local run inside some other Job.
     expect(parseSliceSpec('hold', none, { [SHARD_ENV.index]: '0' })).toBeNull();
   });
@@ -132,8 +178,12 @@ describe('slice flags', () => {
     expect(() => parseSliceSpec('hold', flags, env)).toThrow(new RegExp(`^${code}: `));
   });
 
-  it('refuses scenarios whose steps need every shard\'s replies', () => {
-    expect(() => parseSliceSpec('max-rate', { ...none, shardIndex: '0', shardCount: '2' }, {})).toThrow(/C1M_SHARD_SCENARIO.*echo, hold/);
-    expect(() => parseSliceSpec('short', { ...none, shardIndex: '0', shardCount: '2' }, {})).toThrow(/C1M_SHARD_SCENARIO/);
+  it("refuses scenarios whose steps need every shard's replies", () => {
+    expect(() => parseSliceSpec('max-rate', { ...none, shardIndex: '0', shardCount: '2' }, {})).toThrow(
+      /C1M_SHARD_SCENARIO.*echo, hold/,
+    );
+    expect(() => parseSliceSpec('short', { ...none, shardIndex: '0', shardCount: '2' }, {})).toThrow(
+      /C1M_SHARD_SCENARIO/,
+    );
   });
 });

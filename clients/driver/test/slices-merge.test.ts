@@ -17,7 +17,17 @@ const servers = serverRegistry();
 const SLICES = 3;
 const CONNECTIONS = 150;
 /** hold: every connection pings once per interval, so sent = connections × rounds in every run. */
-const HOLD = ['hold', '--connections', String(CONNECTIONS), '--duration', '2s', '--ping-interval', '1s', '--connect-rate', '1500'];
+const HOLD = [
+  'hold',
+  '--connections',
+  String(CONNECTIONS),
+  '--duration',
+  '2s',
+  '--ping-interval',
+  '1s',
+  '--connect-rate',
+  '1500',
+];
 
 let server: TestServer;
 let dir: string;
@@ -46,7 +56,16 @@ beforeAll(async () => {
     Array.from({ length: SLICES }, (_, i) =>
       // Exactly a pod's start: the index from JOB_COMPLETION_INDEX, count and start from the Job's env,
       // the result as the one JSON line on stdout (what `kubectl logs` collects).
-      spawnDriver([...HOLD, '--target', server.url, '--json', '-'], { ...process.env, [SHARD_ENV.index]: String(i), [SHARD_ENV.count]: String(SLICES), [SHARD_ENV.startAt]: startAt }, 40_000),
+      spawnDriver(
+        [...HOLD, '--target', server.url, '--json', '-'],
+        {
+          ...process.env,
+          [SHARD_ENV.index]: String(i),
+          [SHARD_ENV.count]: String(SLICES),
+          [SHARD_ENV.startAt]: startAt,
+        },
+        40_000,
+      ),
     ),
   );
   runs.forEach((run, i) => {
@@ -69,7 +88,10 @@ describe('c1m-load merge', () => {
       const expected = addArrays(slices.map((s) => bucketCounts(s.histograms[name])));
       const got = bucketCounts(merged.histograms[name]);
       expect(got.slice(0, expected.length), name).toEqual(expected);
-      expect(got.slice(expected.length).every((n) => n === 0), name).toBe(true);
+      expect(
+        got.slice(expected.length).every((n) => n === 0),
+        name,
+      ).toBe(true);
     }
     const sum = (f: (r: DriverResult) => number) => slices.reduce((a, r) => a + f(r), 0);
     expect(merged.connections.established).toBe(sum((r) => r.connections.established));
@@ -81,12 +103,16 @@ describe('c1m-load merge', () => {
       measured: sum((r) => r.messages.measured!),
       notSent: 0,
     });
-    expect(merged.hold!.rounds.map((r) => r.answered)).toEqual([0, 1].map((k) => sum((r) => r.hold!.rounds[k]!.answered)));
+    expect(merged.hold!.rounds.map((r) => r.answered)).toEqual(
+      [0, 1].map((k) => sum((r) => r.hold!.rounds[k]!.answered)),
+    );
     // Percentiles of the summed histogram, not an average of the slices' percentiles.
     const corrected = decodeHistogram(merged.histograms.latencyCorrected);
     expect(merged.latencyUs).toEqual(summarizeHistogram(corrected));
     expect(merged.driver.shards).toBe(SLICES);
-    expect(merged.merge!.perShard.map((s) => [s.index, s.established])).toEqual(slices.map((s, i) => [i, s.connections.established]));
+    expect(merged.merge!.perShard.map((s) => [s.index, s.established])).toEqual(
+      slices.map((s, i) => [i, s.connections.established]),
+    );
     const offsets = slices.map((s) => s.shard!.startOffsetMs);
     expect(merged.merge!.startOffsetSpreadMs).toBeCloseTo(Math.max(...offsets) - Math.min(...offsets), 3);
     expect(merged.shard).toBeUndefined();
@@ -105,13 +131,23 @@ describe('c1m-load merge', () => {
     const l = local.result!;
     // Latencies differ between two real runs; what the plan fixes must not.
     for (const r of [m, l]) expect(r.connections.requested).toBe(CONNECTIONS);
-    expect(m.connections).toMatchObject({ requested: l.connections.requested, established: l.connections.established, failed: l.connections.failed });
+    expect(m.connections).toMatchObject({
+      requested: l.connections.requested,
+      established: l.connections.established,
+      failed: l.connections.failed,
+    });
     expect(m.messages).toEqual(l.messages);
     expect(m.hold!.rounds).toEqual(l.hold!.rounds);
     expect(m.histograms.latencyCorrected === l.histograms.latencyCorrected).toBe(false);
-    expect(decodeHistogram(m.histograms.latencyCorrected).totalCount).toBe(decodeHistogram(l.histograms.latencyCorrected).totalCount);
+    expect(decodeHistogram(m.histograms.latencyCorrected).totalCount).toBe(
+      decodeHistogram(l.histograms.latencyCorrected).totalCount,
+    );
     expect(m.driver.shards).toBe(l.driver.shards);
-    expect(Object.keys(m).filter((k) => k !== 'merge').sort()).toEqual(Object.keys(l).sort());
+    expect(
+      Object.keys(m)
+        .filter((k) => k !== 'merge')
+        .sort(),
+    ).toEqual(Object.keys(l).sort());
   });
 
   /** Writes a copy of slice `i`'s result changed by `change`, and returns the file list with it replacing slice i. */
@@ -125,7 +161,9 @@ describe('c1m-load merge', () => {
 
   /** An encoding with 2 significant digits instead of 3 (hdr-histogram-js through @c1m/results' own copy). */
   function twoDigitEncoding(): string {
-    const hdr = createRequire(new URL('../../../packages/result-files/package.json', import.meta.url))('hdr-histogram-js') as {
+    const hdr = createRequire(new URL('../../../packages/result-files/package.json', import.meta.url))(
+      'hdr-histogram-js',
+    ) as {
       build(o: object): { recordValue(v: number): void };
       encodeIntoCompressedBase64(h: unknown): string;
     };
@@ -138,8 +176,16 @@ describe('c1m-load merge', () => {
     ['C1M_MERGE_MIXED_OPTIONS', 'pingIntervalMs', () => withChanged(1, (r) => (r.options.pingIntervalMs = 2000))],
     ['C1M_MERGE_MIXED_SCENARIO', 'scenario echo', () => withChanged(2, (r) => (r.scenario = 'echo'))],
     ['C1M_MERGE_MIXED_TARGET', 'target', () => withChanged(1, (r) => (r.target = ['tcp://127.0.0.1:1']))],
-    ['C1M_MERGE_MIXED_HISTOGRAM', '2 significant digits', () => withChanged(1, (r) => (r.histograms.latencyCorrected = twoDigitEncoding()))],
-    ['C1M_MERGE_MIXED_START', 'share --start-at', () => withChanged(1, (r) => (r.shard!.startAt = '2026-01-01T00:00:00.000Z'))],
+    [
+      'C1M_MERGE_MIXED_HISTOGRAM',
+      '2 significant digits',
+      () => withChanged(1, (r) => (r.histograms.latencyCorrected = twoDigitEncoding())),
+    ],
+    [
+      'C1M_MERGE_MIXED_START',
+      'share --start-at',
+      () => withChanged(1, (r) => (r.shard!.startAt = '2026-01-01T00:00:00.000Z')),
+    ],
     ['C1M_MERGE_SHARD_SET', 'slice 0 appears twice', () => withChanged(2, (r) => (r.shard!.index = 0))],
     ['C1M_MERGE_SHARD_SET', 'slices 1 of 3 are missing', () => files.filter((_, k) => k !== 1)],
     ['C1M_MERGE_NOT_A_SLICE', 'not a slice', () => withChanged(0, (r) => delete r.shard)],

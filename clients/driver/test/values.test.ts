@@ -21,13 +21,28 @@ describe('targets', () => {
   });
 
   it('parses tls://, wss:// and https:// as tcp, ws and http inside TLS', () => {
-    expect(parseTargets('tls://127.0.0.1:9')).toEqual([{ transport: 'tcp', host: '127.0.0.1', port: 9, path: '/', url: 'tls://127.0.0.1:9', tls: true }]);
-    expect(parseTargets('wss://h:1/x')[0]).toMatchObject({ transport: 'ws', path: '/x', url: 'wss://h:1/x', tls: true });
+    expect(parseTargets('tls://127.0.0.1:9')).toEqual([
+      { transport: 'tcp', host: '127.0.0.1', port: 9, path: '/', url: 'tls://127.0.0.1:9', tls: true },
+    ]);
+    expect(parseTargets('wss://h:1/x')[0]).toMatchObject({
+      transport: 'ws',
+      path: '/x',
+      url: 'wss://h:1/x',
+      tls: true,
+    });
     expect(parseTargets('https://h:1')[0]).toMatchObject({ transport: 'http', url: 'https://h:1/', tls: true });
     expect(() => parseTargets('ws://h:1/,wss://h:2/')).toThrow(UsageError);
   });
 
-  it.each(['udp://a:1', 'http://a:1,ws://a:2', 'tcp://a', 'tcp://a:0', 'tcp://a:9-8', 'tcp://a:1/path', 'tcp://a:1,ws://a:2'])('rejects %s', (text) => {
+  it.each([
+    'udp://a:1',
+    'http://a:1,ws://a:2',
+    'tcp://a',
+    'tcp://a:0',
+    'tcp://a:9-8',
+    'tcp://a:1/path',
+    'tcp://a:1,ws://a:2',
+  ])('rejects %s', (text) => {
     expect(() => parseTargets(text)).toThrow(UsageError);
   });
 
@@ -45,7 +60,13 @@ describe('source addresses', () => {
   });
 
   it('adds one loopback address per 20,000 connections only above 20,000', () => {
-    const small = parseOptions(['hold', '--target', 'tcp://127.0.0.1:1', '--connections', String(CONNECTIONS_PER_SOURCE_IP)])!;
+    const small = parseOptions([
+      'hold',
+      '--target',
+      'tcp://127.0.0.1:1',
+      '--connections',
+      String(CONNECTIONS_PER_SOURCE_IP),
+    ])!;
     expect(sourceIpsFor(small)).toEqual([]);
     const big = parseOptions(['hold', '--target', 'tcp://127.0.0.1:1', '--connections', '1000000'])!;
     const ips = sourceIpsFor(big);
@@ -77,7 +98,14 @@ describe('sizes and durations', () => {
 describe('options', () => {
   it('defaults to echo with scenario-dependent sizes and connect rates', () => {
     const echo = parseOptions(['--target', 'tcp://127.0.0.1:1'])!;
-    expect(echo).toMatchObject({ scenario: 'echo', connections: 100, connectRate: 5000, rate: 0, pipeline: 1, sloUs: 10_000 });
+    expect(echo).toMatchObject({
+      scenario: 'echo',
+      connections: 100,
+      connectRate: 5000,
+      rate: 0,
+      pipeline: 1,
+      sloUs: 10_000,
+    });
     expect(echo.size).toEqual({ kind: 'list', sizes: [64] });
     const short = parseOptions(['short', '--target', 'tcp://127.0.0.1:1'])!;
     expect(short.size).toEqual({ kind: 'list', sizes: [100] });

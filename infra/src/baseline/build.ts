@@ -32,7 +32,10 @@ export async function buildBaseline(): Promise<BaselineBuild> {
     const source = join(baselineSourceDir, `${name}.c`);
     const binary = join(baselineBuildDir, name);
     if (!newer(source, binary)) continue;
-    const out = await $({ nothrow: true, quiet: true })`${compiler} -O2 -Wall -Wextra -std=gnu11 -o ${binary} ${source}`;
+    const out = await $({
+      nothrow: true,
+      quiet: true,
+    })`${compiler} -O2 -Wall -Wextra -std=gnu11 -o ${binary} ${source}`;
     if (out.exitCode !== 0) {
       return { ok: false, reason: `${compiler} failed on ${name}.c: ${out.stderr.trim().slice(0, 500)}` };
     }

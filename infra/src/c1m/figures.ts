@@ -87,7 +87,10 @@ export function c1mFigures(result: CaseResult, readings: readonly KernelMemory[]
     driverShards: shards,
     driverBaselineBytesPerShard: per(shardBaselines, shards),
     driverBytesPerConnection: d?.driver.rssBytesPerConnection ?? 0,
-    kernelBytesPerConnection: per(full.slabBytes + full.tcpBufferBytes - before.slabBytes - before.tcpBufferBytes, held),
+    kernelBytesPerConnection: per(
+      full.slabBytes + full.tcpBufferBytes - before.slabBytes - before.tcpBufferBytes,
+      held,
+    ),
     kernelSlabBytesBefore: before.slabBytes,
     kernelSlabBytesFull: full.slabBytes,
     memAvailableBytesBefore: before.memAvailableBytes,

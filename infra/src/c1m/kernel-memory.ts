@@ -40,7 +40,10 @@ export class KernelMemoryWatch {
   readonly readings: KernelMemory[] = [];
   private readonly timer: NodeJS.Timeout;
 
-  constructor(intervalMs: number, private readonly t0 = performance.now()) {
+  constructor(
+    intervalMs: number,
+    private readonly t0 = performance.now(),
+  ) {
     this.readings.push(readKernelMemory(t0));
     this.timer = setInterval(() => this.readings.push(readKernelMemory(this.t0)), intervalMs);
   }
@@ -71,9 +74,13 @@ export interface CpuSplit {
 /** How the machine's CPU was spent while the hold was full (by TCP sockets in use, see fullWindow). */
 export function cpuWhileFull(readings: readonly KernelMemory[], ticksPerSecond = 100): CpuSplit {
   // With no socket ever in use every reading is the window: the whole case.
-  const { first: a, last: b } = fullWindow(readings, (r) => r.tcpInuse) ?? { first: readings[0]!, last: readings.at(-1)! };
+  const { first: a, last: b } = fullWindow(readings, (r) => r.tcpInuse) ?? {
+    first: readings[0]!,
+    last: readings.at(-1)!,
+  };
   const seconds = b.atSeconds - a.atSeconds;
-  const cores = (key: keyof CpuTimes) => (seconds > 0 ? Math.round(((b.cpu[key] - a.cpu[key]) / ticksPerSecond / seconds) * 100) / 100 : 0);
+  const cores = (key: keyof CpuTimes) =>
+    seconds > 0 ? Math.round(((b.cpu[key] - a.cpu[key]) / ticksPerSecond / seconds) * 100) / 100 : 0;
   const outside = outsideCores(a.outside, b.outside, seconds, ticksPerSecond);
   return {
     userCores: cores('userTicks'),

@@ -51,7 +51,8 @@ export function ehashEntriesFor(sockets: number): number {
 export function namespacesUnavailable(): string | undefined {
   if (process.getuid?.() !== 0) return 'creating a network namespace needs root';
   for (const tool of ['unshare', 'ip']) {
-    if (which.sync(tool, { nothrow: true }) === null) return `${tool} is not installed (${tool === 'ip' ? 'iproute2' : 'util-linux'})`;
+    if (which.sync(tool, { nothrow: true }) === null)
+      return `${tool} is not installed (${tool === 'ip' ? 'iproute2' : 'util-linux'})`;
   }
   return undefined;
 }
@@ -74,7 +75,10 @@ export async function rerunInOwnNetns(ehashEntries: number, handDown: string): P
   const previous = readSysctlValue(CHILD_EHASH) ?? '0';
   writeFileSync(sysctlPath(CHILD_EHASH), String(ehashEntries));
   const restore = () => writeFileSync(sysctlPath(CHILD_EHASH), previous);
-  const child = runInForeground(['unshare', '--net', '--', ...ownNodeCommand(), ...process.argv.slice(2)], { ...process.env, [NETNS_CHILD_ENV]: handDown });
+  const child = runInForeground(['unshare', '--net', '--', ...ownNodeCommand(), ...process.argv.slice(2)], {
+    ...process.env,
+    [NETNS_CHILD_ENV]: handDown,
+  });
   // unshare(2) then exec: the same pid, in a new namespace, which got its hash table as it was
   // created. Until then the sysctl must stay; after, nothing else should get such a table.
   const ours = netnsOf('self');

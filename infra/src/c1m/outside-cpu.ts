@@ -23,7 +23,12 @@ export function readOutsideTicks(rootPid = process.pid): OutsideTicks {
 }
 
 /** Cores used by outside processes between two readings `seconds` apart: the total and the busiest. */
-export function outsideCores(a: OutsideTicks, b: OutsideTicks, seconds: number, ticksPerSecond = 100): { cores: number; top: Array<{ name: string; cores: number }> } {
+export function outsideCores(
+  a: OutsideTicks,
+  b: OutsideTicks,
+  seconds: number,
+  ticksPerSecond = 100,
+): { cores: number; top: Array<{ name: string; cores: number }> } {
   if (seconds <= 0) return { cores: 0, top: [] };
   const round = (cores: number) => Math.round(cores * 100) / 100;
   // A process missing from the first reading started within the window: all its time is in it.

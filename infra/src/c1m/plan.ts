@@ -27,7 +27,13 @@ export function preforkWorkers(s: Pick<C1mSettings, 'connections' | 'workers' | 
 let serial = 0;
 
 /** One hold case. `connections` above a single-process server's ceiling is capped by runCase from its ready line. */
-export function holdCase(s: C1mSettings, server: string, transport: 'tcp' | 'ws', connections: number, workers?: number): CaseSpec {
+export function holdCase(
+  s: C1mSettings,
+  server: string,
+  transport: 'tcp' | 'ws',
+  connections: number,
+  workers?: number,
+): CaseSpec {
   serial++;
   const label = `c1m-hold ${server} ${transport}`;
   return {

@@ -8,7 +8,9 @@ const ms = (us: number) => (us / 1000).toFixed(1);
 const row = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
 /** "0.40 (process_api (1) 0.40)": cores outside the run, naming the busiest. */
 const outsideText = (cpu: C1mFigures['machineCpuWhileFull']) =>
-  cpu.outsideTop.length === 0 ? String(cpu.outsideCores) : `${cpu.outsideCores} (${cpu.outsideTop.map((t) => `${t.name} ${t.cores}`).join(', ')})`;
+  cpu.outsideTop.length === 0
+    ? String(cpu.outsideCores)
+    : `${cpu.outsideCores} (${cpu.outsideTop.map((t) => `${t.name} ${t.cores}`).join(', ')})`;
 
 /** What the run knew about the machine when it started. */
 export interface C1mMachine {
@@ -105,7 +107,10 @@ export function renderC1mSummary(
     '|---|---|',
     ...singles
       .filter((f) => f.heldConnections > 0)
-      .map((f) => `| ${f.server} ${f.transport} | ≈ ${gib(f.serverBytesPerConnection * 1_000_000 + f.serverBaselineBytesPerProcess)} GiB, plus ≈ ${gib(f.kernelBytesPerConnection * 1_000_000)} GiB of kernel memory for both ends |`),
+      .map(
+        (f) =>
+          `| ${f.server} ${f.transport} | ≈ ${gib(f.serverBytesPerConnection * 1_000_000 + f.serverBaselineBytesPerProcess)} GiB, plus ≈ ${gib(f.kernelBytesPerConnection * 1_000_000)} GiB of kernel memory for both ends |`,
+      ),
     '',
   ];
   return `${lines.join('\n')}\n`;

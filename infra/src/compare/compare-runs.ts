@@ -50,7 +50,9 @@ function byKey(runs: LoadedRun[]): Map<string, CaseResult[]> {
 const PARAMS = ['connections', 'durationSeconds', 'sizeBytes', 'pipeline', 'workers', 'loops'] as const;
 
 function paramDifference(a: CaseResult, b: CaseResult): string | undefined {
-  const diffs = PARAMS.filter((p) => a.case[p] !== b.case[p]).map((p) => `${p} ${a.case[p] ?? '—'} vs ${b.case[p] ?? '—'}`);
+  const diffs = PARAMS.filter((p) => a.case[p] !== b.case[p]).map(
+    (p) => `${p} ${a.case[p] ?? '—'} vs ${b.case[p] ?? '—'}`,
+  );
   return diffs.length > 0 ? diffs.join(', ') : undefined;
 }
 
@@ -64,7 +66,8 @@ const median = (v: number[]) => {
 export function compareRuns(sideA: LoadedRun[], sideB: LoadedRun[]): Comparison {
   const envDiffs = envDifferences(sideA[0]?.env, sideB[0]?.env);
   for (const side of [sideA, sideB]) {
-    for (const run of side.slice(1)) envDiffs.push(...envDifferences(side[0]!.env, run.env).map((d) => `within a side: ${d}`));
+    for (const run of side.slice(1))
+      envDiffs.push(...envDifferences(side[0]!.env, run.env).map((d) => `within a side: ${d}`));
   }
   const A = byKey(sideA);
   const B = byKey(sideB);
@@ -128,11 +131,22 @@ export function compareRuns(sideA: LoadedRun[], sideB: LoadedRun[]): Comparison 
       const worse = better === 'higher' ? j.ratio < 1 : j.ratio > 1;
       const verdict: Verdict = !j.notable ? 'within noise' : worse ? 'regression' : 'improvement';
       if (verdict === 'regression') out.regressions++;
-      out.rows.push({ key, metric: name, better, a: median(va), b: median(vb), change: j.ratio - 1, judgement: j, verdict });
+      out.rows.push({
+        key,
+        metric: name,
+        better,
+        a: median(va),
+        b: median(vb),
+        change: j.ratio - 1,
+        judgement: j,
+        verdict,
+      });
     }
   }
   if (borrowedNoise) {
-    out.notes.push('cases with one repetition per side take their noise from the C baseline\'s repeated cases of the same scenario (noise marked "baseline")');
+    out.notes.push(
+      'cases with one repetition per side take their noise from the C baseline\'s repeated cases of the same scenario (noise marked "baseline")',
+    );
   }
   if (singleRepetition) {
     out.notes.push(

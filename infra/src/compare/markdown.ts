@@ -9,7 +9,8 @@ const label = (name: string) => METRICS.find((m) => m.name === name)?.label ?? n
 
 export function renderComparison(c: Comparison): string {
   const out = [`# compare: B (${mdCell(c.b.join(', '))}) against A (${mdCell(c.a.join(', '))})`, ''];
-  if (c.envDifferences.length > 0) out.push(`**Environments differ (compared with --force):** ${mdCell(c.envDifferences.join('; '))}`, '');
+  if (c.envDifferences.length > 0)
+    out.push(`**Environments differ (compared with --force):** ${mdCell(c.envDifferences.join('; '))}`, '');
   out.push('| case | metric | A | B | change | rounds | noise | verdict |', '|---|---|---:|---:|---:|---:|---:|---|');
   for (const r of c.rows) {
     const j = r.judgement;

@@ -34,7 +34,10 @@ const pause = new Int32Array(new SharedArrayBuffer(4));
 /** Pids of the processes in namespace `name` (`ip netns pids`). */
 function pidsIn(name: string): number[] {
   try {
-    return execFileSync('ip', ['netns', 'pids', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n').filter(Boolean).map(Number);
+    return execFileSync('ip', ['netns', 'pids', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
   } catch {
     return [];
   }
@@ -71,11 +74,18 @@ export class SimNetwork {
   readonly loadHosts: SimHost[];
   private readonly created: string[] = [];
 
-  private constructor(readonly runId: string, loadHosts: number) {
+  private constructor(
+    readonly runId: string,
+    loadHosts: number,
+  ) {
     const prefix = namespacePrefix(runId);
     this.switchNetns = `${prefix}switch`;
     this.server = { netns: `${prefix}server`, hostname: 'c1m-server-0', address: `${HOSTS_SUBNET}.2` };
-    this.loadHosts = Array.from({ length: loadHosts }, (_, i) => ({ netns: `${prefix}load-${i}`, hostname: `c1m-load-${i}`, address: `${HOSTS_SUBNET}.${i + 3}` }));
+    this.loadHosts = Array.from({ length: loadHosts }, (_, i) => ({
+      netns: `${prefix}load-${i}`,
+      hostname: `c1m-load-${i}`,
+      address: `${HOSTS_SUBNET}.${i + 3}`,
+    }));
   }
 
   get hosts(): SimHost[] {
@@ -96,14 +106,31 @@ export class SimNetwork {
       net.hosts.forEach((host, n) => {
         net.addNetns(host.netns);
         // Both ends made inside the namespaces: the switch's port, and the host's eth0.
-        ip(['-n', net.switchNetns, 'link', 'add', `port${n}`, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', host.netns]);
+        ip([
+          '-n',
+          net.switchNetns,
+          'link',
+          'add',
+          `port${n}`,
+          'type',
+          'veth',
+          'peer',
+          'name',
+          'eth0',
+          'netns',
+          host.netns,
+        ]);
         ip(['-n', net.switchNetns, 'link', 'set', `port${n}`, 'master', 'br0', 'up']);
         ip(['-n', host.netns, 'addr', 'add', `${host.address}/24`, 'dev', 'eth0']);
         ip(['-n', host.netns, 'link', 'set', 'eth0', 'up']);
         ip(['-n', host.netns, 'link', 'set', 'lo', 'up']);
         const dir = join('/etc/netns', host.netns);
         mkdirSync(dir, { recursive: true });
-        const lines = [`127.0.0.1 localhost`, `${host.address} ${host.hostname}`, ...Object.entries(hostsEntries).map(([name, address]) => `${address} ${name}`)];
+        const lines = [
+          `127.0.0.1 localhost`,
+          `${host.address} ${host.hostname}`,
+          ...Object.entries(hostsEntries).map(([name, address]) => `${address} ${name}`),
+        ];
         writeFileSync(join(dir, 'hosts'), `${lines.join('\n')}\n`);
       });
     } catch (err) {
@@ -120,12 +147,33 @@ export class SimNetwork {
 
   /** Writes a per-namespace sysctl inside a host (as a pod's securityContext.sysctls does). */
   setSysctl(host: SimHost, name: string, value: string): void {
-    execFileSync('ip', ['netns', 'exec', host.netns, 'sh', '-c', `echo "$1" > "/proc/sys/$2"`, 'sh', value, name.replaceAll('.', '/')]);
+    execFileSync('ip', [
+      'netns',
+      'exec',
+      host.netns,
+      'sh',
+      '-c',
+      `echo "$1" > "/proc/sys/$2"`,
+      'sh',
+      value,
+      name.replaceAll('.', '/'),
+    ]);
   }
 
   /** The argv prefix that runs a command on `host`: its network namespace and its own host name. */
   execPrefix(host: SimHost): string[] {
-    return ['ip', 'netns', 'exec', host.netns, 'unshare', '--uts', 'sh', '-c', 'hostname "$0" && exec "$@"', host.hostname];
+    return [
+      'ip',
+      'netns',
+      'exec',
+      host.netns,
+      'unshare',
+      '--uts',
+      'sh',
+      '-c',
+      'hostname "$0" && exec "$@"',
+      host.hostname,
+    ];
   }
 
   /**

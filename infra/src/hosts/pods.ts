@@ -5,7 +5,14 @@
 import { join } from 'node:path';
 import { SHARD_ENV } from '@c1m/driver';
 import { repoRoot } from '../lib/paths.ts';
-import { containerArgv, containerEnv, findObject, generatedConfigMap, podContainers, type K8sObject } from '../k8s/manifests.ts';
+import {
+  containerArgv,
+  containerEnv,
+  findObject,
+  generatedConfigMap,
+  podContainers,
+  type K8sObject,
+} from '../k8s/manifests.ts';
 
 /** A process as a pod would run it. */
 export interface PodCommand {
@@ -21,7 +28,9 @@ const ENTRYPOINT = join(repoRoot, 'infra', 'docker', 'entrypoint.sh');
 const C1M_LOAD = [process.execPath, join(repoRoot, 'clients', 'driver', 'dist', 'cli.js')];
 
 function podSysctls(object: K8sObject): Array<{ name: string; value: string }> {
-  const spec = (object.spec as { template: { spec: { securityContext?: { sysctls?: Array<{ name: string; value: string }> } } } }).template.spec;
+  const spec = (
+    object.spec as { template: { spec: { securityContext?: { sysctls?: Array<{ name: string; value: string }> } } } }
+  ).template.spec;
   return spec.securityContext?.sysctls ?? [];
 }
 
@@ -51,12 +60,20 @@ export function serverPod(configMaps: Record<string, Record<string, string>>, ho
 }
 
 /** Pod `index` of the load Job, the Job having `completions` pods. */
-export function loadPod(configMaps: Record<string, Record<string, string>>, index: number, completions: number, hostname: string): PodCommand {
+export function loadPod(
+  configMaps: Record<string, Record<string, string>>,
+  index: number,
+  completions: number,
+  hostname: string,
+): PodCommand {
   const job = findObject('Job', 'c1m-load');
   const [container] = podContainers(job);
   // The Job's C1M_SHARD_COUNT must equal its completions (the manifest test checks the shipped
   // pair); a run with another host count changes both, as a user editing the Job would.
-  const withCount = { ...container!, env: (container!.env ?? []).map((v) => (v.name === SHARD_ENV.count ? { ...v, value: String(completions) } : v)) };
+  const withCount = {
+    ...container!,
+    env: (container!.env ?? []).map((v) => (v.name === SHARD_ENV.count ? { ...v, value: String(completions) } : v)),
+  };
   // Kubernetes adds JOB_COMPLETION_INDEX to every pod of an Indexed Job.
   const env = { ...baseEnv(hostname), ...containerEnv(withCount, configMaps, { [SHARD_ENV.index]: String(index) }) };
   return { argv: onThisMachine(containerArgv(withCount, env)), env, sysctls: podSysctls(job) };

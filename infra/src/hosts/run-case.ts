@@ -48,7 +48,10 @@ async function startServer(net: SimNetwork, pod: PodCommand, dir: string, timeou
   const server = spawnTracked([...net.execPrefix(net.server), ...pod.argv], { cwd: repoRoot, env: pod.env });
   const log: string[] = [];
   const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server printed no ready line in ${timeoutMs} ms: ${server.stderrTail()}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`the server printed no ready line in ${timeoutMs} ms: ${server.stderrTail()}`)),
+      timeoutMs,
+    );
     server.onLine((line) => {
       log.push(line);
       // Not *.log: merge reads every *.log of the directory as a slice's log.
@@ -58,7 +61,9 @@ async function startServer(net: SimNetwork, pod: PodCommand, dir: string, timeou
         resolve();
       }
     });
-    void server.exited.then(({ code }) => reject(new Error(`the server exited (code ${code}) before it was ready: ${server.stderrTail()}`)));
+    void server.exited.then(({ code }) =>
+      reject(new Error(`the server exited (code ${code}) before it was ready: ${server.stderrTail()}`)),
+    );
   });
   try {
     await ready;
@@ -106,7 +111,14 @@ function resultOf(logFile: string): DriverResult | null {
  * Runs one case: `values` go into the c1m-run ConfigMap (scenario, connections, durations,
  * server); the start barrier is `leadMs` after the server is ready; `timeoutMs` bounds the slices.
  */
-export async function runHostsCase(net: SimNetwork, name: string, values: Record<string, string>, dir: string, leadMs: number, timeoutMs: number): Promise<HostsCaseOutcome> {
+export async function runHostsCase(
+  net: SimNetwork,
+  name: string,
+  values: Record<string, string>,
+  dir: string,
+  leadMs: number,
+  timeoutMs: number,
+): Promise<HostsCaseOutcome> {
   const completions = net.loadHosts.length;
   const server = await startServer(net, serverPod(runConfigMap(values), net.server.hostname), dir, 30_000);
   let codes: Array<number | null>;
@@ -130,7 +142,9 @@ export async function runHostsCase(net: SimNetwork, name: string, values: Record
     await stopTracked(server, 10_000);
   }
   // The command run.sh runs (`pnpm merge-results DIR`), here without pnpm in between.
-  const merge = spawnSync(process.execPath, [join(repoRoot, 'clients', 'driver', 'dist', 'cli.js'), 'merge', dir], { encoding: 'utf8' });
+  const merge = spawnSync(process.execPath, [join(repoRoot, 'clients', 'driver', 'dist', 'cli.js'), 'merge', dir], {
+    encoding: 'utf8',
+  });
   writeFileSync(join(dir, 'merge.txt'), `${merge.stdout}${merge.stderr}`);
   let merged: DriverResult | null = null;
   try {
@@ -142,7 +156,11 @@ export async function runHostsCase(net: SimNetwork, name: string, values: Record
     name,
     dir,
     merged,
-    slices: net.loadHosts.map((host, i) => ({ host, code: codes[i] ?? null, result: resultOf(join(dir, `slice-${i}.log`)) })),
+    slices: net.loadHosts.map((host, i) => ({
+      host,
+      code: codes[i] ?? null,
+      result: resultOf(join(dir, `slice-${i}.log`)),
+    })),
     mergeCode: merge.status,
     mergeOutput: `${merge.stdout}${merge.stderr}`,
     loadCommand,

@@ -42,7 +42,10 @@ export function addUp(merged: DriverResult, slices: readonly DriverResult[]): Ad
 
 function caseSection(c: HostsCaseOutcome): string[] {
   const lines = [`## ${c.name}`, ''];
-  lines.push('| host | address | slice | exit | established | sent | received | missing | p99 µs | start offset ms | passed |', '|---|---|---|---|---|---|---|---|---|---|---|');
+  lines.push(
+    '| host | address | slice | exit | established | sent | received | missing | p99 µs | start offset ms | passed |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+  );
   for (const s of c.slices) {
     const r = s.result;
     lines.push(
@@ -63,19 +66,25 @@ function caseSection(c: HostsCaseOutcome): string[] {
   const results = c.slices.flatMap((s) => (s.result ? [s.result] : []));
   const rows = addUp(m, results);
   const allOk = rows.every((r) => r.ok) && results.length === c.slices.length;
-  lines.push(`### How the hosts add up: ${allOk ? 'every counter of the merge is the sum of the hosts\'' : '**some counters do not add up**'}`, '');
+  lines.push(
+    `### How the hosts add up: ${allOk ? "every counter of the merge is the sum of the hosts'" : '**some counters do not add up**'}`,
+    '',
+  );
   lines.push('| counter | per host | sum | merged | |', '|---|---|---|---|---|');
-  for (const r of rows) lines.push(`| ${r.what} | ${r.perHost.map(int).join(' + ')} | ${int(r.sum)} | ${int(r.merged)} | ${r.ok ? '=' : '**≠**'} |`);
+  for (const r of rows)
+    lines.push(
+      `| ${r.what} | ${r.perHost.map(int).join(' + ')} | ${int(r.sum)} | ${int(r.merged)} | ${r.ok ? '=' : '**≠**'} |`,
+    );
   lines.push(
     '',
-    'Latency percentiles are not summed: the merge adds the hosts\' HdrHistograms bucket by bucket and reads the percentiles off the sum.',
+    "Latency percentiles are not summed: the merge adds the hosts' HdrHistograms bucket by bucket and reads the percentiles off the sum.",
     '',
   );
   const offsets = results.map((r) => r.shard?.startOffsetMs ?? 0);
   lines.push(
     `### Clock: start offsets ${Math.min(...offsets)} … ${Math.max(...offsets)} ms after the barrier, spread ${m.merge?.startOffsetSpreadMs} ms`,
     '',
-    'Each slice measures, by its own clock, how late its ramp began after the shared `C1M_START_AT`. Simulated hosts share one kernel clock, so here the spread is only scheduling lateness; on a cluster it also holds the skew between the nodes\' clocks (NTP), which no slice can see by itself.',
+    "Each slice measures, by its own clock, how late its ramp began after the shared `C1M_START_AT`. Simulated hosts share one kernel clock, so here the spread is only scheduling lateness; on a cluster it also holds the skew between the nodes' clocks (NTP), which no slice can see by itself.",
     '',
     '### Merged summary (`c1m-load merge`)',
     '',
@@ -93,7 +102,10 @@ function caseSection(c: HostsCaseOutcome): string[] {
 }
 
 /** The whole summary.md. */
-export function renderHostsSummary(settings: { hosts: number; server: string; transport: string; workers: number; subnet: string }, cases: readonly HostsCaseOutcome[]): string {
+export function renderHostsSummary(
+  settings: { hosts: number; server: string; transport: string; workers: number; subnet: string },
+  cases: readonly HostsCaseOutcome[],
+): string {
   return [
     `# bench:hosts: ${settings.hosts} simulated load hosts against ${settings.server} (${settings.transport}, ${settings.workers} workers)`,
     '',

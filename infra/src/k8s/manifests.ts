@@ -74,7 +74,10 @@ export function readEnvFile(path: string): Record<string, string> {
 export function generatedConfigMap(name: string, dir = K8S_DIR): Record<string, string> {
   const generator = readKustomization(dir).configMapGenerator?.find((g) => g.name === name);
   if (!generator) throw new Error(`kustomization.yaml generates no ConfigMap ${name}`);
-  return Object.assign({}, ...(generator.envs ?? []).map((file) => readEnvFile(join(dir, file)))) as Record<string, string>;
+  return Object.assign({}, ...(generator.envs ?? []).map((file) => readEnvFile(join(dir, file)))) as Record<
+    string,
+    string
+  >;
 }
 
 /** The one object of `kind` named `name` among the base's resources. */
@@ -94,7 +97,11 @@ export function podContainers(object: K8sObject): Container[] {
  * A container's environment as its process sees it: envFrom ConfigMaps (from `configMaps`),
  * then env entries (which win), then `extra` (what Kubernetes adds, e.g. JOB_COMPLETION_INDEX).
  */
-export function containerEnv(container: Container, configMaps: Record<string, Record<string, string>>, extra: Record<string, string> = {}): Record<string, string> {
+export function containerEnv(
+  container: Container,
+  configMaps: Record<string, Record<string, string>>,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const from of container.envFrom ?? []) {
     const name = from.configMapRef?.name;
@@ -109,7 +116,9 @@ export function containerEnv(container: Container, configMaps: Record<string, Re
 
 /** Kubernetes' $(VAR) expansion of command and args: $$ escapes, an unknown $(VAR) stays as written. */
 export function expandVars(text: string, env: Record<string, string>): string {
-  return text.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (match, name?: string) => (match === '$$' ? '$' : (env[name!] ?? match)));
+  return text.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (match, name?: string) =>
+    match === '$$' ? '$' : (env[name!] ?? match),
+  );
 }
 
 /** The container's command line (command + args, expanded) under `env`. */

@@ -4,7 +4,10 @@ import { UsageError } from '@c1m/cli';
 
 /** A comma-separated list whose items must come from `valid`. */
 export function parseList(flag: string, text: string, valid: readonly string[]): string[] {
-  const items = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const items = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = items.filter((i) => !valid.includes(i));
   if (items.length === 0 || bad.length > 0) {
     throw new UsageError(`--${flag} ${text}: valid choices are ${valid.join(', ')}`);

@@ -8,7 +8,12 @@ type Draft = Omit<CaseSpec, 'id' | 'key' | 'repetition'>;
 
 /** The six cases for one server. */
 export function httpDrafts(server: string, p: Profile): Draft[] {
-  const caps = p.httpConnections < 1000 ? [`http cases run at ${p.httpConnections.toLocaleString('en-US')} clients for ${p.httpSeconds}s: ${p.name} profile (tcpserver's: 1,000 for 10s)`] : [];
+  const caps =
+    p.httpConnections < 1000
+      ? [
+          `http cases run at ${p.httpConnections.toLocaleString('en-US')} clients for ${p.httpSeconds}s: ${p.name} profile (tcpserver's: 1,000 for 10s)`,
+        ]
+      : [];
   return HTTP_SCENARIOS.map((scenario) => {
     const c = HTTP_CASES[scenario];
     return {
@@ -17,7 +22,11 @@ export function httpDrafts(server: string, p: Profile): Draft[] {
       transport: 'http' as const,
       workload: c.workload,
       sizeBytes: c.bodySize,
-      http: { bodySize: c.bodySize, keepAlive: c.keepAlive, ...(c.sleepMs === undefined ? {} : { sleepMs: c.sleepMs }) },
+      http: {
+        bodySize: c.bodySize,
+        keepAlive: c.keepAlive,
+        ...(c.sleepMs === undefined ? {} : { sleepMs: c.sleepMs }),
+      },
       connections: p.httpConnections,
       durationSeconds: p.httpSeconds,
       warmupSeconds: p.warmupSeconds,
@@ -29,13 +38,27 @@ export function httpDrafts(server: string, p: Profile): Draft[] {
 
 /** Server flags of an http case (after --transport http --workload W). */
 export function httpServerArgs(http: NonNullable<CaseSpec['http']>): string[] {
-  return ['--body-size', String(http.bodySize), ...(http.sleepMs === undefined ? [] : ['--sleep', `${http.sleepMs}ms`])];
+  return [
+    '--body-size',
+    String(http.bodySize),
+    ...(http.sleepMs === undefined ? [] : ['--sleep', `${http.sleepMs}ms`]),
+  ];
 }
 
 /** Driver flags of an http case (after the scenario name). */
 export function httpDriverArgs(spec: CaseSpec, http: NonNullable<CaseSpec['http']>): string[] {
   return [
-    '--connections', String(spec.connections), '--duration', `${spec.durationSeconds}s`, '--warmup', `${Math.round(spec.warmupSeconds * 1000)}ms`,
-    '--workload', spec.workload, '--body-size', String(http.bodySize), '--keep-alive', http.keepAlive ? 'on' : 'off',
+    '--connections',
+    String(spec.connections),
+    '--duration',
+    `${spec.durationSeconds}s`,
+    '--warmup',
+    `${Math.round(spec.warmupSeconds * 1000)}ms`,
+    '--workload',
+    spec.workload,
+    '--body-size',
+    String(http.bodySize),
+    '--keep-alive',
+    http.keepAlive ? 'on' : 'off',
   ];
 }

@@ -31,7 +31,9 @@ export function discoverServers(root: string): ServerInfo[] {
     const { c1m } = parseServerPackage(pkg);
     const workload = WORKLOAD_SCENARIOS.find((w) => w === c1m.workload);
     if (c1m.workload !== undefined && workload === undefined) {
-      throw new Error(`servers/${dir}: c1m.workload ${c1m.workload} is not a matrix scenario (${WORKLOAD_SCENARIOS.join(', ')})`);
+      throw new Error(
+        `servers/${dir}: c1m.workload ${c1m.workload} is not a matrix scenario (${WORKLOAD_SCENARIOS.join(', ')})`,
+      );
     }
     const main = join(base, dir, 'dist', 'main.js');
     out.push({ ...c1m, dir, workload, built: existsSync(main), main });

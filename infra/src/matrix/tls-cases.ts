@@ -7,7 +7,10 @@ import type { Profile } from './profiles.ts';
 type Draft = Omit<CaseSpec, 'id' | 'key' | 'repetition'>;
 
 /** The tls-hold case of one server and transport. */
-export function tlsHoldDraft(base: { server: string; transport: 'tcp' | 'ws' | 'http'; sizeBytes: number; caps: string[] }, p: Profile): Draft {
+export function tlsHoldDraft(
+  base: { server: string; transport: 'tcp' | 'ws' | 'http'; sizeBytes: number; caps: string[] },
+  p: Profile,
+): Draft {
   return {
     ...base,
     caps: [...base.caps],

@@ -6,7 +6,17 @@ import type { ClosedLine, DriverResult, EnvInfo, ReadyLine, ServerStats } from '
 import { HTTP_SCENARIOS, type ReferenceLoad } from './http-scenarios.ts';
 
 /** Scenario ids of the matrix. `c-pair` is the C client against the C server. */
-export const SCENARIOS = ['hold', 'echo-100', 'echo-10k', 'cpu', 'io', 'short', 'c-pair', ...HTTP_SCENARIOS, 'tls-hold'] as const;
+export const SCENARIOS = [
+  'hold',
+  'echo-100',
+  'echo-10k',
+  'cpu',
+  'io',
+  'short',
+  'c-pair',
+  ...HTTP_SCENARIOS,
+  'tls-hold',
+] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
 
 /** Name of the C baseline server in results. */

@@ -2,11 +2,21 @@
 // the shape of the outside reference (autocannon) that case 2 is also driven by.
 
 /** Scenario ids of the six cases, in case order. */
-export const HTTP_SCENARIOS = ['http-static-close', 'http-static', 'http-aes-close', 'http-aes', 'http-sleep', 'http-16k-close'] as const;
+export const HTTP_SCENARIOS = [
+  'http-static-close',
+  'http-static',
+  'http-aes-close',
+  'http-aes',
+  'http-sleep',
+  'http-16k-close',
+] as const;
 export type HttpScenarioId = (typeof HTTP_SCENARIOS)[number];
 
 /** What each case runs: the server's workload and body, and the client's keep-alive. */
-export const HTTP_CASES: Record<HttpScenarioId, { number: number; workload: 'static' | 'aes' | 'sleep'; bodySize: number; sleepMs?: number; keepAlive: boolean }> = {
+export const HTTP_CASES: Record<
+  HttpScenarioId,
+  { number: number; workload: 'static' | 'aes' | 'sleep'; bodySize: number; sleepMs?: number; keepAlive: boolean }
+> = {
   'http-static-close': { number: 1, workload: 'static', bodySize: 1024, keepAlive: false },
   'http-static': { number: 2, workload: 'static', bodySize: 1024, keepAlive: true },
   'http-aes-close': { number: 3, workload: 'aes', bodySize: 1024, keepAlive: false },

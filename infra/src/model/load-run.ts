@@ -28,5 +28,10 @@ export function loadRun(dir: string): LoadedRun {
         .sort()
         .map((f) => readJson<CaseResult>(join(casesDir, f)))
     : [];
-  return { dir, run: { ...run, runId: run.runId ?? basename(dir) }, env: existsSync(envFile) ? readJson<RunEnv>(envFile) : undefined, cases };
+  return {
+    dir,
+    run: { ...run, runId: run.runId ?? basename(dir) },
+    env: existsSync(envFile) ? readJson<RunEnv>(envFile) : undefined,
+    cases,
+  };
 }

@@ -99,7 +99,10 @@ export function caseMetrics(r: CaseResult): CaseMetrics {
       m.latencyP999Us = latency.p999Us;
     }
     m.serverCpuSecondsPerMillionMessages = perMillion(r.load.serverCpuSeconds, d.messages.received);
-    m.driverCpuSecondsPerMillionMessages = perMillion(d.driver.cpuSeconds || r.load.driverCpuSeconds, d.messages.received);
+    m.driverCpuSecondsPerMillionMessages = perMillion(
+      d.driver.cpuSeconds || r.load.driverCpuSeconds,
+      d.messages.received,
+    );
     m.errors += d.connections.failed + d.messages.mismatches + d.messages.missing;
     if (d.short) m.shortLoopSeconds = d.short.loops.map((l) => l.seconds);
   }

@@ -64,7 +64,13 @@ function curveOf(results: CaseResult[]): Array<number | null> | undefined {
   }
   const c = results.find((r) => r.baselineClient)?.baselineClient;
   if (!c) return undefined;
-  const known: Record<number, number> = { 50: c.latencyP50Us, 90: c.latencyP90Us, 99: c.latencyP99Us, 99.9: c.latencyP999Us, 100: c.latencyMaxUs };
+  const known: Record<number, number> = {
+    50: c.latencyP50Us,
+    90: c.latencyP90Us,
+    99: c.latencyP99Us,
+    99.9: c.latencyP999Us,
+    100: c.latencyMaxUs,
+  };
   return CURVE_PERCENTILES.map((p) => known[p] ?? null);
 }
 
@@ -102,7 +108,10 @@ function shortLoops(run: LoadedRun): ChartSpec | undefined {
     title: 'short — seconds per loop of connect / 100 B round trip / close',
     type: 'line',
     labels: Array.from({ length: loops }, (_, i) => String(i + 1)),
-    datasets: rows.map((r) => ({ label: rowLabel(r), data: Array.from({ length: loops }, (_, i) => r.shortLoopSeconds![i] ?? null) })),
+    datasets: rows.map((r) => ({
+      label: rowLabel(r),
+      data: Array.from({ length: loops }, (_, i) => r.shortLoopSeconds![i] ?? null),
+    })),
     xTitle: 'loop',
     yTitle: 'seconds',
   };
@@ -111,15 +120,66 @@ function shortLoops(run: LoadedRun): ChartSpec | undefined {
 /** Every chart of the report, in page order; charts without data are left out. */
 export function reportCharts(run: LoadedRun): ChartSpec[] {
   const charts: Array<ChartSpec | undefined> = [
-    metricBars(run, 'throughput', 'Throughput per architecture (msgs/s)', ['echo-100', 'echo-10k', 'cpu', 'io', 'c-pair'], 'messagesPerSecond', 'msgs/s'),
-    metricBars(run, 'p99', 'p99 latency per architecture (µs, log scale)', ['echo-100', 'echo-10k', 'cpu', 'io', 'c-pair'], 'latencyP99Us', 'µs', true),
-    metricBars(run, 'http-throughput', 'HTTP cases — requests/s per architecture', [...HTTP_SCENARIOS], 'messagesPerSecond', 'requests/s'),
-    metricBars(run, 'http-p99', 'HTTP cases — p99 latency (µs, log scale)', [...HTTP_SCENARIOS], 'latencyP99Us', 'µs', true),
-    metricBars(run, 'cpu-per-message', 'Server CPU-seconds per million messages', ['echo-100', 'echo-10k', 'cpu', 'io'], 'serverCpuSecondsPerMillionMessages', 'CPU-s / M msgs'),
+    metricBars(
+      run,
+      'throughput',
+      'Throughput per architecture (msgs/s)',
+      ['echo-100', 'echo-10k', 'cpu', 'io', 'c-pair'],
+      'messagesPerSecond',
+      'msgs/s',
+    ),
+    metricBars(
+      run,
+      'p99',
+      'p99 latency per architecture (µs, log scale)',
+      ['echo-100', 'echo-10k', 'cpu', 'io', 'c-pair'],
+      'latencyP99Us',
+      'µs',
+      true,
+    ),
+    metricBars(
+      run,
+      'http-throughput',
+      'HTTP cases — requests/s per architecture',
+      [...HTTP_SCENARIOS],
+      'messagesPerSecond',
+      'requests/s',
+    ),
+    metricBars(
+      run,
+      'http-p99',
+      'HTTP cases — p99 latency (µs, log scale)',
+      [...HTTP_SCENARIOS],
+      'latencyP99Us',
+      'µs',
+      true,
+    ),
+    metricBars(
+      run,
+      'cpu-per-message',
+      'Server CPU-seconds per million messages',
+      ['echo-100', 'echo-10k', 'cpu', 'io'],
+      'serverCpuSecondsPerMillionMessages',
+      'CPU-s / M msgs',
+    ),
     latencyCurves(run, 'echo-100', ['c-pair']),
     latencyCurves(run, 'echo-10k'),
-    metricBars(run, 'memory-per-connection', 'Server memory per held connection (bytes of RSS growth)', ['hold', 'tls-hold'], 'serverBytesPerConnection', 'bytes / connection'),
-    metricBars(run, 'tls-handshakes', 'TLS handshakes per second (tls-hold ramp)', ['tls-hold'], 'connectRatePerSecond', 'handshakes/s'),
+    metricBars(
+      run,
+      'memory-per-connection',
+      'Server memory per held connection (bytes of RSS growth)',
+      ['hold', 'tls-hold'],
+      'serverBytesPerConnection',
+      'bytes / connection',
+    ),
+    metricBars(
+      run,
+      'tls-handshakes',
+      'TLS handshakes per second (tls-hold ramp)',
+      ['tls-hold'],
+      'connectRatePerSecond',
+      'handshakes/s',
+    ),
     metricBars(run, 'connections-held', 'Connections held', ['hold'], 'connectionsHeld', 'connections'),
     shortLoops(run),
   ];

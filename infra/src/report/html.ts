@@ -68,7 +68,10 @@ function referenceHtml(cases: LoadedRun['cases']): string {
   if (rows.length === 0) return '';
   const n = (v: number | undefined) => (v === undefined ? '—' : Math.round(v).toLocaleString('en-US'));
   const body = rows
-    .map((r) => `<tr><td>${escapeHtml(r.label)}</td><td>${n(r.driverRequestsPerSecond)}</td><td>${n(r.referenceRequestsPerSecond)}</td><td>${escapeHtml(formatRatio(r.requestsRatio) || '—')}</td><td>${n(r.driverP99Us)}</td><td>${n(r.referenceP99Us)}</td><td>${escapeHtml(formatRatio(r.p99Ratio) || '—')}</td><td class="notes">${escapeHtml(r.error ?? '')}</td></tr>`)
+    .map(
+      (r) =>
+        `<tr><td>${escapeHtml(r.label)}</td><td>${n(r.driverRequestsPerSecond)}</td><td>${n(r.referenceRequestsPerSecond)}</td><td>${escapeHtml(formatRatio(r.requestsRatio) || '—')}</td><td>${n(r.driverP99Us)}</td><td>${n(r.referenceP99Us)}</td><td>${escapeHtml(formatRatio(r.p99Ratio) || '—')}</td><td class="notes">${escapeHtml(r.error ?? '')}</td></tr>`,
+    )
     .join('');
   return `<p>The same server driven by autocannon (npm) right after c1m, same connections and duration.</p><table><thead><tr><th>server</th><th>c1m req/s</th><th>autocannon req/s</th><th>c1m / autocannon</th><th>c1m p99 µs</th><th>autocannon p99 µs</th><th>p99 ratio</th><th>notes</th></tr></thead><tbody>${body}</tbody></table>`;
 }
@@ -82,10 +85,14 @@ function tablesHtml(run: LoadedRun): string {
     for (const m of METRICS) parts.push(`<th>${escapeHtml(m.label)}</th>`);
     parts.push('<th>notes</th></tr></thead><tbody>');
     for (const r of rows) {
-      parts.push(`<tr${r.isBaseline ? ' class="baseline"' : ''}><td>${escapeHtml(rowLabel(r))}${r.isBaseline ? ' (baseline)' : ''}</td>`);
+      parts.push(
+        `<tr${r.isBaseline ? ' class="baseline"' : ''}><td>${escapeHtml(rowLabel(r))}${r.isBaseline ? ' (baseline)' : ''}</td>`,
+      );
       for (const m of METRICS) {
         const ratio = formatRatio(r.ratios[m.name]);
-        parts.push(`<td>${escapeHtml(formatMetric(m.name, r.metrics[m.name]))}${ratio ? ` <span class="ratio">${escapeHtml(ratio)}</span>` : ''}</td>`);
+        parts.push(
+          `<td>${escapeHtml(formatMetric(m.name, r.metrics[m.name]))}${ratio ? ` <span class="ratio">${escapeHtml(ratio)}</span>` : ''}</td>`,
+        );
       }
       const notes = [
         r.repetitions > 1 ? `median of ${r.passed}/${r.repetitions}` : '',
@@ -104,7 +111,10 @@ function tablesHtml(run: LoadedRun): string {
 function chartsHtml(charts: ChartSpec[]): string {
   if (charts.length === 0) return '<p>No chartable results in this run.</p>';
   return `<div class="charts">${charts
-    .map((c) => `<div class="chart"><canvas id="chart-${escapeHtml(c.id)}" aria-label="${escapeHtml(c.title)}"></canvas></div>`)
+    .map(
+      (c) =>
+        `<div class="chart"><canvas id="chart-${escapeHtml(c.id)}" aria-label="${escapeHtml(c.title)}"></canvas></div>`,
+    )
     .join('\n')}</div>`;
 }
 
@@ -117,7 +127,9 @@ export function renderReportHtml(run: LoadedRun): string {
     `profile ${run.run.profile}, ${run.run.repeat} round(s), ${run.cases.length} case results` +
       (run.run.wallSeconds !== undefined ? `, wall time ${formatDuration(run.run.wallSeconds)}` : '') +
       (run.run.interrupted ? ' — interrupted' : ''),
-    env ? `${env.cpuModel}, ${env.cores} cores, ${(env.memoryBytes / 2 ** 30).toFixed(1)} GiB, ${env.kernel}, Node ${env.node}, commit ${env.gitCommit.slice(0, 12)}` : '',
+    env
+      ? `${env.cpuModel}, ${env.cores} cores, ${(env.memoryBytes / 2 ** 30).toFixed(1)} GiB, ${env.kernel}, Node ${env.node}, commit ${env.gitCommit.slice(0, 12)}`
+      : '',
     `${run.cases.length - failed.length} passed, ${failed.length} failed, ${run.cases.filter((c) => c.steal.flagged).length} flagged for CPU steal`,
     ...run.run.notes,
   ].filter(Boolean);

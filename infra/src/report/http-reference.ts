@@ -23,14 +23,25 @@ export function referenceRows(cases: CaseResult[]): ReferenceRow[] {
     .map((c) => {
       const ref = c.reference!;
       return {
-        label: [c.case.server, c.case.transport, c.case.style, c.case.repetition > 1 ? `round ${c.case.repetition}` : ''].filter(Boolean).join(' / '),
+        label: [
+          c.case.server,
+          c.case.transport,
+          c.case.style,
+          c.case.repetition > 1 ? `round ${c.case.repetition}` : '',
+        ]
+          .filter(Boolean)
+          .join(' / '),
         driverRequestsPerSecond: c.driver?.messagesPerSecond,
         referenceRequestsPerSecond: ref.requestsPerSecond,
         requestsRatio: ref.driverToReferenceRequestsRatio,
         driverP99Us: c.driver?.latencyUs.p99Us,
         referenceP99Us: ref.latencyP99Us,
         p99Ratio: ref.driverToReferenceP99Ratio,
-        error: ref.error ?? (ref.non2xx + ref.errors + ref.timeouts > 0 ? `autocannon counted ${ref.non2xx} non-2xx, ${ref.errors} errors, ${ref.timeouts} timeouts` : undefined),
+        error:
+          ref.error ??
+          (ref.non2xx + ref.errors + ref.timeouts > 0
+            ? `autocannon counted ${ref.non2xx} non-2xx, ${ref.errors} errors, ${ref.timeouts} timeouts`
+            : undefined),
       };
     });
 }
@@ -42,13 +53,15 @@ export function referenceMarkdown(cases: CaseResult[]): string[] {
   const rows = referenceRows(cases);
   if (rows.length === 0) return [];
   const out = [
-    'The same server driven by autocannon (npm) right after c1m, with the same connections and duration: c1m / autocannon ≥ 0.8× requests/s says c1m\'s HTTP client is not the bottleneck.',
+    "The same server driven by autocannon (npm) right after c1m, with the same connections and duration: c1m / autocannon ≥ 0.8× requests/s says c1m's HTTP client is not the bottleneck.",
     '',
     '| server | c1m req/s | autocannon req/s | c1m / autocannon | c1m p99 µs | autocannon p99 µs | p99 ratio | notes |',
     '|---|---:|---:|---:|---:|---:|---:|---|',
   ];
   for (const r of rows) {
-    out.push(`| ${r.label} | ${n(r.driverRequestsPerSecond)} | ${n(r.referenceRequestsPerSecond)} | ${formatRatio(r.requestsRatio) || '—'} | ${n(r.driverP99Us)} | ${n(r.referenceP99Us)} | ${formatRatio(r.p99Ratio) || '—'} | ${(r.error ?? '').replaceAll('|', '\\|')} |`);
+    out.push(
+      `| ${r.label} | ${n(r.driverRequestsPerSecond)} | ${n(r.referenceRequestsPerSecond)} | ${formatRatio(r.requestsRatio) || '—'} | ${n(r.driverP99Us)} | ${n(r.referenceP99Us)} | ${formatRatio(r.p99Ratio) || '—'} | ${(r.error ?? '').replaceAll('|', '\\|')} |`,
+    );
   }
   out.push('');
   return out;

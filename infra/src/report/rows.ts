@@ -49,7 +49,8 @@ export function bracketingBaseline(target: CaseResult, all: CaseResult[]): CaseM
   const out: CaseMetrics = { errors: 0 };
   for (const { name } of METRICS) {
     const values = chosen.map((m) => m[name]).filter((v): v is number => typeof v === 'number');
-    if (values.length > 0) (out as unknown as Record<string, number>)[name] = values.reduce((a, b) => a + b, 0) / values.length;
+    if (values.length > 0)
+      (out as unknown as Record<string, number>)[name] = values.reduce((a, b) => a + b, 0) / values.length;
   }
   return out;
 }

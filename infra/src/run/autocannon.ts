@@ -35,12 +35,36 @@ const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** di
  * at least 1; autocannon has no warm-up, so c1m's measured window is the comparison) and returns
  * its figures beside c1m's. `wrap` adds CPU pinning to the command. Never throws.
  */
-export async function runAutocannon(spec: CaseSpec, port: number, driver: DriverResult | undefined, wrap: (command: string[]) => string[]): Promise<ReferenceLoad> {
+export async function runAutocannon(
+  spec: CaseSpec,
+  port: number,
+  driver: DriverResult | undefined,
+  wrap: (command: string[]) => string[],
+): Promise<ReferenceLoad> {
   const durationSeconds = Math.max(1, Math.round(spec.durationSeconds));
   const found = locate();
-  const base = { tool: 'autocannon' as const, connections: spec.connections, durationSeconds, requestsPerSecond: 0, latencyP50Us: 0, latencyP99Us: 0, non2xx: 0, errors: 0, timeouts: 0 };
+  const base = {
+    tool: 'autocannon' as const,
+    connections: spec.connections,
+    durationSeconds,
+    requestsPerSecond: 0,
+    latencyP50Us: 0,
+    latencyP99Us: 0,
+    non2xx: 0,
+    errors: 0,
+    timeouts: 0,
+  };
   if ('error' in found) return { ...base, version: 'missing', command: [], error: found.error };
-  const command = wrap([process.execPath, found.script, '--json', '--connections', String(spec.connections), '--duration', String(durationSeconds), `http://127.0.0.1:${port}/`]);
+  const command = wrap([
+    process.execPath,
+    found.script,
+    '--json',
+    '--connections',
+    String(spec.connections),
+    '--duration',
+    String(durationSeconds),
+    `http://127.0.0.1:${port}/`,
+  ]);
   const tracked = spawnTracked(command);
   const lines: string[] = [];
   tracked.onLine((l) => lines.push(l));
@@ -59,9 +83,14 @@ export async function runAutocannon(spec: CaseSpec, port: number, driver: Driver
       timeouts: json.timeouts,
     });
   } catch {
-    return { ...reference, error: `no JSON from autocannon (exit ${end.signal ?? end.code}): ${tracked.stderrTail().trim().slice(-400)}` };
+    return {
+      ...reference,
+      error: `no JSON from autocannon (exit ${end.signal ?? end.code}): ${tracked.stderrTail().trim().slice(-400)}`,
+    };
   }
-  if (driver && reference.requestsPerSecond > 0) reference.driverToReferenceRequestsRatio = round(driver.messagesPerSecond / reference.requestsPerSecond);
-  if (driver && reference.latencyP99Us > 0) reference.driverToReferenceP99Ratio = round(driver.latencyUs.p99Us / reference.latencyP99Us);
+  if (driver && reference.requestsPerSecond > 0)
+    reference.driverToReferenceRequestsRatio = round(driver.messagesPerSecond / reference.requestsPerSecond);
+  if (driver && reference.latencyP99Us > 0)
+    reference.driverToReferenceP99Ratio = round(driver.latencyUs.p99Us / reference.latencyP99Us);
   return reference;
 }

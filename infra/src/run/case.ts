@@ -36,7 +36,10 @@ function loadFailures(outcome: LoadOutcome, timeoutSeconds: number): string[] {
   if (outcome.timedOut) out.push(`load did not finish within ${timeoutSeconds}s and was stopped`);
   if (outcome.parseError) out.push(`load output unreadable: ${outcome.parseError}`);
   const reported = outcome.driver ?? outcome.baselineClient;
-  if (!reported) out.push(`load wrote no result (exit ${outcome.signal ?? outcome.code}): ${outcome.tracked.stderrTail().trim().slice(-600)}`);
+  if (!reported)
+    out.push(
+      `load wrote no result (exit ${outcome.signal ?? outcome.code}): ${outcome.tracked.stderrTail().trim().slice(-600)}`,
+    );
   if (outcome.driver && !outcome.driver.passed) out.push(...outcome.driver.failures.map((f) => `driver: ${f}`));
   if (outcome.code !== 0 && !outcome.timedOut && reported && outcome.driver?.passed !== false) {
     out.push(`load exited ${outcome.signal ?? outcome.code}: ${outcome.tracked.stderrTail().trim().slice(-600)}`);
@@ -47,7 +50,12 @@ function loadFailures(outcome: LoadOutcome, timeoutSeconds: number): string[] {
 function steal(samples: CaseSample[], thresholdPercent: number): CaseResult['steal'] {
   const values = samples.map((s) => s.stealPercent);
   const mean = values.length > 0 ? values.reduce((a, b) => a + b, 0) / values.length : 0;
-  return { meanPercent: round(mean, 1), maxPercent: round(Math.max(0, ...values), 1), thresholdPercent, flagged: mean >= thresholdPercent };
+  return {
+    meanPercent: round(mean, 1),
+    maxPercent: round(Math.max(0, ...values), 1),
+    thresholdPercent,
+    flagged: mean >= thresholdPercent,
+  };
 }
 
 /** Runs one case; always resolves with its result. */
@@ -57,8 +65,13 @@ export async function runCase(planned: CaseSpec, ctx: CaseContext): Promise<Case
   const t0 = performance.now();
   const failures: string[] = [];
   const threshold = ctx.profile.timeWaitThreshold;
-  const timeWait = await waitForTimeWait(threshold, ctx.profile.timeWaitMaxSeconds, () => readTimeWaitOnPorts(ctx.serverPorts));
-  const command = pinned(serverCommand(spec, ctx.profile.drainTimeoutSeconds, ctx.baseline?.server), ctx.pinning?.server);
+  const timeWait = await waitForTimeWait(threshold, ctx.profile.timeWaitMaxSeconds, () =>
+    readTimeWaitOnPorts(ctx.serverPorts),
+  );
+  const command = pinned(
+    serverCommand(spec, ctx.profile.drainTimeoutSeconds, ctx.baseline?.server),
+    ctx.pinning?.server,
+  );
   const result: CaseResult = {
     schemaVersion: 1,
     runId: ctx.runId,
@@ -70,7 +83,14 @@ export async function runCase(planned: CaseSpec, ctx: CaseContext): Promise<Case
     wallSeconds: 0,
     timeWait,
     server: { command, exitCode: null, signal: null, cleanExit: false, stopSeconds: 0, stderrTail: '' },
-    load: { seconds: 0, serverCpuSeconds: 0, serverRssBytesIdle: 0, serverRssBytesPeak: 0, driverCpuSeconds: 0, driverRssBytesPeak: 0 },
+    load: {
+      seconds: 0,
+      serverCpuSeconds: 0,
+      serverRssBytesIdle: 0,
+      serverRssBytesPeak: 0,
+      driverCpuSeconds: 0,
+      driverRssBytesPeak: 0,
+    },
     samples: [],
     steal: { meanPercent: 0, maxPercent: 0, thresholdPercent: ctx.stealThresholdPercent, flagged: false },
   };
@@ -92,12 +112,18 @@ export async function runCase(planned: CaseSpec, ctx: CaseContext): Promise<Case
   ctx.serverPorts.add(server.ready.port);
   const max = server.ready.maxConnections;
   if (spec.scenario === 'hold' && typeof max === 'number' && spec.connections > max) {
-    spec.caps.push(`hold capped at ${max.toLocaleString('en-US')} (planned ${spec.connections.toLocaleString('en-US')}): the server's ready line says its process model holds no more here`);
+    spec.caps.push(
+      `hold capped at ${max.toLocaleString('en-US')} (planned ${spec.connections.toLocaleString('en-US')}): the server's ready line says its process model holds no more here`,
+    );
     spec.connections = max;
   }
 
   let load: Tracked | undefined;
-  const sampler = new Sampler({ serverPid: server.tracked.pid, driverPid: () => load?.pid, stats: server.stats }, ctx.profile.sampleIntervalMs, t0);
+  const sampler = new Sampler(
+    { serverPid: server.tracked.pid, driverPid: () => load?.pid, stats: server.stats },
+    ctx.profile.sampleIntervalMs,
+    t0,
+  );
   try {
     const idle = await sampler.sampleNow();
     result.server.statsBefore = idle.stats;
@@ -119,12 +145,19 @@ export async function runCase(planned: CaseSpec, ctx: CaseContext): Promise<Case
     result.server.statsAfter = final.stats;
     result.driver = outcome.driver;
     result.baselineClient = outcome.baselineClient;
-    result.driverProcess = { command: loadCommand, exitCode: outcome.code, signal: outcome.signal, stderrTail: outcome.tracked.stderrTail().slice(-TAIL) };
+    result.driverProcess = {
+      command: loadCommand,
+      exitCode: outcome.code,
+      signal: outcome.signal,
+      stderrTail: outcome.tracked.stderrTail().slice(-TAIL),
+    };
     failures.push(...loadFailures(outcome, timeout));
     if (server.tracked.hasExited()) failures.push('server exited during the load');
     if (spec.scenario === REFERENCE_SCENARIO && !server.tracked.hasExited()) {
       // After the samples, so the case's server figures are c1m's load alone.
-      result.reference = await runAutocannon(spec, server.ready.port, outcome.driver, (c) => pinned(c, ctx.pinning?.load));
+      result.reference = await runAutocannon(spec, server.ready.port, outcome.driver, (c) =>
+        pinned(c, ctx.pinning?.load),
+      );
     }
 
     const during = sampler.samples.slice(1);
@@ -134,8 +167,14 @@ export async function runCase(planned: CaseSpec, ctx: CaseContext): Promise<Case
       serverCpuSeconds: round(final.server.cpuSeconds - idle.server.cpuSeconds),
       serverRssBytesIdle: idle.server.rssBytes,
       serverRssBytesPeak: Math.max(...sampler.samples.map((s) => s.server.rssBytes)),
-      driverCpuSeconds: outcome.driver?.driver.cpuSeconds ?? outcome.baselineClient?.cpuSeconds ?? Math.max(0, ...driverSamples.map((s) => s.driver!.cpuSeconds)),
-      driverRssBytesPeak: outcome.driver?.driver.rssBytesPeak ?? outcome.baselineClient?.rssBytesPeak ?? Math.max(0, ...driverSamples.map((s) => s.driver!.rssBytes)),
+      driverCpuSeconds:
+        outcome.driver?.driver.cpuSeconds ??
+        outcome.baselineClient?.cpuSeconds ??
+        Math.max(0, ...driverSamples.map((s) => s.driver!.cpuSeconds)),
+      driverRssBytesPeak:
+        outcome.driver?.driver.rssBytesPeak ??
+        outcome.baselineClient?.rssBytesPeak ??
+        Math.max(0, ...driverSamples.map((s) => s.driver!.rssBytes)),
     };
     result.steal = steal(during, ctx.stealThresholdPercent);
   } catch (err) {
@@ -152,8 +191,12 @@ export async function runCase(planned: CaseSpec, ctx: CaseContext): Promise<Case
   result.server.cleanExit = stop.code === 0 && !stop.killed && stop.leftBehind === 0;
   result.server.stderrTail = server.tracked.stderrTail().slice(-TAIL);
   if (!result.server.cleanExit) {
-    const how = stop.killed ? `still running ${round(stop.seconds, 1)}s after SIGTERM, killed` : `exit ${stop.signal ?? stop.code}`;
-    failures.push(`server did not stop cleanly: ${how}${stop.leftBehind > 0 ? `, ${stop.leftBehind} process(es) left behind and killed` : ''}`);
+    const how = stop.killed
+      ? `still running ${round(stop.seconds, 1)}s after SIGTERM, killed`
+      : `exit ${stop.signal ?? stop.code}`;
+    failures.push(
+      `server did not stop cleanly: ${how}${stop.leftBehind > 0 ? `, ${stop.leftBehind} process(es) left behind and killed` : ''}`,
+    );
   }
   return finish();
 }

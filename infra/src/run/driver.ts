@@ -17,11 +17,27 @@ export function driverCommand(spec: CaseSpec, target: string, jsonFile: string, 
   switch (spec.scenario) {
     case 'hold':
     case 'tls-hold':
-      args.push('hold', '--connections', String(spec.connections), '--duration', `${spec.durationSeconds}s`, '--ping-interval', `${spec.pingIntervalSeconds ?? 10}s`);
+      args.push(
+        'hold',
+        '--connections',
+        String(spec.connections),
+        '--duration',
+        `${spec.durationSeconds}s`,
+        '--ping-interval',
+        `${spec.pingIntervalSeconds ?? 10}s`,
+      );
       if (spec.pingKind) args.push('--ping-kind', spec.pingKind);
       break;
     case 'short':
-      args.push('short', '--concurrency', String(spec.connections), '--loops', String(spec.loops ?? 1), '--size', String(spec.sizeBytes));
+      args.push(
+        'short',
+        '--concurrency',
+        String(spec.connections),
+        '--loops',
+        String(spec.loops ?? 1),
+        '--size',
+        String(spec.sizeBytes),
+      );
       break;
     default:
       if (spec.http) {
@@ -29,8 +45,19 @@ export function driverCommand(spec: CaseSpec, target: string, jsonFile: string, 
         break;
       }
       args.push(
-        'echo', '--connections', String(spec.connections), '--duration', `${spec.durationSeconds}s`, '--warmup', `${Math.round(spec.warmupSeconds * 1000)}ms`,
-        '--pipeline', String(spec.pipeline ?? 1), '--size', String(spec.sizeBytes), '--workload', spec.workload,
+        'echo',
+        '--connections',
+        String(spec.connections),
+        '--duration',
+        `${spec.durationSeconds}s`,
+        '--warmup',
+        `${Math.round(spec.warmupSeconds * 1000)}ms`,
+        '--pipeline',
+        String(spec.pipeline ?? 1),
+        '--size',
+        String(spec.sizeBytes),
+        '--workload',
+        spec.workload,
       );
   }
   args.push('--target', target, '--connect-rate', String(connectRate), '--json', jsonFile);
@@ -39,13 +66,28 @@ export function driverCommand(spec: CaseSpec, target: string, jsonFile: string, 
 
 /** The C client's argv for the c-pair case. */
 export function baselineClientCommand(spec: CaseSpec, client: string, port: number): string[] {
-  return [client, '--port', String(port), '--connections', String(spec.connections), '--size', String(spec.sizeBytes), '--duration', String(spec.durationSeconds), '--warmup', String(spec.warmupSeconds)];
+  return [
+    client,
+    '--port',
+    String(port),
+    '--connections',
+    String(spec.connections),
+    '--size',
+    String(spec.sizeBytes),
+    '--duration',
+    String(spec.durationSeconds),
+    '--warmup',
+    String(spec.warmupSeconds),
+  ];
 }
 
 /** Longest a case's load may take before it is stopped: its planned time plus generous slack. */
 export function loadTimeoutSeconds(spec: CaseSpec, connectRate: number): number {
   const connect = spec.connections / Math.max(1, connectRate);
-  const planned = spec.scenario === 'short' ? (spec.loops ?? 1) * (2 + spec.connections / 2000) : spec.durationSeconds + spec.warmupSeconds;
+  const planned =
+    spec.scenario === 'short'
+      ? (spec.loops ?? 1) * (2 + spec.connections / 2000)
+      : spec.durationSeconds + spec.warmupSeconds;
   return Math.ceil(30 + 2 * (connect + planned));
 }
 
@@ -61,7 +103,11 @@ export interface LoadOutcome {
 }
 
 /** Starts the load process; `done` resolves when it ends (or was stopped after `timeoutSeconds`). */
-export function startLoad(command: string[], timeoutSeconds: number, jsonFile?: string): { tracked: Tracked; done: Promise<LoadOutcome> } {
+export function startLoad(
+  command: string[],
+  timeoutSeconds: number,
+  jsonFile?: string,
+): { tracked: Tracked; done: Promise<LoadOutcome> } {
   const tracked = spawnTracked(command, { cwd: repoRoot });
   const stdout: string[] = [];
   tracked.onLine((l) => stdout.push(l));

@@ -8,7 +8,10 @@ import { formatMetric } from '../report/format.ts';
 /** Planned seconds of one case: start, connect, warm-up, load, stop. */
 export function estimateSeconds(spec: CaseSpec, profile: Profile): number {
   const connect = spec.connections / profile.connectRate;
-  const load = spec.scenario === 'short' ? (spec.loops ?? 1) * (0.3 + spec.connections / 3000) : spec.warmupSeconds + spec.durationSeconds;
+  const load =
+    spec.scenario === 'short'
+      ? (spec.loops ?? 1) * (0.3 + spec.connections / 3000)
+      : spec.warmupSeconds + spec.durationSeconds;
   return 2.5 + connect + load;
 }
 
@@ -40,7 +43,9 @@ export class Progress {
 
   begin(index: number): void {
     const c = this.cases[index]!;
-    this.write(`[case ${index + 1}/${this.cases.length}] ${c.key}${c.repetition > 1 ? ` (round ${c.repetition})` : ''} — elapsed ${clock(this.elapsedSeconds())}, ETA ${clock(this.etaSeconds())}\n`);
+    this.write(
+      `[case ${index + 1}/${this.cases.length}] ${c.key}${c.repetition > 1 ? ` (round ${c.repetition})` : ''} — elapsed ${clock(this.elapsedSeconds())}, ETA ${clock(this.etaSeconds())}\n`,
+    );
   }
 
   end(index: number, r: CaseResult): void {
@@ -49,7 +54,9 @@ export class Progress {
     const figures = [
       m.messagesPerSecond !== undefined ? `${formatMetric('messagesPerSecond', m.messagesPerSecond)} msgs/s` : '',
       m.latencyP99Us !== undefined ? `p99 ${formatMetric('latencyP99Us', m.latencyP99Us)} µs` : '',
-      r.case.scenario === 'hold' && m.connectionsHeld !== undefined ? `${formatMetric('connectionsHeld', m.connectionsHeld)} held` : '',
+      r.case.scenario === 'hold' && m.connectionsHeld !== undefined
+        ? `${formatMetric('connectionsHeld', m.connectionsHeld)} held`
+        : '',
       r.timeWait.outcome !== 'clear' ? `waited ${r.timeWait.waitedSeconds}s for TIME_WAIT` : '',
       r.steal.flagged ? `STEAL ${r.steal.meanPercent}%` : '',
     ].filter(Boolean);

@@ -13,7 +13,11 @@ export interface SamplerSources {
 }
 
 /** Takes one sample now; `since` is the CPU reading the steal share is measured from. */
-export async function takeSample(src: SamplerSources, t0: number, since: ReturnType<typeof readCpuTimes>): Promise<{ sample: CaseSample; cpu: ReturnType<typeof readCpuTimes> }> {
+export async function takeSample(
+  src: SamplerSources,
+  t0: number,
+  since: ReturnType<typeof readCpuTimes>,
+): Promise<{ sample: CaseSample; cpu: ReturnType<typeof readCpuTimes> }> {
   const stats = await src.stats();
   const server = sampleProcessTree(src.serverPid);
   const driverPid = src.driverPid();
@@ -26,7 +30,9 @@ export async function takeSample(src: SamplerSources, t0: number, since: ReturnT
     sample: {
       atSeconds: (performance.now() - t0) / 1000,
       server: { rssBytes: server.rssBytes, cpuSeconds: server.cpuSeconds, processes: server.pids.length },
-      ...(driver && driver.pids.length > 0 ? { driver: { rssBytes: driver.rssBytes, cpuSeconds: driver.cpuSeconds, processes: driver.pids.length } } : {}),
+      ...(driver && driver.pids.length > 0
+        ? { driver: { rssBytes: driver.rssBytes, cpuSeconds: driver.cpuSeconds, processes: driver.pids.length } }
+        : {}),
       ...(stats ? { stats } : {}),
       stealPercent,
       busyPercent,

@@ -35,10 +35,18 @@ export function serverCommand(spec: CaseSpec, drainTimeoutSeconds: number, basel
   const args = [
     process.execPath,
     join(repoRoot, 'servers', spec.server, 'dist', 'main.js'),
-    '--host', '127.0.0.1', '--port', '0', '--stats-port', '0',
-    '--transport', spec.transport,
-    '--workload', spec.workload,
-    '--drain-timeout', `${drainTimeoutSeconds}s`,
+    '--host',
+    '127.0.0.1',
+    '--port',
+    '0',
+    '--stats-port',
+    '0',
+    '--transport',
+    spec.transport,
+    '--workload',
+    spec.workload,
+    '--drain-timeout',
+    `${drainTimeoutSeconds}s`,
   ];
   if (spec.workers !== undefined) args.push('--workers', String(spec.workers));
   if (spec.http) args.push(...httpServerArgs(spec.http));
@@ -72,7 +80,11 @@ export async function startServer(command: string[], spec: CaseSpec, timeoutMs: 
     });
     void tracked.exited.then(({ code, signal }) => {
       clearTimeout(timer);
-      reject(new Error(`server exited (${signal ?? code}) before its ready line: ${tracked.stderrTail().trim().slice(-600)}`));
+      reject(
+        new Error(
+          `server exited (${signal ?? code}) before its ready line: ${tracked.stderrTail().trim().slice(-600)}`,
+        ),
+      );
     });
   }).catch(async (err: unknown) => {
     await stopTracked(tracked, 2000);

@@ -37,7 +37,11 @@ export function readTimeWaitOnPorts(ports: ReadonlySet<number>): number {
 }
 
 /** Waits while `read()` (this run's TIME_WAIT count) is at or above the threshold, at most `maxSeconds`. */
-export async function waitForTimeWait(thresholdCount: number, maxSeconds: number, read: () => number): Promise<TimeWaitRecord> {
+export async function waitForTimeWait(
+  thresholdCount: number,
+  maxSeconds: number,
+  read: () => number,
+): Promise<TimeWaitRecord> {
   const machineBefore = readSockstat().tw;
   const before = read();
   const started = performance.now();

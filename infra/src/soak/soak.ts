@@ -137,8 +137,23 @@ async function sample(server: RunningServer): Promise<SoakSample> {
 async function cycle(o: SoakOptions, target: string, cycles: number, dir: string): Promise<DriverResult> {
   const json = join(dir, 'driver.json');
   const args = [
-    DRIVER_CLI, 'short', '--target', target, '--concurrency', String(o.concurrency), '--loops', String(cycles),
-    '--round-trips', String(o.roundTrips), '--linger0', '--size', '64', '--workload', o.workload, '--json', json,
+    DRIVER_CLI,
+    'short',
+    '--target',
+    target,
+    '--concurrency',
+    String(o.concurrency),
+    '--loops',
+    String(cycles),
+    '--round-trips',
+    String(o.roundTrips),
+    '--linger0',
+    '--size',
+    '64',
+    '--workload',
+    o.workload,
+    '--json',
+    json,
   ];
   // Exit 1 (failed connections) still wrote a result, which the soak reports.
   await run(process.execPath, args, { timeout: 120_000, maxBuffer: 16 * 1024 * 1024 }).catch(() => undefined);
@@ -182,9 +197,11 @@ export async function soak(o: SoakOptions): Promise<SoakResult> {
     const margin = rssMarginBytes(baseline.rssBytes);
     const failures: string[] = [];
     if (rssGrowthBytes > margin) failures.push(`RSS grew ${rssGrowthBytes} bytes, more than the ${margin}-byte margin`);
-    if (fdGrowth > FD_MARGIN) failures.push(`${fdGrowth} more open descriptors than after warm-up (margin ${FD_MARGIN})`);
+    if (fdGrowth > FD_MARGIN)
+      failures.push(`${fdGrowth} more open descriptors than after warm-up (margin ${FD_MARGIN})`);
     if (totals.failed > 0) failures.push(`${totals.failed} connections failed`);
-    if (totals.wrong > 0 || totals.missing > 0) failures.push(`${totals.wrong} wrong and ${totals.missing} missing replies`);
+    if (totals.wrong > 0 || totals.missing > 0)
+      failures.push(`${totals.wrong} wrong and ${totals.missing} missing replies`);
     return {
       server: o.server,
       transport: o.transport,

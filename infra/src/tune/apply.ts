@@ -62,6 +62,8 @@ export function restoreSaved(savedFile: string, root?: string): WriteOutcome[] |
 /** One line per outcome. */
 export function renderOutcomes(outcomes: WriteOutcome[]): string {
   return outcomes
-    .map((o) => (o.ok ? `  ${o.name}: ${o.from ?? '?'} -> ${o.to}` : `  ${o.name}: could not write ${o.to} (${o.error})`))
+    .map((o) =>
+      o.ok ? `  ${o.name}: ${o.from ?? '?'} -> ${o.to}` : `  ${o.name}: could not write ${o.to} (${o.error})`,
+    )
     .join('\n');
 }

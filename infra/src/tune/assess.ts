@@ -53,7 +53,14 @@ function sysctlRow(
   note?: string,
 ): TuneRow {
   if (current === undefined) {
-    return { name, current: 'absent', needed, verdict: 'info', commands: [], note: note ?? 'not present on this kernel' };
+    return {
+      name,
+      current: 'absent',
+      needed,
+      verdict: 'info',
+      commands: [],
+      note: note ?? 'not present on this kernel',
+    };
   }
   return ok
     ? { name, current, needed, verdict: 'ok', commands: [], note }
@@ -76,14 +83,20 @@ export function assess(m: MachineSnapshot, connections: number): TuneAssessment 
   // Node cannot call setrlimit, so the soft limit must already be at the hard one in the shell.
   rows.push(
     m.rlimitNofile.soft >= m.rlimitNofile.hard
-      ? { name: 'RLIMIT_NOFILE soft', current: fmt(m.rlimitNofile.soft), needed: `= hard (${fmt(m.rlimitNofile.hard)})`, verdict: 'ok', commands: [] }
+      ? {
+          name: 'RLIMIT_NOFILE soft',
+          current: fmt(m.rlimitNofile.soft),
+          needed: `= hard (${fmt(m.rlimitNofile.hard)})`,
+          verdict: 'ok',
+          commands: [],
+        }
       : {
           name: 'RLIMIT_NOFILE soft',
           current: fmt(m.rlimitNofile.soft),
           needed: `= hard (${fmt(m.rlimitNofile.hard)})`,
           verdict: 'cannot',
           commands: ['ulimit -n "$(ulimit -Hn)"   # in the shell that runs pnpm'],
-          note: 'a process cannot raise its parent shell\'s limit; Node cannot call setrlimit itself',
+          note: "a process cannot raise its parent shell's limit; Node cannot call setrlimit itself",
         },
   );
 
@@ -93,14 +106,23 @@ export function assess(m: MachineSnapshot, connections: number): TuneAssessment 
     `docker run --ulimit nofile=${onePerSide}:${onePerSide} …   (Kubernetes: set it in the container runtime)`,
   ];
   if (m.rlimitNofile.hard >= onePerSide) {
-    rows.push({ name: 'RLIMIT_NOFILE hard', current: fmt(m.rlimitNofile.hard), needed: `${fmt(onePerSide)} for one process per side`, verdict: 'ok', commands: [] });
+    rows.push({
+      name: 'RLIMIT_NOFILE hard',
+      current: fmt(m.rlimitNofile.hard),
+      needed: `${fmt(onePerSide)} for one process per side`,
+      verdict: 'ok',
+      commands: [],
+    });
   } else if (m.canRaiseHardLimit) {
     rows.push({
       name: 'RLIMIT_NOFILE hard',
       current: fmt(m.rlimitNofile.hard),
       needed: `${fmt(onePerSide)} for one process per side`,
       verdict: 'cannot',
-      commands: [`ulimit -Hn ${onePerSide} && ulimit -n ${onePerSide}   # as root, in the shell that runs pnpm`, ...hardFixes],
+      commands: [
+        `ulimit -Hn ${onePerSide} && ulimit -n ${onePerSide}   # as root, in the shell that runs pnpm`,
+        ...hardFixes,
+      ],
       note: `a child cannot raise its parent shell's limit; raise it there. Until then each side needs ${processesPerSide} processes of ≤ ${fmt(perProcess)} connections`,
     });
   } else {
@@ -117,12 +139,28 @@ export function assess(m: MachineSnapshot, connections: number): TuneAssessment 
     });
   }
 
-  rows.push(sysctlRow('fs.nr_open', s['fs.nr_open'], `≥ ${fmt(onePerSide)}`, num(s['fs.nr_open']) >= onePerSide, String(onePerSide),
-    'ceiling for any per-process limit; only matters once the hard limit is raised'));
+  rows.push(
+    sysctlRow(
+      'fs.nr_open',
+      s['fs.nr_open'],
+      `≥ ${fmt(onePerSide)}`,
+      num(s['fs.nr_open']) >= onePerSide,
+      String(onePerSide),
+      'ceiling for any per-process limit; only matters once the hard limit is raised',
+    ),
+  );
 
   const fileMax = 2 * connections + 65536;
-  rows.push(sysctlRow('fs.file-max', s['fs.file-max'], `≥ ${fmt(fileMax)}`, num(s['fs.file-max']) >= fileMax, String(fileMax),
-    'descriptors of both ends together, system-wide'));
+  rows.push(
+    sysctlRow(
+      'fs.file-max',
+      s['fs.file-max'],
+      `≥ ${fmt(fileMax)}`,
+      num(s['fs.file-max']) >= fileMax,
+      String(fileMax),
+      'descriptors of both ends together, system-wide',
+    ),
+  );
 
   const rangeSize = portRangeSize(s['net.ipv4.ip_local_port_range']);
   const wideSize = WIDE_PORT_RANGE[1] - WIDE_PORT_RANGE[0] + 1;
@@ -141,22 +179,58 @@ export function assess(m: MachineSnapshot, connections: number): TuneAssessment 
   );
 
   const backlog = connections >= 10_000 ? 65535 : Math.min(connections, 1024);
-  rows.push(sysctlRow('net.core.somaxconn', s['net.core.somaxconn'], `≥ ${fmt(backlog)}`, num(s['net.core.somaxconn']) >= backlog, String(backlog),
-    'accept queue bound: a fast ramp overflows a short one (SYNs dropped, 1 s retransmit stalls)'));
-  rows.push(sysctlRow('net.ipv4.tcp_max_syn_backlog', s['net.ipv4.tcp_max_syn_backlog'], `≥ ${fmt(backlog)}`,
-    num(s['net.ipv4.tcp_max_syn_backlog']) >= backlog, String(backlog), 'half-open connections during the ramp'));
+  rows.push(
+    sysctlRow(
+      'net.core.somaxconn',
+      s['net.core.somaxconn'],
+      `≥ ${fmt(backlog)}`,
+      num(s['net.core.somaxconn']) >= backlog,
+      String(backlog),
+      'accept queue bound: a fast ramp overflows a short one (SYNs dropped, 1 s retransmit stalls)',
+    ),
+  );
+  rows.push(
+    sysctlRow(
+      'net.ipv4.tcp_max_syn_backlog',
+      s['net.ipv4.tcp_max_syn_backlog'],
+      `≥ ${fmt(backlog)}`,
+      num(s['net.ipv4.tcp_max_syn_backlog']) >= backlog,
+      String(backlog),
+      'half-open connections during the ramp',
+    ),
+  );
 
   const twReuse = num(s['net.ipv4.tcp_tw_reuse']);
-  rows.push(sysctlRow('net.ipv4.tcp_tw_reuse', s['net.ipv4.tcp_tw_reuse'], '1 or 2 (2 = loopback only)', twReuse === 1 || twReuse === 2, '2',
-    'lets new outgoing connections reuse ports in TIME_WAIT (safe, unlike the removed tcp_tw_recycle)'));
+  rows.push(
+    sysctlRow(
+      'net.ipv4.tcp_tw_reuse',
+      s['net.ipv4.tcp_tw_reuse'],
+      '1 or 2 (2 = loopback only)',
+      twReuse === 1 || twReuse === 2,
+      '2',
+      'lets new outgoing connections reuse ports in TIME_WAIT (safe, unlike the removed tcp_tw_recycle)',
+    ),
+  );
 
   const conntrack = Math.ceil(connections * 1.1);
   rows.push(
     s['net.netfilter.nf_conntrack_max'] === undefined
-      ? { name: 'net.netfilter.nf_conntrack_max', current: 'not loaded', needed: '—', verdict: 'ok', commands: [], note: 'nf_conntrack is not loaded: connections are not tracked' }
-      : sysctlRow('net.netfilter.nf_conntrack_max', s['net.netfilter.nf_conntrack_max'], `≥ ${fmt(conntrack)}`,
-          num(s['net.netfilter.nf_conntrack_max']) >= conntrack, String(conntrack),
-          `nf_conntrack is loaded (${s['net.netfilter.nf_conntrack_count'] ?? '?'} tracked now); a full table drops new connections`),
+      ? {
+          name: 'net.netfilter.nf_conntrack_max',
+          current: 'not loaded',
+          needed: '—',
+          verdict: 'ok',
+          commands: [],
+          note: 'nf_conntrack is not loaded: connections are not tracked',
+        }
+      : sysctlRow(
+          'net.netfilter.nf_conntrack_max',
+          s['net.netfilter.nf_conntrack_max'],
+          `≥ ${fmt(conntrack)}`,
+          num(s['net.netfilter.nf_conntrack_max']) >= conntrack,
+          String(conntrack),
+          `nf_conntrack is loaded (${s['net.netfilter.nf_conntrack_count'] ?? '?'} tracked now); a full table drops new connections`,
+        ),
   );
 
   // tcp_mem counts pages queued in socket buffers: idle held connections queue nothing, so it only
@@ -172,13 +246,24 @@ export function assess(m: MachineSnapshot, connections: number): TuneAssessment 
       s['net.ipv4.tcp_mem'],
       `high ≥ ${fmt(highNeeded)} pages`,
       highNow >= highNeeded,
-      [Math.max(tcpMem[0] ?? 0, Math.floor(highNeeded / 2)), Math.max(tcpMem[1] ?? 0, Math.floor((highNeeded * 3) / 4)), highNeeded].join(' '),
+      [
+        Math.max(tcpMem[0] ?? 0, Math.floor(highNeeded / 2)),
+        Math.max(tcpMem[1] ?? 0, Math.floor((highNeeded * 3) / 4)),
+        highNeeded,
+      ].join(' '),
       `pages of queued socket data, all sockets together (high = ${Number.isNaN(highNow) ? '?' : gib(highNow * pageBytes)}); idle connections queue none`,
     ),
   );
   for (const name of ['net.ipv4.tcp_rmem', 'net.ipv4.tcp_wmem'] as const) {
     if (s[name] !== undefined) {
-      rows.push({ name, current: s[name], needed: '—', verdict: 'info', commands: [], note: 'per-socket buffer min/default/max: grown on demand, not reserved per idle connection' });
+      rows.push({
+        name,
+        current: s[name],
+        needed: '—',
+        verdict: 'info',
+        commands: [],
+        note: 'per-socket buffer min/default/max: grown on demand, not reserved per idle connection',
+      });
     }
   }
 

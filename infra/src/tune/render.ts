@@ -5,13 +5,22 @@ function table(rows: TuneRow[]): string {
   const head = ['setting', 'current', 'needed', 'verdict'];
   const cells = rows.map((r) => [r.name, r.current, r.needed, r.verdict]);
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: string[]) => c.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (c: string[]) =>
+    c
+      .map((v, i) => v.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }
 
 /** The dry-run report for one assessment. */
 export function renderAssessment(a: TuneAssessment): string {
-  const out = [`pnpm tune: what ${a.connections.toLocaleString('en-US')} loopback connections need on this machine`, '', table(a.rows), ''];
+  const out = [
+    `pnpm tune: what ${a.connections.toLocaleString('en-US')} loopback connections need on this machine`,
+    '',
+    table(a.rows),
+    '',
+  ];
   const notes = a.rows.filter((r) => r.note && (r.verdict === 'raise' || r.verdict === 'cannot'));
   if (notes.length > 0) {
     out.push('Notes:');

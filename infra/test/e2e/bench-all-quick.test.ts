@@ -28,7 +28,9 @@ describe('bench:all --quick', () => {
     const loaded = loadRun(dir);
     expect(info.cases.length).toBeGreaterThan(0);
     expect(loaded.cases.map((c) => c.case.id)).toEqual(info.cases.map((c) => c.id));
-    const failed = loaded.cases.filter((c) => c.status !== 'passed').map((c) => `${c.case.id}: ${c.failures.join('; ')}`);
+    const failed = loaded.cases
+      .filter((c) => c.status !== 'passed')
+      .map((c) => `${c.case.id}: ${c.failures.join('; ')}`);
     expect(failed, stderr.slice(-2000)).toEqual([]);
     expect(exitCode).toBe(0);
     expect(info.wallSeconds).toBeGreaterThan(0);

@@ -26,7 +26,11 @@ function newRunId(kind: string): string {
 function leftBehind(runId: string): string[] {
   const prefix = namespacePrefix(runId);
   const namespaces = listNamespaces().filter((n) => n.startsWith(prefix));
-  const files = existsSync('/etc/netns') ? execFileSync('ls', ['/etc/netns'], { encoding: 'utf8' }).split('\n').filter((n) => n.startsWith(prefix)) : [];
+  const files = existsSync('/etc/netns')
+    ? execFileSync('ls', ['/etc/netns'], { encoding: 'utf8' })
+        .split('\n')
+        .filter((n) => n.startsWith(prefix))
+    : [];
   return [...namespaces, ...files.map((f) => `/etc/netns/${f}`)];
 }
 
@@ -37,7 +41,23 @@ describe('pnpm bench:hosts (small)', () => {
     const runId = newRunId('ok');
     const run = spawnSync(
       BENCH[0]!,
-      [...BENCH.slice(1), '--hosts', '2', '--connections-per-host', '150', '--echo-connections-per-host', '40', '--hold', '2s', '--ping-interval', '1s', '--echo-duration', '1s', '--run-id', runId],
+      [
+        ...BENCH.slice(1),
+        '--hosts',
+        '2',
+        '--connections-per-host',
+        '150',
+        '--echo-connections-per-host',
+        '40',
+        '--hold',
+        '2s',
+        '--ping-interval',
+        '1s',
+        '--echo-duration',
+        '1s',
+        '--run-id',
+        runId,
+      ],
       { cwd: repoRoot, encoding: 'utf8', timeout: 150_000 },
     );
     if (unavailable !== undefined) {
@@ -75,11 +95,27 @@ describe('pnpm bench:hosts (small)', () => {
   it('removes the hosts when the server pod cannot start', () => {
     const runId = newRunId('fail');
     // single-loop serves ws only: it exits with a usage error before its ready line.
-    const run = spawnSync(BENCH[0]!, [...BENCH.slice(1), '--hosts', '2', '--cases', 'hold', '--server', 'single-loop', '--transport', 'tcp', '--run-id', runId], {
-      cwd: repoRoot,
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const run = spawnSync(
+      BENCH[0]!,
+      [
+        ...BENCH.slice(1),
+        '--hosts',
+        '2',
+        '--cases',
+        'hold',
+        '--server',
+        'single-loop',
+        '--transport',
+        'tcp',
+        '--run-id',
+        runId,
+      ],
+      {
+        cwd: repoRoot,
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
     if (unavailable !== undefined) {
       expect(run.stderr).toContain('C1M_HOSTS_UNAVAILABLE');
       return;
@@ -91,7 +127,23 @@ describe('pnpm bench:hosts (small)', () => {
 
   it('stops every process and removes the hosts on Ctrl-C in the middle of a hold', async () => {
     const runId = newRunId('int');
-    const child = spawn(BENCH[0]!, [...BENCH.slice(1), '--hosts', '2', '--cases', 'hold', '--connections-per-host', '50', '--hold', '60s', '--run-id', runId], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(
+      BENCH[0]!,
+      [
+        ...BENCH.slice(1),
+        '--hosts',
+        '2',
+        '--cases',
+        'hold',
+        '--connections-per-host',
+        '50',
+        '--hold',
+        '60s',
+        '--run-id',
+        runId,
+      ],
+      { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -107,7 +159,9 @@ describe('pnpm bench:hosts (small)', () => {
       await new Promise((r) => setTimeout(r, 100));
       pids = listNamespaces()
         .filter((n) => n.startsWith(`${prefix}load-`))
-        .flatMap((n) => execFileSync('ip', ['netns', 'pids', n], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number));
+        .flatMap((n) =>
+          execFileSync('ip', ['netns', 'pids', n], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number),
+        );
     }
     expect(pids.length, stderr).toBeGreaterThanOrEqual(2);
     child.kill('SIGINT');

@@ -68,7 +68,14 @@ export function fixtureDriver(f: FixtureCase): DriverResult {
     durationSeconds: 10,
     passed: !f.failed,
     failures: f.failed ? [f.failed] : [],
-    connections: { requested: connections, established: connections, failed: 0, failedByCause: {}, peak: connections, connectSeconds: f.connectSeconds ?? 1 },
+    connections: {
+      requested: connections,
+      established: connections,
+      failed: 0,
+      failedByCause: {},
+      peak: connections,
+      connectSeconds: f.connectSeconds ?? 1,
+    },
     connectTimeUs: lat.summary,
     messages: { sent: messages, received: messages, mismatches: 0, missing: 0 },
     messagesPerSecond: f.messagesPerSecond ?? 100_000,
@@ -80,8 +87,28 @@ export function fixtureDriver(f: FixtureCase): DriverResult {
     errorsByCause: {},
     histograms: { latencyCorrected: lat.encoded, latencyUncorrected: lat.encoded, connect: lat.encoded },
     driver: { shards: 1, cpuSeconds: 1, rssBytesPeak: 50e6 },
-    ...(scenario === 'hold' ? { hold: { pingIntervalSeconds: 1, rounds: [{ atSeconds: 1, answered: connections, missed: 0 }], pingRttUs: lat.summary } } : {}),
-    ...(scenario === 'short' ? { short: { loops: (f.shortLoopSeconds ?? [0.5]).map((seconds, i) => ({ loop: i + 1, finished: connections, failed: 0, seconds })), timeWaitAfter: 0 } } : {}),
+    ...(scenario === 'hold'
+      ? {
+          hold: {
+            pingIntervalSeconds: 1,
+            rounds: [{ atSeconds: 1, answered: connections, missed: 0 }],
+            pingRttUs: lat.summary,
+          },
+        }
+      : {}),
+    ...(scenario === 'short'
+      ? {
+          short: {
+            loops: (f.shortLoopSeconds ?? [0.5]).map((seconds, i) => ({
+              loop: i + 1,
+              finished: connections,
+              failed: 0,
+              seconds,
+            })),
+            timeWaitAfter: 0,
+          },
+        }
+      : {}),
   };
 }
 
@@ -131,7 +158,10 @@ export function fixtureCase(f: FixtureCase, index: number): CaseResult {
 }
 
 /** Writes a run directory holding these cases; returns its path. */
-export function writeFixtureRun(cases: FixtureCase[], opts: { runId?: string; env?: Partial<RunEnv>; repeat?: number; notes?: string[] } = {}): string {
+export function writeFixtureRun(
+  cases: FixtureCase[],
+  opts: { runId?: string; env?: Partial<RunEnv>; repeat?: number; notes?: string[] } = {},
+): string {
   const dir = mkdtempSync(join(tmpdir(), 'c1m-run-'));
   mkdirSync(join(dir, 'cases'));
   const results = cases.map((c, i) => fixtureCase(c, i + 1));

@@ -7,12 +7,20 @@ const run = promisify(execFile);
 const infra = join(import.meta.dirname, '..', '..');
 
 /** Runs infra/src/<script> with `args`; never throws for a non-zero exit. */
-export async function runInfraCli(script: string, args: string[], timeoutMs?: number): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function runInfraCli(
+  script: string,
+  args: string[],
+  timeoutMs?: number,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(join(infra, 'node_modules', '.bin', 'tsx'), [join(infra, 'src', script), ...args], {
-      maxBuffer: 64 * 1024 * 1024,
-      timeout: timeoutMs,
-    });
+    const { stdout, stderr } = await run(
+      join(infra, 'node_modules', '.bin', 'tsx'),
+      [join(infra, 'src', script), ...args],
+      {
+        maxBuffer: 64 * 1024 * 1024,
+        timeout: timeoutMs,
+      },
+    );
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };

@@ -20,7 +20,9 @@ if (entries.length === 0) {
     sourcemap: 'linked',
     external: ['@trufflesuite/uws-js-unofficial', '@btc-vision/uwebsockets.js', 'bufferutil', 'utf-8-validate'],
     // ESM output still meets CommonJS dependencies (ws) that call require().
-    banner: { js: "import { createRequire as __c1mCreateRequire } from 'node:module'; const require = __c1mCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __c1mCreateRequire } from 'node:module'; const require = __c1mCreateRequire(import.meta.url);",
+    },
     logLevel: 'warning',
   });
 }

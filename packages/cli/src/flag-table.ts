@@ -7,7 +7,11 @@ import { parseBytes, parseDurationMs } from './units.ts';
 export type FlagKind = 'string' | 'int' | 'bytes' | 'duration' | 'choice' | 'boolean';
 
 /** The kinds that can produce a value of type V: numbers from int/bytes/duration, and so on. */
-export type KindFor<V> = [NonNullable<V>] extends [boolean] ? 'boolean' : [NonNullable<V>] extends [number] ? 'int' | 'bytes' | 'duration' : 'string' | 'choice';
+export type KindFor<V> = [NonNullable<V>] extends [boolean]
+  ? 'boolean'
+  : [NonNullable<V>] extends [number]
+    ? 'int' | 'bytes' | 'duration'
+    : 'string' | 'choice';
 
 /** One row of a flag table: how the option of type V is spelled, parsed, bounded and explained. */
 export interface FlagRow<V> {
@@ -66,7 +70,9 @@ export function parseFlags<O>(table: FlagTable<O>, argv: readonly string[], allo
   try {
     raw = parseArgs({ args, options: config, strict: true, allowPositionals }) as typeof raw;
   } catch (err) {
-    const valid = rows(table).map(([, r]) => `--${r.flag}`).join(', ');
+    const valid = rows(table)
+      .map(([, r]) => `--${r.flag}`)
+      .join(', ');
     throw new UsageError(`${(err as Error).message.split('\n')[0]}\nValid flags: ${valid}, --help`, 'C1M_BAD_FLAG');
   }
   const options = {} as O;
@@ -91,10 +97,19 @@ function convert(row: AnyRow, text: string | boolean): unknown {
     case 'bytes':
     case 'duration': {
       const n =
-        row.kind === 'int' ? (/^-?\d+$/.test(value) ? Number(value) : undefined)
-        : row.kind === 'bytes' ? parseBytes(value)
-        : parseDurationMs(value);
-      const form = row.kind === 'int' ? 'an integer' : row.kind === 'bytes' ? 'a size such as 4096, 64KiB, 1MiB' : 'a duration such as 500ms, 10s, 2m';
+        row.kind === 'int'
+          ? /^-?\d+$/.test(value)
+            ? Number(value)
+            : undefined
+          : row.kind === 'bytes'
+            ? parseBytes(value)
+            : parseDurationMs(value);
+      const form =
+        row.kind === 'int'
+          ? 'an integer'
+          : row.kind === 'bytes'
+            ? 'a size such as 4096, 64KiB, 1MiB'
+            : 'a duration such as 500ms, 10s, 2m';
       if (n === undefined || !Number.isFinite(n)) throw bad(`must be ${form}`);
       if (row.min !== undefined && n < row.min) throw bad(`must be at least ${row.min}`);
       if (row.max !== undefined && n > row.max) throw bad(`must be at most ${row.max}`);
@@ -107,7 +122,9 @@ function convert(row: AnyRow, text: string | boolean): unknown {
 export function formatHelp<O>(usage: string, description: string, table: FlagTable<O>): string {
   const lines = [usage, '', description, '', 'Options:'];
   const list = rows(table).map(([, r]) => r);
-  const left = list.map((r) => `  --${r.flag}${r.kind === 'boolean' ? '' : ` <${r.choices ? r.choices.join('|') : r.kind}>`}`);
+  const left = list.map(
+    (r) => `  --${r.flag}${r.kind === 'boolean' ? '' : ` <${r.choices ? r.choices.join('|') : r.kind}>`}`,
+  );
   const width = Math.max(...left.map((l) => l.length)) + 2;
   list.forEach((r, i) => {
     const def = r.kind === 'boolean' ? '' : ` (default: ${formatDefault(r)})`;

@@ -31,7 +31,17 @@ describe('parseFlags', () => {
 
   it('applies defaults and converts units', () => {
     expect(parseFlags(table, []).options).toEqual({ port: 0, mode: 'a', size: 64, wait: 1000, verbose: false });
-    const { options } = parseFlags(table, ['--port', '9000', '--mode', 'b', '--size', '1MiB', '--wait', '250ms', '--verbose']);
+    const { options } = parseFlags(table, [
+      '--port',
+      '9000',
+      '--mode',
+      'b',
+      '--size',
+      '1MiB',
+      '--wait',
+      '250ms',
+      '--verbose',
+    ]);
     expect(options).toEqual({ port: 9000, mode: 'b', size: 1048576, wait: 250, verbose: true });
     expect(parseFlags(table, ['--wait', '2m']).options.wait).toBe(120_000);
   });
@@ -45,12 +55,15 @@ describe('parseFlags', () => {
     expect(() => parseFlags(table, ['--port', 'x'])).toThrow(UsageError);
     expect(() => parseFlags(table, ['--port', '70000'])).toThrow(/at most 65535/);
     expect(() => parseFlags(table, ['--size', '12 parsecs'])).toThrow(/size such as/);
-    expect(() => parseFlags(table, ['--colour', 'red'])).toThrow(/Valid flags: --port, --mode, --size, --wait, --verbose/);
+    expect(() => parseFlags(table, ['--colour', 'red'])).toThrow(
+      /Valid flags: --port, --mode, --size, --wait, --verbose/,
+    );
   });
 
   it('generates help from the table, defaults included', () => {
     const help = formatHelp('Usage: x', 'Does x.', table);
-    for (const flag of ['--port', '--mode <a|b>', '--size', '--wait', '--verbose', '--help']) expect(help).toContain(flag);
+    for (const flag of ['--port', '--mode <a|b>', '--size', '--wait', '--verbose', '--help'])
+      expect(help).toContain(flag);
     expect(help).toContain('(default: 1s)');
   });
 });

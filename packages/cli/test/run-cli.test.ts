@@ -9,18 +9,28 @@ const entry = fileURLToPath(new URL('./fixtures/cli-entry.ts', import.meta.url))
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 
 function run(how: string): { status: number | null; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', entry, how], { cwd: root, encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', entry, how], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   return { status: r.status, stderr: r.stderr };
 }
 
 describe('runCli', () => {
   it('exits 2 on a usage error and prints it with C1M_USAGE', () => {
-    expect(run('usage')).toEqual({ status: 2, stderr: 'fixture: C1M_USAGE: --colour red: valid choices are blue, green\n' });
+    expect(run('usage')).toEqual({
+      status: 2,
+      stderr: 'fixture: C1M_USAGE: --colour red: valid choices are blue, green\n',
+    });
   });
 
   it('exits 1 on a coded error and prints its code once', () => {
     expect(run('coded')).toEqual({ status: 1, stderr: 'fixture: C1M_IO_RANGE: too far\n' });
-    expect(run('errno')).toEqual({ status: 1, stderr: 'fixture: EADDRINUSE: listen EADDRINUSE: address already in use\n' });
+    expect(run('errno')).toEqual({
+      status: 1,
+      stderr: 'fixture: EADDRINUSE: listen EADDRINUSE: address already in use\n',
+    });
   });
 
   it('prints an uncoded error as C1M_INTERNAL with its stack', () => {

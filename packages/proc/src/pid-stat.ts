@@ -28,7 +28,10 @@ export function parsePidStat(text: string): PidStat | undefined {
   const open = text.indexOf('(');
   const close = text.lastIndexOf(')');
   if (open < 0 || close < open) return undefined;
-  const fields = text.slice(close + 2).trim().split(' ');
+  const fields = text
+    .slice(close + 2)
+    .trim()
+    .split(' ');
   // fields[0] is field 3 of proc(5).
   const num = (i: number) => Number(fields[i - 3]);
   const stat: PidStat = {

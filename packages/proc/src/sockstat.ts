@@ -16,7 +16,13 @@ export function parseSockstat(text: string): TcpSockstat | undefined {
   const line = text.split('\n').find((l) => l.startsWith('TCP:'));
   if (line === undefined) return undefined;
   const field = (k: string) => Number(new RegExp(`\\b${k} (\\d+)`).exec(line)?.[1] ?? 0);
-  return { inuse: field('inuse'), orphan: field('orphan'), tw: field('tw'), alloc: field('alloc'), memPages: field('mem') };
+  return {
+    inuse: field('inuse'),
+    orphan: field('orphan'),
+    tw: field('tw'),
+    alloc: field('alloc'),
+    memPages: field('mem'),
+  };
 }
 
 /** The machine's TCP socket counters now (of this network namespace); undefined when /proc is not there. */

@@ -37,11 +37,17 @@ describe('parsers on captured texts', () => {
   });
 
   it('says undefined for a limits text without the row', () => {
-    expect(parseNofileLimit('Limit Soft Limit Hard Limit Units\nMax cpu time unlimited unlimited seconds\n')).toBeUndefined();
+    expect(
+      parseNofileLimit('Limit Soft Limit Hard Limit Units\nMax cpu time unlimited unlimited seconds\n'),
+    ).toBeUndefined();
   });
 
   it('reads /proc/meminfo in bytes', () => {
-    expect(parseMeminfo(fixture('meminfo.txt'))).toEqual({ totalBytes: 24683664 * 1024, availableBytes: 24176756 * 1024, slabBytes: 151372 * 1024 });
+    expect(parseMeminfo(fixture('meminfo.txt'))).toEqual({
+      totalBytes: 24683664 * 1024,
+      availableBytes: 24176756 * 1024,
+      slabBytes: 151372 * 1024,
+    });
   });
 
   it('reads the TCP line of /proc/net/sockstat', () => {
@@ -62,7 +68,14 @@ describe('parsers on captured texts', () => {
 
   it('reads /proc/<pid>/stat of a busy node process', () => {
     expect(parsePidStat(fixture('pid-stat-node.txt'))).toEqual({
-      pid: 8812, ppid: 8805, pgrp: 8805, name: 'node', kernel: false, ownCpuTicks: 52, cpuTicks: 52, rssPages: 11873,
+      pid: 8812,
+      ppid: 8805,
+      pgrp: 8805,
+      name: 'node',
+      kernel: false,
+      ownCpuTicks: 52,
+      cpuTicks: 52,
+      rssPages: 11873,
     });
   });
 

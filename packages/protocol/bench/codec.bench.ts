@@ -37,7 +37,10 @@ interface CaseResult extends Rate {
 
 /** An unmasked server frame with FIN set (bench-local: the package has no server-side encoder). */
 function serverFrame(body: Buffer): Buffer {
-  const head = body.length < 126 ? Buffer.from([0x82, body.length]) : Buffer.from([0x82, 126, body.length >> 8, body.length & 0xff]);
+  const head =
+    body.length < 126
+      ? Buffer.from([0x82, body.length])
+      : Buffer.from([0x82, 126, body.length >> 8, body.length & 0xff]);
   return Buffer.concat([head, body]);
 }
 
@@ -92,7 +95,9 @@ function main(): void {
   if (!(rounds >= 1 && roundMs > 0)) throw new Error('--rounds must be >= 1 and --round-ms > 0');
   // A path given by the user is relative to where they ran pnpm; the default is relative to the repo.
   const jsonPath =
-    values.json === DEFAULT_JSON ? resolve(REPO_ROOT, DEFAULT_JSON) : resolve(process.env.INIT_CWD ?? process.cwd(), values.json);
+    values.json === DEFAULT_JSON
+      ? resolve(REPO_ROOT, DEFAULT_JSON)
+      : resolve(process.env.INIT_CWD ?? process.cwd(), values.json);
 
   const results: CaseResult[] = [];
   let sink = 0;
@@ -114,7 +119,9 @@ function main(): void {
     );
   };
 
-  console.log(`${'case'.padEnd(36)} ${'body'.padStart(7)} ${'median'.padStart(12)} frames/s (min-max over ${rounds} rounds) MB/s`);
+  console.log(
+    `${'case'.padEnd(36)} ${'body'.padStart(7)} ${'median'.padStart(12)} frames/s (min-max over ${rounds} rounds) MB/s`,
+  );
   for (const size of [64, 1024]) {
     const bodies = Array.from({ length: FRAMES_PER_BATCH }, (_, i) => makeBody(i, BigInt(i), size - 12));
     const tcpFrames = bodies.map((b) => encodeFrame(b));
@@ -181,7 +188,9 @@ function main(): void {
     frameDecoderHeapBytes: heapBytesPerInstance(() => new FrameDecoder(1 << 20, onAnyFrame)),
     serverFrameDecoderHeapBytes: heapBytesPerInstance(() => new ServerFrameDecoder(1 << 20, sharedHandlers)),
   };
-  console.log(`\nidle heap per instance: FrameDecoder ${footprint.frameDecoderHeapBytes} B, ServerFrameDecoder ${footprint.serverFrameDecoderHeapBytes} B`);
+  console.log(
+    `\nidle heap per instance: FrameDecoder ${footprint.frameDecoderHeapBytes} B, ServerFrameDecoder ${footprint.serverFrameDecoderHeapBytes} B`,
+  );
 
   mkdirSync(dirname(jsonPath), { recursive: true });
   const output = { benchmark: 'protocol-codec', env: captureEnv(), rounds, roundMs, results, footprint };

@@ -39,7 +39,11 @@ export const ERROR_CODES = [
 export type C1mErrorCode = (typeof ERROR_CODES)[number];
 
 /** The codes that judge a reply rather than a connection: a run counts them as wrong replies, not lost connections. */
-export const REPLY_ERROR_CODES = ['C1M_REPLY_MISMATCH', 'C1M_REPLY_UNEXPECTED', 'C1M_REPLY_LATE'] as const satisfies readonly C1mErrorCode[];
+export const REPLY_ERROR_CODES = [
+  'C1M_REPLY_MISMATCH',
+  'C1M_REPLY_UNEXPECTED',
+  'C1M_REPLY_LATE',
+] as const satisfies readonly C1mErrorCode[];
 
 /**
  * The operating system's reason, exactly as Node reports it in `err.code` (ECONNREFUSED,

@@ -6,7 +6,10 @@ import { HTTP_MAX_HEAD_BYTES } from './http-workloads.ts';
 
 /** Builds `GET path HTTP/1.1` with a Host header, and `Connection: close` when keep-alive is off. */
 export function buildHttpRequest(hostPort: string, path: string, keepAlive: boolean): Buffer {
-  return Buffer.from(`GET ${path} HTTP/1.1\r\nHost: ${hostPort}\r\n${keepAlive ? '' : 'Connection: close\r\n'}\r\n`, 'latin1');
+  return Buffer.from(
+    `GET ${path} HTTP/1.1\r\nHost: ${hostPort}\r\n${keepAlive ? '' : 'Connection: close\r\n'}\r\n`,
+    'latin1',
+  );
 }
 
 /**

@@ -49,7 +49,12 @@ export function httpBodyBytes(workload: HttpWorkload, bytes: number): number {
  * True when `body` is a correct 200 body of `workload` with --body-size `bytes`: the static
  * pattern (static, sleep), or an aes body that decrypts with HTTP_AES_KEY to that pattern.
  */
-export function isCorrectHttpBody(workload: HttpWorkload, bytes: number, body: Buffer, expected = staticHttpBody(bytes)): boolean {
+export function isCorrectHttpBody(
+  workload: HttpWorkload,
+  bytes: number,
+  body: Buffer,
+  expected = staticHttpBody(bytes),
+): boolean {
   if (body.length !== httpBodyBytes(workload, bytes)) return false;
   if (workload !== 'aes') return body.equals(expected);
   try {

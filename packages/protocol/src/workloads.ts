@@ -61,7 +61,8 @@ export function parseIoRequest(body: Buffer, maxRead: number): IoRequest {
   requireBodyBytes(body, IO_REQUEST_BYTES, 'io');
   const offset = body.readUInt32BE(BODY_HEADER_BYTES);
   const length = body.readUInt32BE(BODY_HEADER_BYTES + 4);
-  if (length > maxRead) throw new C1mError('C1M_IO_RANGE', `io read of ${length} bytes exceeds the limit of ${maxRead}`);
+  if (length > maxRead)
+    throw new C1mError('C1M_IO_RANGE', `io read of ${length} bytes exceeds the limit of ${maxRead}`);
   return { offset, length };
 }
 

@@ -17,7 +17,9 @@ export function makeWsKey(): string {
 
 /** The Sec-WebSocket-Accept value a server must answer `key` with. */
 export function wsAcceptFor(key: string): string {
-  return createHash('sha1').update(key + WS_GUID, 'latin1').digest('base64');
+  return createHash('sha1')
+    .update(key + WS_GUID, 'latin1')
+    .digest('base64');
 }
 
 /**

@@ -33,7 +33,5 @@ export const CLOSE_TOO_BIG = 1009;
  * 1004, 1005, 1006 and 1015 are reserved for local use and never valid on the wire.
  */
 export function isValidCloseCode(code: number): boolean {
-  return (
-    (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999)
-  );
+  return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
 }

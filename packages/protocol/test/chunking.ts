@@ -4,7 +4,9 @@ import fc from 'fast-check';
 
 /** Splits `stream` at the given cut points (any numbers; taken modulo the length, sorted, deduplicated). */
 export function splitAt(stream: Buffer, cuts: number[]): Buffer[] {
-  const points = [...new Set(cuts.map((c) => (stream.length === 0 ? 0 : c % (stream.length + 1))))].sort((a, b) => a - b);
+  const points = [...new Set(cuts.map((c) => (stream.length === 0 ? 0 : c % (stream.length + 1))))].sort(
+    (a, b) => a - b,
+  );
   const chunks: Buffer[] = [];
   let from = 0;
   for (const p of points) {

@@ -15,7 +15,13 @@ async function refusedConnectError(): Promise<Error> {
 
 describe('failure causes', () => {
   it('lists the driver’s causes among c1m’s codes and no errno there', () => {
-    for (const code of ['C1M_WS_CLOSED', 'C1M_CLIENT_ERROR', 'C1M_REPLY_UNEXPECTED', 'C1M_REPLY_LATE', ...REPLY_ERROR_CODES]) {
+    for (const code of [
+      'C1M_WS_CLOSED',
+      'C1M_CLIENT_ERROR',
+      'C1M_REPLY_UNEXPECTED',
+      'C1M_REPLY_LATE',
+      ...REPLY_ERROR_CODES,
+    ]) {
       expect(isC1mErrorCode(code)).toBe(true);
     }
     expect(ERROR_CODES.filter((c) => isErrnoCause(c))).toEqual([]);

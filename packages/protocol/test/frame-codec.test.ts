@@ -45,7 +45,13 @@ describe('FrameDecoder', () => {
   });
 
   test('one byte at a time works for 0-length, short and long bodies', () => {
-    const bodies = [Buffer.alloc(0), Buffer.from([7]), Buffer.alloc(11, 1), Buffer.alloc(12, 2), Buffer.alloc(70000, 3)];
+    const bodies = [
+      Buffer.alloc(0),
+      Buffer.from([7]),
+      Buffer.alloc(11, 1),
+      Buffer.alloc(12, 2),
+      Buffer.alloc(70000, 3),
+    ];
     const stream = Buffer.concat(bodies.map((b) => encodeFrame(b)));
     const chunks = Array.from({ length: stream.length }, (_, i) => stream.subarray(i, i + 1));
     expect(decodeAll(chunks)).toEqual(bodies);

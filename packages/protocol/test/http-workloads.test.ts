@@ -47,11 +47,17 @@ describe('HttpResponseParser', () => {
 
   it(`parses pipelined responses split at every byte boundary (seed ${seed})`, () => {
     const bodies = [staticHttpBody(10), Buffer.alloc(0), staticHttpBody(3000)];
-    const stream = Buffer.concat([response(bodies[0]!), response(bodies[1]!, 'Connection: close\r\n'), response(bodies[2]!, 'X-A: b\r\n')]);
+    const stream = Buffer.concat([
+      response(bodies[0]!),
+      response(bodies[1]!, 'Connection: close\r\n'),
+      response(bodies[2]!, 'X-A: b\r\n'),
+    ]);
     let rng = seed || 1;
     for (let trial = 0; trial < 200; trial++) {
       const got: [number, Buffer, boolean][] = [];
-      const parser = new HttpResponseParser(1 << 20, (status, body, close) => got.push([status, Buffer.from(body), close]));
+      const parser = new HttpResponseParser(1 << 20, (status, body, close) =>
+        got.push([status, Buffer.from(body), close]),
+      );
       let at = 0;
       while (at < stream.length) {
         rng = (rng * 1103515245 + 12345) % 2147483648;
@@ -59,7 +65,10 @@ describe('HttpResponseParser', () => {
         parser.push(stream.subarray(at, at + n));
         at += n;
       }
-      expect(got.map((g) => g[1].length), `seed ${seed}`).toEqual([10, 0, 3000]);
+      expect(
+        got.map((g) => g[1].length),
+        `seed ${seed}`,
+      ).toEqual([10, 0, 3000]);
       expect(got[1]![2]).toBe(true);
       expect(got[0]![2]).toBe(false);
       expect(got[2]![1].equals(bodies[2]!)).toBe(true);

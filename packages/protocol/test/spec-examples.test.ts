@@ -2,7 +2,14 @@
 // what the reference implementation produces.
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { cpuReply, encodeClientFrame, encodeFrame, fillIoPattern, makeIoRequest, writeBodyHeader } from '../src/index.ts';
+import {
+  cpuReply,
+  encodeClientFrame,
+  encodeFrame,
+  fillIoPattern,
+  makeIoRequest,
+  writeBodyHeader,
+} from '../src/index.ts';
 
 /** The README with whitespace and the '|' field separators of the hex dumps removed. */
 const spec = readFileSync(new URL('../README.md', import.meta.url), 'utf8').replace(/[\s|]/g, '');

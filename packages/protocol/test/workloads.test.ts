@@ -40,12 +40,17 @@ const params = { cpuRounds: 1 };
 describe('body header', () => {
   test('seq and send time round-trip through makeBody', () => {
     fc.assert(
-      fc.property(fc.nat({ max: 0xffffffff }), fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), fc.nat({ max: 100 }), (seq, t, n) => {
-        const body = makeBody(seq, t, n);
-        expect(body.length).toBe(BODY_HEADER_BYTES + n);
-        expect(readSeq(body)).toBe(seq);
-        expect(readSendTime(body)).toBe(t);
-      }),
+      fc.property(
+        fc.nat({ max: 0xffffffff }),
+        fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
+        fc.nat({ max: 100 }),
+        (seq, t, n) => {
+          const body = makeBody(seq, t, n);
+          expect(body.length).toBe(BODY_HEADER_BYTES + n);
+          expect(readSeq(body)).toBe(seq);
+          expect(readSendTime(body)).toBe(t);
+        },
+      ),
     );
   });
 });

@@ -28,7 +28,13 @@ import { cutPoints, splitAt } from './chunking.ts';
 import { codeOf } from './code-of.ts';
 
 /** Parses one client frame straight from RFC 6455 §5.2 and unmasks its payload. */
-function parseClientFrame(frame: Buffer): { fin: boolean; opcode: number; mask: Buffer; payload: Buffer; size: number } {
+function parseClientFrame(frame: Buffer): {
+  fin: boolean;
+  opcode: number;
+  mask: Buffer;
+  payload: Buffer;
+  size: number;
+} {
   const fin = (frame[0]! & 0x80) !== 0;
   expect(frame[0]! & 0x70).toBe(0);
   expect(frame[1]! & 0x80).toBe(0x80);
@@ -86,15 +92,18 @@ function recorder(maxMessage = 1 << 20): { decoder: ServerFrameDecoder; events: 
 }
 
 describe('encodeClientFrame', () => {
-  test.each([0, 1, 125, 126, 65535, 65536, 70000])('a %i-byte payload round-trips through an independent unmasking', (n) => {
-    const payload = Buffer.alloc(n);
-    for (let i = 0; i < n; i++) payload[i] = (i * 7) & 0xff;
-    const frame = encodeClientFrame(OPCODE_BINARY, payload);
-    expect(frame.length).toBe(clientFrameBytes(n));
-    const parsed = parseClientFrame(frame);
-    expect(parsed).toMatchObject({ fin: true, opcode: OPCODE_BINARY, size: frame.length });
-    expect(parsed.payload.equals(payload)).toBe(true);
-  });
+  test.each([0, 1, 125, 126, 65535, 65536, 70000])(
+    'a %i-byte payload round-trips through an independent unmasking',
+    (n) => {
+      const payload = Buffer.alloc(n);
+      for (let i = 0; i < n; i++) payload[i] = (i * 7) & 0xff;
+      const frame = encodeClientFrame(OPCODE_BINARY, payload);
+      expect(frame.length).toBe(clientFrameBytes(n));
+      const parsed = parseClientFrame(frame);
+      expect(parsed).toMatchObject({ fin: true, opcode: OPCODE_BINARY, size: frame.length });
+      expect(parsed.payload.equals(payload)).toBe(true);
+    },
+  );
 
   test('property: any opcode, payload and mask key round-trip', () => {
     fc.assert(
@@ -118,7 +127,9 @@ describe('encodeClientFrame', () => {
   });
 
   test('random masks differ between frames', () => {
-    const masks = new Set(Array.from({ length: 200 }, () => parseClientFrame(encodeClientFrame(2, Buffer.alloc(1))).mask.toString('hex')));
+    const masks = new Set(
+      Array.from({ length: 200 }, () => parseClientFrame(encodeClientFrame(2, Buffer.alloc(1))).mask.toString('hex')),
+    );
     expect(masks.size).toBeGreaterThan(190);
   });
 
@@ -127,7 +138,12 @@ describe('encodeClientFrame', () => {
     const target = Buffer.alloc(3 + clientFrameBytes(payload.length));
     const headerBytes = clientFrameHeaderBytes(payload.length);
     payload.copy(target, 3 + headerBytes);
-    const end = encodeClientFrameInto(target, 3, OPCODE_BINARY, target.subarray(3 + headerBytes, 3 + headerBytes + payload.length));
+    const end = encodeClientFrameInto(
+      target,
+      3,
+      OPCODE_BINARY,
+      target.subarray(3 + headerBytes, 3 + headerBytes + payload.length),
+    );
     expect(end).toBe(target.length);
     expect(parseClientFrame(target.subarray(3)).payload.equals(payload)).toBe(true);
   });
@@ -172,7 +188,11 @@ describe('encodeClientFrame', () => {
 const serverMessage = fc
   .record({
     opcode: fc.constantFrom(OPCODE_TEXT, OPCODE_BINARY),
-    bytes: fc.oneof(fc.uint8Array({ maxLength: 11 }), fc.uint8Array({ maxLength: 300 }), fc.uint8Array({ minLength: 126, maxLength: 70000 })),
+    bytes: fc.oneof(
+      fc.uint8Array({ maxLength: 11 }),
+      fc.uint8Array({ maxLength: 300 }),
+      fc.uint8Array({ minLength: 126, maxLength: 70000 }),
+    ),
     text: fc.string({ unit: 'binary', maxLength: 100 }),
     cuts: fc.array(fc.nat(), { maxLength: 4 }),
     pings: fc.array(fc.uint8Array({ maxLength: 125 }), { maxLength: 2 }),
@@ -199,7 +219,10 @@ describe('ServerFrameDecoder', () => {
     fc.assert(
       fc.property(fc.array(serverMessage, { maxLength: 8 }), cutPoints, (messages, cuts) => {
         const { decoder, events } = recorder();
-        const stream = Buffer.concat([...messages.flatMap((m) => m.frames), serverFrame({ opcode: OPCODE_CLOSE, payload: Buffer.from([0x03, 0xe8, 0x6f, 0x6b]) })]);
+        const stream = Buffer.concat([
+          ...messages.flatMap((m) => m.frames),
+          serverFrame({ opcode: OPCODE_CLOSE, payload: Buffer.from([0x03, 0xe8, 0x6f, 0x6b]) }),
+        ]);
         for (const chunk of splitAt(stream, cuts)) decoder.push(chunk);
         expect(events).toEqual([...messages.flatMap((m) => m.events), ['close', 1000, 'ok']]);
         expect(decoder.closed).toBe(true);
@@ -212,12 +235,25 @@ describe('ServerFrameDecoder', () => {
   test('every length encoding decodes, including non-minimal ones', () => {
     const { decoder, events } = recorder();
     const p = Buffer.from('abc');
-    decoder.push(Buffer.concat([serverFrame({ opcode: 2, payload: p }), serverFrame({ opcode: 2, payload: p, lengthBits: 16 }), serverFrame({ opcode: 2, payload: p, lengthBits: 64 })]));
-    expect(events).toEqual([['message', 2, '616263'], ['message', 2, '616263'], ['message', 2, '616263']]);
+    decoder.push(
+      Buffer.concat([
+        serverFrame({ opcode: 2, payload: p }),
+        serverFrame({ opcode: 2, payload: p, lengthBits: 16 }),
+        serverFrame({ opcode: 2, payload: p, lengthBits: 64 }),
+      ]),
+    );
+    expect(events).toEqual([
+      ['message', 2, '616263'],
+      ['message', 2, '616263'],
+      ['message', 2, '616263'],
+    ]);
   });
 
   test('a frame that arrives whole inside a chunk is handed out as a view of the chunk', () => {
-    const chunk = Buffer.concat([serverFrame({ opcode: 2, payload: Buffer.from('one') }), serverFrame({ opcode: 9, payload: Buffer.from('p') })]);
+    const chunk = Buffer.concat([
+      serverFrame({ opcode: 2, payload: Buffer.from('one') }),
+      serverFrame({ opcode: 9, payload: Buffer.from('p') }),
+    ]);
     const seen: Buffer[] = [];
     new ServerFrameDecoder(100, {
       onMessage: (_o, b) => seen.push(b),
@@ -230,7 +266,12 @@ describe('ServerFrameDecoder', () => {
 
   test('a close frame without a payload reports 1005 and stops decoding; later bytes are ignored', () => {
     const { decoder, events } = recorder();
-    decoder.push(Buffer.concat([serverFrame({ opcode: OPCODE_CLOSE, payload: Buffer.alloc(0) }), serverFrame({ opcode: 2, payload: Buffer.from('late') })]));
+    decoder.push(
+      Buffer.concat([
+        serverFrame({ opcode: OPCODE_CLOSE, payload: Buffer.alloc(0) }),
+        serverFrame({ opcode: 2, payload: Buffer.from('late') }),
+      ]),
+    );
     decoder.push(serverFrame({ opcode: 2, payload: Buffer.from('later') }));
     expect(events).toEqual([['close', 1005, '']]);
   });
@@ -238,15 +279,32 @@ describe('ServerFrameDecoder', () => {
   test('a message exactly at maxMessage is accepted, also when fragmented', () => {
     const { decoder, events } = recorder(10);
     decoder.push(serverFrame({ opcode: 2, payload: Buffer.alloc(10) }));
-    decoder.push(Buffer.concat([serverFrame({ fin: false, opcode: 2, payload: Buffer.alloc(4) }), serverFrame({ opcode: 0, payload: Buffer.alloc(6) })]));
+    decoder.push(
+      Buffer.concat([
+        serverFrame({ fin: false, opcode: 2, payload: Buffer.alloc(4) }),
+        serverFrame({ opcode: 0, payload: Buffer.alloc(6) }),
+      ]),
+    );
     expect(events).toHaveLength(2);
   });
 
   const malformed: Array<[string, Buffer, string]> = [
     ['a masked server frame', serverFrame({ opcode: 2, payload: Buffer.from('x'), masked: true }), 'C1M_WS_PROTOCOL'],
-    ...[1, 2, 4].map((rsv): [string, Buffer, string] => [`RSV bits ${rsv}`, serverFrame({ rsv, opcode: 2, payload: Buffer.alloc(1) }), 'C1M_WS_PROTOCOL']),
-    ...[3, 4, 5, 6, 7, 11, 12, 13, 14, 15].map((opcode): [string, Buffer, string] => [`reserved opcode ${opcode}`, serverFrame({ opcode, payload: Buffer.alloc(1) }), 'C1M_WS_PROTOCOL']),
-    ['a fragmented ping', serverFrame({ fin: false, opcode: OPCODE_PING, payload: Buffer.alloc(1) }), 'C1M_WS_PROTOCOL'],
+    ...[1, 2, 4].map((rsv): [string, Buffer, string] => [
+      `RSV bits ${rsv}`,
+      serverFrame({ rsv, opcode: 2, payload: Buffer.alloc(1) }),
+      'C1M_WS_PROTOCOL',
+    ]),
+    ...[3, 4, 5, 6, 7, 11, 12, 13, 14, 15].map((opcode): [string, Buffer, string] => [
+      `reserved opcode ${opcode}`,
+      serverFrame({ opcode, payload: Buffer.alloc(1) }),
+      'C1M_WS_PROTOCOL',
+    ]),
+    [
+      'a fragmented ping',
+      serverFrame({ fin: false, opcode: OPCODE_PING, payload: Buffer.alloc(1) }),
+      'C1M_WS_PROTOCOL',
+    ],
     ['a 126-byte pong', serverFrame({ opcode: OPCODE_PONG, payload: Buffer.alloc(126) }), 'C1M_WS_PROTOCOL'],
     ['a 1-byte close payload', serverFrame({ opcode: OPCODE_CLOSE, payload: Buffer.from([3]) }), 'C1M_WS_PROTOCOL'],
     ...[0, 999, 1004, 1005, 1006, 1015, 2999, 5000].map((code): [string, Buffer, string] => [
@@ -254,42 +312,79 @@ describe('ServerFrameDecoder', () => {
       serverFrame({ opcode: OPCODE_CLOSE, payload: Buffer.from([code >> 8, code & 0xff]) }),
       'C1M_WS_PROTOCOL',
     ]),
-    ['a close reason that is not UTF-8', serverFrame({ opcode: OPCODE_CLOSE, payload: Buffer.from([0x03, 0xe8, 0xff]) }), 'C1M_WS_INVALID_UTF8'],
+    [
+      'a close reason that is not UTF-8',
+      serverFrame({ opcode: OPCODE_CLOSE, payload: Buffer.from([0x03, 0xe8, 0xff]) }),
+      'C1M_WS_INVALID_UTF8',
+    ],
     ['a continuation without a message', serverFrame({ opcode: 0, payload: Buffer.alloc(1) }), 'C1M_WS_PROTOCOL'],
     [
       'a new message inside a fragmented one',
-      Buffer.concat([serverFrame({ fin: false, opcode: 2, payload: Buffer.alloc(1) }), serverFrame({ opcode: 1, payload: Buffer.from('a') })]),
+      Buffer.concat([
+        serverFrame({ fin: false, opcode: 2, payload: Buffer.alloc(1) }),
+        serverFrame({ opcode: 1, payload: Buffer.from('a') }),
+      ]),
       'C1M_WS_PROTOCOL',
     ],
-    ['a 64-bit length with the top bit set', serverFrame({ opcode: 2, payload: Buffer.alloc(0), claimed: 2n ** 63n }), 'C1M_WS_PROTOCOL'],
-    ['invalid UTF-8 in a text message', serverFrame({ opcode: 1, payload: Buffer.from([0x61, 0xc3]) }), 'C1M_WS_INVALID_UTF8'],
     [
-      'a code point split across fragments, never completed',
-      Buffer.concat([serverFrame({ fin: false, opcode: 1, payload: Buffer.from([0xe2, 0x9c]) }), serverFrame({ opcode: 0, payload: Buffer.from('a') })]),
+      'a 64-bit length with the top bit set',
+      serverFrame({ opcode: 2, payload: Buffer.alloc(0), claimed: 2n ** 63n }),
+      'C1M_WS_PROTOCOL',
+    ],
+    [
+      'invalid UTF-8 in a text message',
+      serverFrame({ opcode: 1, payload: Buffer.from([0x61, 0xc3]) }),
       'C1M_WS_INVALID_UTF8',
     ],
-    ['a 7-bit message above maxMessage', serverFrame({ opcode: 2, payload: Buffer.alloc(101) }), 'C1M_WS_FRAME_TOO_LARGE'],
-    ['a 16-bit length above maxMessage', serverFrame({ opcode: 2, payload: Buffer.alloc(0), claimed: 300 }), 'C1M_WS_FRAME_TOO_LARGE'],
-    ['a 64-bit length above maxMessage', serverFrame({ opcode: 2, payload: Buffer.alloc(0), claimed: 2n ** 40n }), 'C1M_WS_FRAME_TOO_LARGE'],
+    [
+      'a code point split across fragments, never completed',
+      Buffer.concat([
+        serverFrame({ fin: false, opcode: 1, payload: Buffer.from([0xe2, 0x9c]) }),
+        serverFrame({ opcode: 0, payload: Buffer.from('a') }),
+      ]),
+      'C1M_WS_INVALID_UTF8',
+    ],
+    [
+      'a 7-bit message above maxMessage',
+      serverFrame({ opcode: 2, payload: Buffer.alloc(101) }),
+      'C1M_WS_FRAME_TOO_LARGE',
+    ],
+    [
+      'a 16-bit length above maxMessage',
+      serverFrame({ opcode: 2, payload: Buffer.alloc(0), claimed: 300 }),
+      'C1M_WS_FRAME_TOO_LARGE',
+    ],
+    [
+      'a 64-bit length above maxMessage',
+      serverFrame({ opcode: 2, payload: Buffer.alloc(0), claimed: 2n ** 40n }),
+      'C1M_WS_FRAME_TOO_LARGE',
+    ],
     [
       'fragments that together pass maxMessage',
-      Buffer.concat([serverFrame({ fin: false, opcode: 2, payload: Buffer.alloc(60) }), serverFrame({ opcode: 0, payload: Buffer.alloc(41) })]),
+      Buffer.concat([
+        serverFrame({ fin: false, opcode: 2, payload: Buffer.alloc(60) }),
+        serverFrame({ opcode: 0, payload: Buffer.alloc(41) }),
+      ]),
       'C1M_WS_FRAME_TOO_LARGE',
     ],
   ];
 
-  test.each(malformed)('%s throws %s, in one chunk and byte by byte, and the decoder stays failed', (_name, bytes, code) => {
-    const whole = recorder(100);
-    expect(codeOf(() => whole.decoder.push(bytes))).toBe(code);
-    expect(codeOf(() => whole.decoder.push(serverFrame({ opcode: 2, payload: Buffer.from('ok') })))).toBe(code);
-    expect(whole.events.filter((e) => e[0] === 'message' || e[0] === 'close')).toEqual([]);
+  test.each(malformed)(
+    '%s throws %s, in one chunk and byte by byte, and the decoder stays failed',
+    (_name, bytes, code) => {
+      const whole = recorder(100);
+      expect(codeOf(() => whole.decoder.push(bytes))).toBe(code);
+      expect(codeOf(() => whole.decoder.push(serverFrame({ opcode: 2, payload: Buffer.from('ok') })))).toBe(code);
+      expect(whole.events.filter((e) => e[0] === 'message' || e[0] === 'close')).toEqual([]);
 
-    const bytewise = recorder(100);
-    let thrown: string | undefined;
-    for (let i = 0; i < bytes.length && thrown === undefined; i++) thrown = codeOf(() => bytewise.decoder.push(bytes.subarray(i, i + 1)));
-    expect(thrown).toBe(code);
-    expect(bytewise.decoder.bufferedBytes).toBe(0);
-  });
+      const bytewise = recorder(100);
+      let thrown: string | undefined;
+      for (let i = 0; i < bytes.length && thrown === undefined; i++)
+        thrown = codeOf(() => bytewise.decoder.push(bytes.subarray(i, i + 1)));
+      expect(thrown).toBe(code);
+      expect(bytewise.decoder.bufferedBytes).toBe(0);
+    },
+  );
 
   test('an oversized length is rejected before its payload arrives, with the header split anywhere', () => {
     const header = serverFrame({ opcode: 2, payload: Buffer.alloc(0), claimed: 1_000_000 });
@@ -319,7 +414,8 @@ describe('ServerFrameDecoder', () => {
 
 describe('upgrade handshake', () => {
   const key = 'dGhlIHNhbXBsZSBub25jZQ==';
-  const okHead = 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n';
+  const okHead =
+    'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n';
 
   test('the accept key matches RFC 6455 §1.3 and an independent SHA-1', () => {
     expect(wsAcceptFor(key)).toBe('s3pPLMBiTxaQ9kYGzzhZRbK+xOo=');
@@ -355,7 +451,8 @@ describe('upgrade handshake', () => {
   });
 
   test('header names and values are case-insensitive; Connection may list several tokens', () => {
-    const head = 'HTTP/1.1 101 OK\r\nupgrade: WebSocket\r\nconnection: keep-alive, Upgrade\r\nsec-websocket-accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\nX-Other: 1\r\n\r\n';
+    const head =
+      'HTTP/1.1 101 OK\r\nupgrade: WebSocket\r\nconnection: keep-alive, Upgrade\r\nsec-websocket-accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\nX-Other: 1\r\n\r\n';
     expect(new UpgradeResponseParser(key).push(Buffer.from(head))).toEqual(Buffer.alloc(0));
   });
 
@@ -366,7 +463,10 @@ describe('upgrade handshake', () => {
     ['a wrong accept key', okHead.replace('s3pP', 's3pQ')],
     ['no Upgrade header', okHead.replace('Upgrade: websocket\r\n', '')],
     ['no upgrade token in Connection', okHead.replace('Connection: Upgrade', 'Connection: close')],
-    ['an extension never offered', okHead.replace('\r\n\r\n', '\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n')],
+    [
+      'an extension never offered',
+      okHead.replace('\r\n\r\n', '\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n'),
+    ],
     ['a subprotocol never offered', okHead.replace('\r\n\r\n', '\r\nSec-WebSocket-Protocol: chat\r\n\r\n')],
     ['a header line without a colon', okHead.replace('\r\n\r\n', '\r\nbroken\r\n\r\n')],
   ])('%s fails with C1M_HTTP_UPGRADE', (_name, head) => {
@@ -379,7 +479,8 @@ describe('upgrade handshake', () => {
     const parser = new UpgradeResponseParser(key, 1024);
     expect(parser.push(Buffer.from('HTTP/1.1 101 Switching Protocols\r\n'))).toBeNull();
     let code: string | undefined;
-    for (let i = 0; i < 100 && code === undefined; i++) code = codeOf(() => parser.push(Buffer.from('X-Filler: aaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n')));
+    for (let i = 0; i < 100 && code === undefined; i++)
+      code = codeOf(() => parser.push(Buffer.from('X-Filler: aaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n')));
     expect(code).toBe('C1M_HTTP_UPGRADE');
   });
 

@@ -65,7 +65,8 @@ export function connectWs(port: number, path = '/', maxMessage = 16 * 1024 * 102
       },
       expect: async (type) => {
         const e = await client.next();
-        if (e.type !== type) throw new Error(`expected ${type}, got ${JSON.stringify(e.type === 'error' ? e.error.message : e)}`);
+        if (e.type !== type)
+          throw new Error(`expected ${type}, got ${JSON.stringify(e.type === 'error' ? e.error.message : e)}`);
         return e as never;
       },
       destroy: () => socket.destroy(),

@@ -33,7 +33,12 @@ export const RECORDED_DEPENDENCIES = [
 /** HEAD of the git repository around `cwd`, or 'unknown' outside a repository. */
 export function gitCommit(cwd = process.cwd()): string {
   try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 }).trim();
+    return execFileSync('git', ['rev-parse', 'HEAD'], {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 5000,
+    }).trim();
   } catch {
     return 'unknown';
   }
@@ -128,5 +133,10 @@ export function captureEnv(extra: Partial<EnvInfo> = {}): EnvInfo {
     rlimitNofile: readNofileLimit() ?? DEFAULT_NOFILE_LIMIT,
     gitCommit: gitCommit(),
   };
-  return { ...env, ...extra, dependencies: { ...env.dependencies, ...extra.dependencies }, sysctls: { ...env.sysctls, ...extra.sysctls } };
+  return {
+    ...env,
+    ...extra,
+    dependencies: { ...env.dependencies, ...extra.dependencies },
+    sysctls: { ...env.sysctls, ...extra.sysctls },
+  };
 }

@@ -23,7 +23,11 @@ function cjsDefault<T>(namespace: unknown): T {
   return (outer?.default ?? outer) as T;
 }
 
-type HistogramClass = new (lowest: number, highest: number, digits: number) => LatencyHistogram & { autoResize: boolean };
+type HistogramClass = new (
+  lowest: number,
+  highest: number,
+  digits: number,
+) => LatencyHistogram & { autoResize: boolean };
 const Float64Histogram = cjsDefault<HistogramClass>(float64Module);
 /** Loading the encoding module also installs encodeIntoCompressedBase64 on every JS histogram. */
 const { decompress, doDecode } = encodingModule;
@@ -101,8 +105,10 @@ export const BUCKET_RANGES: readonly BucketRange[] = (() => {
     { name: 'us500_999', fromUs: 500, toUs: 1000 },
     { name: 'ms1_9', fromUs: 1000, toUs: 10_000 },
   ];
-  for (let ms = 10; ms < 100; ms += 10) rows.push({ name: `ms${ms}_${ms + 9}`, fromUs: ms * 1000, toUs: (ms + 10) * 1000 });
-  for (let ms = 100; ms < 1000; ms += 100) rows.push({ name: `ms${ms}_${ms + 99}`, fromUs: ms * 1000, toUs: (ms + 100) * 1000 });
+  for (let ms = 10; ms < 100; ms += 10)
+    rows.push({ name: `ms${ms}_${ms + 9}`, fromUs: ms * 1000, toUs: (ms + 10) * 1000 });
+  for (let ms = 100; ms < 1000; ms += 100)
+    rows.push({ name: `ms${ms}_${ms + 99}`, fromUs: ms * 1000, toUs: (ms + 100) * 1000 });
   rows.push({ name: 'ms1000X', fromUs: 1_000_000, toUs: Number.POSITIVE_INFINITY });
   return rows;
 })();
@@ -154,5 +160,8 @@ export function histogramSettings(encoded: string): HistogramSettings {
     lowestDiscernibleValue: number;
     numberOfSignificantValueDigits: number;
   };
-  return { lowestDiscernibleValue: decoded.lowestDiscernibleValue, significantDigits: decoded.numberOfSignificantValueDigits };
+  return {
+    lowestDiscernibleValue: decoded.lowestDiscernibleValue,
+    significantDigits: decoded.numberOfSignificantValueDigits,
+  };
 }

@@ -20,4 +20,6 @@ const SHAPE: ShapeOf<BaselineStatsLine> = {
 };
 
 /** Validates a parsed stats line; throws SchemaError (C1M_SCHEMA_INVALID) naming the bad field. */
-export const parseBaselineStatsLine = shapeParser<BaselineStatsLine>('baseline stats line', SHAPE, { event: ['stats'] });
+export const parseBaselineStatsLine = shapeParser<BaselineStatsLine>('baseline stats line', SHAPE, {
+  event: ['stats'],
+});

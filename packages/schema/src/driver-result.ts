@@ -59,7 +59,14 @@ export interface DriverResult {
    * counts the correct replies inside the measurement window (the latency histograms' count);
    * `notSent` the scheduled sends skipped because their connection was gone.
    */
-  messages: { sent: number; received: number; mismatches: number; missing: number; measured?: number; notSent?: number };
+  messages: {
+    sent: number;
+    received: number;
+    mismatches: number;
+    missing: number;
+    measured?: number;
+    notSent?: number;
+  };
   messagesPerSecond: number;
   bytesSentPerSecond: number;
   bytesReceivedPerSecond: number;
@@ -98,7 +105,14 @@ export interface DriverResult {
   };
   maxRate?: {
     sloP99Us: number;
-    steps: Array<{ rate: number; messagesPerSecond: number; p99Us: number; withinSlo: boolean; p50Us?: number; missing?: number }>;
+    steps: Array<{
+      rate: number;
+      messagesPerSecond: number;
+      p99Us: number;
+      withinSlo: boolean;
+      p50Us?: number;
+      missing?: number;
+    }>;
     bestRate: number;
   };
   /** A slice of a run spread over machines (--shard-count): which one, and its exact byte counts. */
@@ -158,7 +172,14 @@ const SHAPE: ShapeOf<DriverResult> = {
     rampStoppedReason: 'string?',
   },
   connectTimeUs: LATENCY as Shape,
-  messages: { sent: 'number', received: 'number', mismatches: 'number', missing: 'number', measured: 'number?', notSent: 'number?' },
+  messages: {
+    sent: 'number',
+    received: 'number',
+    mismatches: 'number',
+    missing: 'number',
+    measured: 'number?',
+    notSent: 'number?',
+  },
   messagesPerSecond: 'number',
   bytesSentPerSecond: 'number',
   bytesReceivedPerSecond: 'number',
@@ -189,7 +210,9 @@ const SHAPE: ShapeOf<DriverResult> = {
       bytesReceivedMeasured: 'number',
     } satisfies ShapeOf<ShardSection>,
   },
-  merge: { optional: { files: 'string[]', perShard: 'array', startOffsetSpreadMs: 'number' } satisfies ShapeOf<MergeSection> },
+  merge: {
+    optional: { files: 'string[]', perShard: 'array', startOffsetSpreadMs: 'number' } satisfies ShapeOf<MergeSection>,
+  },
 };
 
 /** Validates a parsed `c1m-load --json` file; throws SchemaError (C1M_SCHEMA_INVALID) naming the bad field. */

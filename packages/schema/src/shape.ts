@@ -81,14 +81,25 @@ function checkField(what: string, path: string, value: unknown, field: Field): v
 }
 
 /** Throws SchemaError unless `value` is an object with every field of `shape`. */
-export function checkShape(what: string, value: unknown, shape: Shape, path = ''): asserts value is Record<string, unknown> {
+export function checkShape(
+  what: string,
+  value: unknown,
+  shape: Shape,
+  path = '',
+): asserts value is Record<string, unknown> {
   if (!isObject(value)) throw new SchemaError(what, path, 'an object');
   for (const [key, field] of Object.entries(shape)) checkField(what, path ? `${path}.${key}` : key, value[key], field);
 }
 
 /** Throws SchemaError unless `value[key]` is one of `choices`. */
-export function checkChoice(what: string, value: Record<string, unknown>, key: string, choices: readonly unknown[]): void {
-  if (!choices.includes(value[key])) throw new SchemaError(what, key, `one of ${choices.map((c) => JSON.stringify(c)).join(', ')}`);
+export function checkChoice(
+  what: string,
+  value: Record<string, unknown>,
+  key: string,
+  choices: readonly unknown[],
+): void {
+  if (!choices.includes(value[key]))
+    throw new SchemaError(what, key, `one of ${choices.map((c) => JSON.stringify(c)).join(', ')}`);
 }
 
 /**

@@ -82,9 +82,21 @@ describe('ready line', () => {
 });
 
 describe('closed line', () => {
-  it('accepts the Node servers\' and the C baseline\'s closed lines and refuses a wrong kind', () => {
-    expect(parseClosedLine({ event: 'closed', signal: 'SIGTERM', forced: false, framesIn: 3, framesOut: 3, connectionsTotal: 1 }).forced).toBe(false);
-    expect(parseClosedLine({ event: 'closed', connectionsOpen: 0, connectionsTotal: 4, bytesIn: 8, bytesOut: 8 }).connectionsTotal).toBe(4);
+  it("accepts the Node servers' and the C baseline's closed lines and refuses a wrong kind", () => {
+    expect(
+      parseClosedLine({
+        event: 'closed',
+        signal: 'SIGTERM',
+        forced: false,
+        framesIn: 3,
+        framesOut: 3,
+        connectionsTotal: 1,
+      }).forced,
+    ).toBe(false);
+    expect(
+      parseClosedLine({ event: 'closed', connectionsOpen: 0, connectionsTotal: 4, bytesIn: 8, bytesOut: 8 })
+        .connectionsTotal,
+    ).toBe(4);
     expect(schemaError(() => parseClosedLine({ event: 'closed', forced: 'no' })).path).toBe('forced');
   });
 });
@@ -92,9 +104,15 @@ describe('closed line', () => {
 describe('/stats', () => {
   it('accepts a full answer and checks nested fields and records', () => {
     expect(parseServerStats(stats).architectureStats).toEqual({ childRestarts: 0 });
-    expect(schemaError(() => parseServerStats({ ...stats, connections: { current: 1, peak: 1 } })).path).toBe('connections.total');
-    expect(schemaError(() => parseServerStats({ ...stats, protocolErrors: { C1M_FRAME_TOO_LARGE: 'x' } })).path).toBe('protocolErrors');
-    expect(schemaError(() => parseServerStats({ ...stats, architectureStats: { childRestarts: null } })).path).toBe('architectureStats');
+    expect(schemaError(() => parseServerStats({ ...stats, connections: { current: 1, peak: 1 } })).path).toBe(
+      'connections.total',
+    );
+    expect(schemaError(() => parseServerStats({ ...stats, protocolErrors: { C1M_FRAME_TOO_LARGE: 'x' } })).path).toBe(
+      'protocolErrors',
+    );
+    expect(schemaError(() => parseServerStats({ ...stats, architectureStats: { childRestarts: null } })).path).toBe(
+      'architectureStats',
+    );
     expect(schemaError(() => parseServerStats({ ...stats, framesIn: Number.NaN })).path).toBe('framesIn');
   });
 });
@@ -107,8 +125,12 @@ describe('server manifest', () => {
     const t = schemaError(() => parseServerPackage({ ...pkg, c1m: { ...pkg.c1m, transports: ['udp'] } }));
     expect(t.path).toBe('c1m.transports');
     expect(t.message).toContain('tcp, ws');
-    expect(schemaError(() => parseServerPackage({ ...pkg, c1m: { ...pkg.c1m, transports: [] } })).path).toBe('c1m.transports');
-    expect(schemaError(() => parseServerPackage({ ...pkg, c1m: { ...pkg.c1m, processModel: 'fork' } })).message).toContain('single-process');
+    expect(schemaError(() => parseServerPackage({ ...pkg, c1m: { ...pkg.c1m, transports: [] } })).path).toBe(
+      'c1m.transports',
+    );
+    expect(
+      schemaError(() => parseServerPackage({ ...pkg, c1m: { ...pkg.c1m, processModel: 'fork' } })).message,
+    ).toContain('single-process');
   });
 });
 

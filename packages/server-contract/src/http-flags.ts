@@ -26,7 +26,9 @@ export function checkHttpPairing(spec: ServerSpec, options: ServerOptions, argv:
   if (http && !gaveWorkload) return { ...options, workload: 'static' };
   if (http !== isHttpWorkload(options.workload)) {
     const valid = http ? HTTP_WORKLOADS.join(', ') : (spec.workloads ?? ['echo', 'cpu', 'io']).join(', ');
-    throw new UsageError(`--workload ${options.workload} does not go with --transport ${options.transport}; choose one of: ${valid}`);
+    throw new UsageError(
+      `--workload ${options.workload} does not go with --transport ${options.transport}; choose one of: ${valid}`,
+    );
   }
   return options;
 }

@@ -4,7 +4,13 @@ import type { ClosedLine, ReadyLine, ServerStats } from '@c1m/schema';
 import type { RunningServer, ServerOptions, ServerSpec } from './options.ts';
 
 /** The ready line of a server that listens on `server.port` and serves /stats on `statsPort`. */
-export function readyLine(spec: ServerSpec, options: ServerOptions, server: RunningServer, statsPort: number, fdLimit: number): ReadyLine {
+export function readyLine(
+  spec: ServerSpec,
+  options: ServerOptions,
+  server: RunningServer,
+  statsPort: number,
+  fdLimit: number,
+): ReadyLine {
   return {
     event: 'ready',
     architecture: spec.name,

@@ -33,7 +33,11 @@ const stream = fc.oneof(
     .tuple(fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 8 }), fc.uint8Array({ maxLength: 64 }))
     .map(([bodies, tail]) => Buffer.concat([...bodies.map((b) => encodeFrame(b)), tail])),
   fc
-    .tuple(fc.array(fc.uint8Array({ maxLength: 300 }), { minLength: 1, maxLength: 8 }), fc.nat(), fc.integer({ min: 1, max: 255 }))
+    .tuple(
+      fc.array(fc.uint8Array({ maxLength: 300 }), { minLength: 1, maxLength: 8 }),
+      fc.nat(),
+      fc.integer({ min: 1, max: 255 }),
+    )
     .map(([bodies, at, flip]) => {
       const bytes = Buffer.concat(bodies.map((b) => encodeFrame(b)));
       if (bytes.length > 0) bytes[at % bytes.length]! ^= flip;

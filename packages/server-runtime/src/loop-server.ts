@@ -65,11 +65,21 @@ export interface LoopListenParts {
 }
 
 /** Starts one loop's listener over options.transport: uWS for ws and http, node:net for tcp. */
-export function listenLoop(options: ServerOptions, handler: WorkloadHandler, parts: LoopListenParts): Promise<UwsWsServer | UwsHttpServer | TcpListener> {
+export function listenLoop(
+  options: ServerOptions,
+  handler: WorkloadHandler,
+  parts: LoopListenParts,
+): Promise<UwsWsServer | UwsHttpServer | TcpListener> {
   const { counters } = parts;
   const port = parts.port ?? options.port;
   if (options.transport === 'http') {
-    return listenUwsHttp(options.host, port, { counters, handle: handler.handle, asyncHandler: handler.async, sharedPort: parts.shared, tls: options.tlsMaterial });
+    return listenUwsHttp(options.host, port, {
+      counters,
+      handle: handler.handle,
+      asyncHandler: handler.async,
+      sharedPort: parts.shared,
+      tls: options.tlsMaterial,
+    });
   }
   const gate = parts.gate ?? new ConnectionGate(processBudget());
   if (options.transport === 'ws') {

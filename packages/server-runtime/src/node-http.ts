@@ -68,7 +68,9 @@ export async function listenNodeHttp(ctx: NodeHttpContext): Promise<NodeHttpServ
   };
   const plain = { maxHeaderSize: HTTP_MAX_HEAD_BYTES, noDelay: true };
   const tls = ctx.tlsMaterial;
-  const server = tls ? createHttpsServer({ ...plain, key: tls.key, cert: tls.cert }, onRequest) : createServer(plain, onRequest);
+  const server = tls
+    ? createHttpsServer({ ...plain, key: tls.key, cert: tls.cert }, onRequest)
+    : createServer(plain, onRequest);
   // Idle keep-alive connections stay open for as long as the client keeps them (a benchmark's
   // 1000 connections must not be closed under it after node's 5-second default).
   server.keepAliveTimeout = 0;

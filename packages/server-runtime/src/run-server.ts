@@ -9,6 +9,7 @@ import {
   printLine,
   readyLine,
   withTlsMaterial,
+  type RunningServer,
   type ServerSpec,
   type StartServer,
 } from '@c1m/server-contract';
@@ -23,11 +24,13 @@ export async function runServer(spec: ServerSpec, start: StartServer, argv = pro
   const parsed = parseServerArgs(spec, argv);
   if (!parsed) return;
   if (!spec.transports.includes(parsed.transport)) {
-    throw new UsageError(`--transport ${parsed.transport} is not served here; choose one of: ${spec.transports.join(', ')}`);
+    throw new UsageError(
+      `--transport ${parsed.transport} is not served here; choose one of: ${spec.transports.join(', ')}`,
+    );
   }
 
   let options = parsed;
-  let server;
+  let server: RunningServer;
   try {
     options = await withTlsMaterial(parsed);
     server = await start(options);
@@ -42,7 +45,9 @@ export async function runServer(spec: ServerSpec, start: StartServer, argv = pro
   const shutdown = async (signal: string) => {
     const final = await server.stats().catch(() => undefined);
     const deadline = options.drainTimeoutMs;
-    const backstop = new Promise<{ forced: boolean }>((resolve) => setTimeout(() => resolve({ forced: true }), deadline + 2000).unref());
+    const backstop = new Promise<{ forced: boolean }>((resolve) =>
+      setTimeout(() => resolve({ forced: true }), deadline + 2000).unref(),
+    );
     const { forced } = await Promise.race([server.close(deadline), backstop]);
     stats.server.close();
     stats.server.closeAllConnections();

@@ -116,7 +116,8 @@ export function mergeSnapshots(snapshots: readonly CounterSnapshot[]): CounterSn
   const out = new Array<number>(COUNTER_SLOTS).fill(0);
   for (const s of snapshots) {
     for (let i = 0; i < COUNTER_SLOTS; i++) {
-      if (i === INDEX.eventLoopDelayP99Ms || i === INDEX.connectionsPeak || i === INDEX.softLimitUnpausable) out[i] = Math.max(out[i]!, s[i] ?? 0);
+      if (i === INDEX.eventLoopDelayP99Ms || i === INDEX.connectionsPeak || i === INDEX.softLimitUnpausable)
+        out[i] = Math.max(out[i]!, s[i] ?? 0);
       else out[i]! += s[i] ?? 0;
     }
   }
@@ -155,7 +156,11 @@ export function toServerStats(s: CounterSnapshot, ctx: StatsContext): ServerStat
     uptimeSeconds: (Date.now() - ctx.startedAtMs) / 1000,
     fdLimit: ctx.fdLimit,
     maxConnections: ctx.maxConnections,
-    connections: { current, peak: Math.max(ctx.observedPeak, s[INDEX.connectionsPeak]!, current), total: s[INDEX.connectionsTotal]! },
+    connections: {
+      current,
+      peak: Math.max(ctx.observedPeak, s[INDEX.connectionsPeak]!, current),
+      total: s[INDEX.connectionsTotal]!,
+    },
     framesIn: s[INDEX.framesIn]!,
     framesOut: s[INDEX.framesOut]!,
     bytesIn: s[INDEX.bytesIn]!,

@@ -3,7 +3,11 @@ import { createServer, type Server } from 'node:http';
 import type { ServerStats } from '@c1m/schema';
 
 /** Serves stats on host:port (0 = any free port); resolves with the bound port. */
-export function serveStats(host: string, port: number, stats: () => Promise<ServerStats>): Promise<{ server: Server; port: number }> {
+export function serveStats(
+  host: string,
+  port: number,
+  stats: () => Promise<ServerStats>,
+): Promise<{ server: Server; port: number }> {
   const server = createServer((req, res) => {
     if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/stats') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('GET /stats\n');

@@ -43,7 +43,6 @@ export interface TcpListenOptions {
   tls?: TlsMaterial;
 }
 
-
 /** Starts listening; resolves once accepting. */
 export function listenTcp(opts: TcpListenOptions): Promise<TcpListener> {
   const sessions = new Set<TcpSession>();
@@ -80,7 +79,11 @@ export function listenTcp(opts: TcpListenOptions): Promise<TcpListener> {
 
   const listen = (onListening: () => void) => {
     if (opts.handle) server.listen(opts.handle as never, onListening);
-    else server.listen({ host: opts.host, port: opts.port, exclusive: opts.exclusive ?? true, backlog: 4096 }, onListening);
+    else
+      server.listen(
+        { host: opts.host, port: opts.port, exclusive: opts.exclusive ?? true, backlog: 4096 },
+        onListening,
+      );
   };
   let state: 'accepting' | 'paused' | 'closing' = 'accepting';
   return new Promise((resolve, reject) => {

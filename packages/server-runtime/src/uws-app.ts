@@ -21,7 +21,10 @@ export function createUwsApp(tls?: TlsMaterial): ReturnType<Uws['App']> {
     writeFileSync(cert, tls.cert, { mode: 0o600 });
     return build.uws.SSLApp({ key_file_name: key, cert_file_name: cert });
   } catch (err) {
-    throw new C1mError('C1M_TLS_UNSUPPORTED', `${build.packageName} ${build.version} cannot create an SSL app (${(err as Error).message}): this build has no usable TLS`);
+    throw new C1mError(
+      'C1M_TLS_UNSUPPORTED',
+      `${build.packageName} ${build.version} cannot create an SSL app (${(err as Error).message}): this build has no usable TLS`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

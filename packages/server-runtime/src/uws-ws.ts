@@ -203,7 +203,8 @@ const SHARED_PORT_ATTEMPTS = 5;
 
 /** Listens on host:port; with `shared` and port 0, re-binds the picked port by number (see UwsWsContext). Shared with uws-http. */
 export async function bindPort(uws: Uws, app: App, host: string, port: number, shared: boolean): Promise<ListenSocket> {
-  const listen = (p: number) => new Promise<ListenSocket | false>((resolve) => app.listen(host, p, (s: ListenSocket) => resolve(s || false)));
+  const listen = (p: number) =>
+    new Promise<ListenSocket | false>((resolve) => app.listen(host, p, (s: ListenSocket) => resolve(s || false)));
   for (let attempt = 0; attempt < SHARED_PORT_ATTEMPTS; attempt++) {
     const socket = await listen(port);
     if (!socket) break;

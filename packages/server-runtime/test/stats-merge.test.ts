@@ -1,7 +1,13 @@
 // Stats over several sources (threads, prefork children): counters add up, gauges take the
 // maximum, a retired child keeps its totals but not its connections, and /stats says so.
 import { describe, expect, it } from 'vitest';
-import { mergeSnapshots, retiredSnapshot, StatsCounters, toServerStats, type StatsContext } from '../src/stats-counters.ts';
+import {
+  mergeSnapshots,
+  retiredSnapshot,
+  StatsCounters,
+  toServerStats,
+  type StatsContext,
+} from '../src/stats-counters.ts';
 
 const context: StatsContext = {
   architecture: 'test',
@@ -54,7 +60,7 @@ describe('merging counters over sources', () => {
     expect(stats.backpressureSoftPausesReading).toBe(true);
   });
 
-  it('reports the highest concurrent total observed when it beats every single source\'s peak', () => {
+  it("reports the highest concurrent total observed when it beats every single source's peak", () => {
     const merged = mergeSnapshots(threeSources().map((s) => s.snapshot()));
     expect(toServerStats(merged, { ...context, observedPeak: 7 }).connections.peak).toBe(7);
   });
@@ -68,7 +74,10 @@ describe('merging counters over sources', () => {
 
   it('a retired source keeps its totals but no longer its current connections or loop delay', () => {
     const [a, b, c] = threeSources();
-    const stats = toServerStats(mergeSnapshots([a!.snapshot(), retiredSnapshot(b!.snapshot()), c!.snapshot()]), context);
+    const stats = toServerStats(
+      mergeSnapshots([a!.snapshot(), retiredSnapshot(b!.snapshot()), c!.snapshot()]),
+      context,
+    );
     expect(stats.connections).toEqual({ current: 2, peak: 5, total: 9 });
     expect(stats.framesIn).toBe(3);
     expect(stats.protocolErrors).toEqual({ C1M_FRAME_TOO_LARGE: 2, C1M_WS_INVALID_UTF8: 1 });

@@ -72,7 +72,9 @@ describe('TcpSession backpressure', () => {
     flood(c, 2000, 16 * 1024); // 32 MiB: more than every kernel buffer between the two can take
     const session = () => sessions[0]!;
     // Paused and stuck: reading stopped and the unsent output no longer grows.
-    expect(await until(() => sessions.length === 1 && session().socket.isPaused() && session().socket.writableLength > soft)).toBe(true);
+    expect(
+      await until(() => sessions.length === 1 && session().socket.isPaused() && session().socket.writableLength > soft),
+    ).toBe(true);
     const stuckAt = session().socket.writableLength;
     await new Promise((r) => setTimeout(r, 300));
     expect(session().socket.writableLength).toBe(stuckAt);
@@ -105,7 +107,12 @@ describe('TcpSession drain', () => {
   it('stops decoding before its FIN: a frame sent after endWhenSettled is not counted, the one before is answered', async () => {
     // An async handler keeps the first reply in flight while the drain begins.
     const handle: FrameHandler = (body) => new Promise((r) => setTimeout(() => r(body), 100));
-    const { counters, sessions, port } = await serve({ softBytes: 64 * 1024, hardBytes: 1024 * 1024, handle, asyncHandler: true });
+    const { counters, sessions, port } = await serve({
+      softBytes: 64 * 1024,
+      hardBytes: 1024 * 1024,
+      handle,
+      asyncHandler: true,
+    });
     const c = await client(port);
     const replies: Buffer[] = [];
     const decoder = new FrameDecoder(1024, (b) => replies.push(Buffer.from(b)));

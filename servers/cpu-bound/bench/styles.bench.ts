@@ -27,9 +27,13 @@ interface Case {
 
 const CASES: Case[] = [
   ...(['ws', 'tcp'] as const).flatMap((transport) =>
-    [1, 100].flatMap((cpuRounds) => ['loop', 'offload'].map((style) => ({ server: 'cpu-bound' as const, style, transport, cpuRounds }))),
+    [1, 100].flatMap((cpuRounds) =>
+      ['loop', 'offload'].map((style) => ({ server: 'cpu-bound' as const, style, transport, cpuRounds })),
+    ),
   ),
-  ...(['ws', 'tcp'] as const).flatMap((transport) => ['loop', 'per-connection'].map((style) => ({ server: 'io-bound' as const, style, transport }))),
+  ...(['ws', 'tcp'] as const).flatMap((transport) =>
+    ['loop', 'per-connection'].map((style) => ({ server: 'io-bound' as const, style, transport })),
+  ),
 ];
 
 interface CaseResult extends Case {
@@ -53,10 +57,29 @@ async function runCase(c: Case, round: number, opts: { duration: string; connect
   const jsonFile = join(tmpdir(), `c1m-styles-${process.pid}-${round}.json`);
   try {
     const before = await server.stats();
-    const target = c.transport === 'ws' ? `ws://127.0.0.1:${server.ready.port}/` : `tcp://127.0.0.1:${server.ready.port}`;
+    const target =
+      c.transport === 'ws' ? `ws://127.0.0.1:${server.ready.port}/` : `tcp://127.0.0.1:${server.ready.port}`;
     // prettier-ignore
-    execFileSync(process.execPath, [DRIVER, 'echo', '--target', target, '--workload', workload, '--cpu-rounds', String(rounds),
-      '--connections', String(opts.connections), '--duration', opts.duration, '--json', jsonFile], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 120_000 });
+    execFileSync(
+      process.execPath,
+      [
+        DRIVER,
+        'echo',
+        '--target',
+        target,
+        '--workload',
+        workload,
+        '--cpu-rounds',
+        String(rounds),
+        '--connections',
+        String(opts.connections),
+        '--duration',
+        opts.duration,
+        '--json',
+        jsonFile,
+      ],
+      { stdio: ['ignore', 'ignore', 'inherit'], timeout: 120_000 },
+    );
     const after = await server.stats();
     const result = parseDriverResult(JSON.parse(readFileSync(jsonFile, 'utf8')));
     const messages = after.framesOut - before.framesOut;
@@ -66,7 +89,9 @@ async function runCase(c: Case, round: number, opts: { duration: string; connect
       messagesPerSecond: Math.round(result.messagesPerSecond),
       latencyP50Us: result.latencyUs.p50Us,
       latencyP99Us: result.latencyUs.p99Us,
-      serverCpuSecondsPerMillionMessages: Number((((after.cpuSeconds - before.cpuSeconds) / messages) * 1e6).toFixed(2)),
+      serverCpuSecondsPerMillionMessages: Number(
+        (((after.cpuSeconds - before.cpuSeconds) / messages) * 1e6).toFixed(2),
+      ),
       serverRssBytes: after.rssBytes,
       mismatches: result.messages.mismatches,
       passed: result.passed,
@@ -85,10 +110,27 @@ interface BenchOptions {
 }
 
 const FLAGS: FlagTable<BenchOptions> = {
-  duration: { flag: 'duration', kind: 'string', help: 'Measured time per case (the driver adds its warm-up)', default: '10s' },
-  connections: { flag: 'connections', kind: 'int', help: 'Closed-loop connections per case', default: 100, min: 1, max: 10_000 },
+  duration: {
+    flag: 'duration',
+    kind: 'string',
+    help: 'Measured time per case (the driver adds its warm-up)',
+    default: '10s',
+  },
+  connections: {
+    flag: 'connections',
+    kind: 'int',
+    help: 'Closed-loop connections per case',
+    default: 100,
+    min: 1,
+    max: 10_000,
+  },
   rounds: { flag: 'rounds', kind: 'int', help: 'Rounds over all cases', default: 1, min: 1, max: 10 },
-  json: { flag: 'json', kind: 'string', help: 'Result file (relative to the repository root)', default: 'results/bench/handler-styles.json' },
+  json: {
+    flag: 'json',
+    kind: 'string',
+    help: 'Result file (relative to the repository root)',
+    default: 'results/bench/handler-styles.json',
+  },
 };
 
 async function main(): Promise<void> {
@@ -107,7 +149,10 @@ async function main(): Promise<void> {
   }
   const out = resolve(REPO_ROOT, values.json);
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify({ env: captureEnv(), connections: values.connections, duration: values.duration, results }, null, 2)}\n`);
+  writeFileSync(
+    out,
+    `${JSON.stringify({ env: captureEnv(), connections: values.connections, duration: values.duration, results }, null, 2)}\n`,
+  );
   process.stdout.write(`wrote ${out}\n`);
 }
 

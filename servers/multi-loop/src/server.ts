@@ -26,7 +26,8 @@ interface Loop {
 /** Starts the server (no side effects on import). */
 export async function start(options: ServerOptions): Promise<RunningServer> {
   const gate = new ConnectionGate(processBudget());
-  const spawn = (port: number) => startLoop({ options, port, counters: StatsCounters.sharedBuffer(), gate: gate.buffer, gateLimit: gate.limit });
+  const spawn = (port: number) =>
+    startLoop({ options, port, counters: StatsCounters.sharedBuffer(), gate: gate.buffer, gateLimit: gate.limit });
   // The first loop binds (port 0 = any free port); the others join the port it got.
   const first = await spawn(options.port);
   const rest = await Promise.allSettled(Array.from({ length: options.workers - 1 }, () => spawn(first.port)));

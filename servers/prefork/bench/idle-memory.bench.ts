@@ -81,7 +81,17 @@ async function until(what: string, probe: () => Promise<boolean>, timeoutMs: num
 /** c1m-load holding `connections` idle for `duration` after its ramp, one ping round near the end. */
 function startHold(target: string, connections: number, duration: string): ChildProcess {
   const pingInterval = `${Math.max(1, Number.parseInt(duration, 10) - 1)}s`;
-  const args = ['hold', '--target', target, '--connections', String(connections), '--duration', duration, '--ping-interval', pingInterval];
+  const args = [
+    'hold',
+    '--target',
+    target,
+    '--connections',
+    String(connections),
+    '--duration',
+    duration,
+    '--ping-interval',
+    pingInterval,
+  ];
   return spawn(process.execPath, [DRIVER, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
@@ -96,7 +106,10 @@ async function startServer(c: Case, nodeFlags: string): Promise<ServerProcess> {
   const saved = process.env.NODE_OPTIONS;
   if (nodeFlags) process.env.NODE_OPTIONS = nodeFlags;
   try {
-    return await spawnServer({ packageDir: join(REPO_ROOT, 'servers', c.server), args: ['--transport', c.transport, '--workers', String(c.workers)] });
+    return await spawnServer({
+      packageDir: join(REPO_ROOT, 'servers', c.server),
+      args: ['--transport', c.transport, '--workers', String(c.workers)],
+    });
   } finally {
     if (saved === undefined) delete process.env.NODE_OPTIONS;
     else process.env.NODE_OPTIONS = saved;
@@ -106,7 +119,8 @@ async function startServer(c: Case, nodeFlags: string): Promise<ServerProcess> {
 async function runCase(c: Case, connections: number, nodeFlags: string): Promise<CaseResult> {
   const server = await startServer(c, nodeFlags);
   try {
-    const target = c.transport === 'ws' ? `ws://127.0.0.1:${server.ready.port}/` : `tcp://127.0.0.1:${server.ready.port}`;
+    const target =
+      c.transport === 'ws' ? `ws://127.0.0.1:${server.ready.port}/` : `tcp://127.0.0.1:${server.ready.port}`;
     // Warm-up: the first connections and /stats requests touch code (file pages of node and uWS)
     // and grow heaps once per process. That is part of a process's baseline, not of a connection.
     await hold(target, WARMUP_CONNECTIONS, '1s');
@@ -119,7 +133,11 @@ async function runCase(c: Case, connections: number, nodeFlags: string): Promise
     const driver = startHold(target, connections, '12s');
     const driverExit = new Promise<number | null>((r) => driver.once('exit', (code) => r(code)));
     try {
-      await until(`${connections} connections are held`, async () => (await server.stats()).connections.current >= connections, 120_000);
+      await until(
+        `${connections} connections are held`,
+        async () => (await server.stats()).connections.current >= connections,
+        120_000,
+      );
       await new Promise((r) => setTimeout(r, SETTLE_MS));
       const stats = await server.stats();
       const processes: ProcessMemory[] = pids.map((pid) => {
@@ -144,7 +162,9 @@ async function runCase(c: Case, connections: number, nodeFlags: string): Promise
         baselineRssBytes: sum((p) => p.baselineRssBytes),
         loadedRssBytes: sum((p) => p.loadedRssBytes),
         rssBytesPerConnection: Math.round((sum((p) => p.loadedRssBytes) - sum((p) => p.baselineRssBytes)) / held),
-        privateBytesPerConnection: Math.round((sum((p) => p.loadedPrivateBytes) - sum((p) => p.baselinePrivateBytes)) / held),
+        privateBytesPerConnection: Math.round(
+          (sum((p) => p.loadedPrivateBytes) - sum((p) => p.baselinePrivateBytes)) / held,
+        ),
         primaryBaselineRssBytes: primary.baselineRssBytes,
         childBaselineRssBytes: children.map((p) => p.baselineRssBytes),
         primaryBaselinePrivateBytes: primary.baselinePrivateBytes,
@@ -170,16 +190,40 @@ interface BenchOptions {
 }
 
 const FLAGS: FlagTable<BenchOptions> = {
-  connections: { flag: 'connections', kind: 'int', help: 'Idle connections per case (one driver shard holds up to ~18,000)', default: 18_000, min: 1, max: 18_000 },
+  connections: {
+    flag: 'connections',
+    kind: 'int',
+    help: 'Idle connections per case (one driver shard holds up to ~18,000)',
+    default: 18_000,
+    min: 1,
+    max: 18_000,
+  },
   cases: {
     flag: 'cases',
     kind: 'string',
     help: 'Comma list of server:workers:transport',
     default: 'multi-loop:2:ws,prefork:2:ws,prefork:4:ws,prefork:2:tcp,prefork:4:tcp',
   },
-  rounds: { flag: 'rounds', kind: 'int', help: 'Rounds over all cases (the summary is the median)', default: 3, min: 1, max: 10 },
-  nodeFlags: { flag: 'node-flags', kind: 'string', help: 'Node flags for the server, e.g. --max-semi-space-size=1', default: '' },
-  json: { flag: 'json', kind: 'string', help: 'Result file (relative to the repository root)', default: 'results/bench/idle-memory-multi.json' },
+  rounds: {
+    flag: 'rounds',
+    kind: 'int',
+    help: 'Rounds over all cases (the summary is the median)',
+    default: 3,
+    min: 1,
+    max: 10,
+  },
+  nodeFlags: {
+    flag: 'node-flags',
+    kind: 'string',
+    help: 'Node flags for the server, e.g. --max-semi-space-size=1',
+    default: '',
+  },
+  json: {
+    flag: 'json',
+    kind: 'string',
+    help: 'Result file (relative to the repository root)',
+    default: 'results/bench/idle-memory-multi.json',
+  },
 };
 
 function parseCases(list: string): Case[] {
@@ -208,7 +252,10 @@ async function main(): Promise<void> {
     for (const c of cases) {
       const r = await runCase(c, options.connections, options.nodeFlags);
       results.push(r);
-      const children = r.childBaselineRssBytes.length > 0 ? `  children ${r.childBaselineRssBytes.map((b, i) => `${mib(b)} (${mib(r.childBaselinePrivateBytes[i]!)})`).join(', ')}` : '';
+      const children =
+        r.childBaselineRssBytes.length > 0
+          ? `  children ${r.childBaselineRssBytes.map((b, i) => `${mib(b)} (${mib(r.childBaselinePrivateBytes[i]!)})`).join(', ')}`
+          : '';
       process.stdout.write(
         `round ${round}  ${label(r).padEnd(20)} ${String(r.rssBytesPerConnection).padStart(5)} B/conn (private ${r.privateBytesPerConnection}) at ${r.connections}  ` +
           `${mib(r.baselineRssBytes)} -> ${mib(r.loadedRssBytes)}  baselines (private): primary ${mib(r.primaryBaselineRssBytes)} (${mib(r.primaryBaselinePrivateBytes)})${children}  ` +
@@ -226,11 +273,15 @@ async function main(): Promise<void> {
       rssBytesPerConnectionMax: Math.max(...perConn),
       primaryBaselineRssBytesMedian: median(runs.map((r) => r.primaryBaselineRssBytes)),
       primaryBaselinePrivateBytesMedian: median(runs.map((r) => r.primaryBaselinePrivateBytes)),
-      childBaselineRssBytesMedian: runs[0]!.childBaselineRssBytes.length > 0 ? median(runs.flatMap((r) => r.childBaselineRssBytes)) : null,
-      childBaselinePrivateBytesMedian: runs[0]!.childBaselinePrivateBytes.length > 0 ? median(runs.flatMap((r) => r.childBaselinePrivateBytes)) : null,
+      childBaselineRssBytesMedian:
+        runs[0]!.childBaselineRssBytes.length > 0 ? median(runs.flatMap((r) => r.childBaselineRssBytes)) : null,
+      childBaselinePrivateBytesMedian:
+        runs[0]!.childBaselinePrivateBytes.length > 0 ? median(runs.flatMap((r) => r.childBaselinePrivateBytes)) : null,
     };
   });
-  process.stdout.write(`\nmedian over ${options.rounds} round(s)${options.nodeFlags ? `, server node flags ${options.nodeFlags}` : ''}:\n`);
+  process.stdout.write(
+    `\nmedian over ${options.rounds} round(s)${options.nodeFlags ? `, server node flags ${options.nodeFlags}` : ''}:\n`,
+  );
   for (const s of summary) {
     process.stdout.write(
       `${label(s).padEnd(20)} ${String(s.rssBytesPerConnectionMedian).padStart(5)} B/conn (${s.rssBytesPerConnectionMin}-${s.rssBytesPerConnectionMax})  ` +
@@ -240,7 +291,10 @@ async function main(): Promise<void> {
   }
   const out = resolve(REPO_ROOT, options.json);
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify({ env: captureEnv(), connections: options.connections, nodeFlags: options.nodeFlags, summary, results }, null, 2)}\n`);
+  writeFileSync(
+    out,
+    `${JSON.stringify({ env: captureEnv(), connections: options.connections, nodeFlags: options.nodeFlags, summary, results }, null, 2)}\n`,
+  );
   process.stdout.write(`wrote ${out}\n`);
 }
 

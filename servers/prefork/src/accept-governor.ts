@@ -74,7 +74,10 @@ export class AcceptGovernor {
 
   private async offered(take: AnchorTake): Promise<void> {
     const room = this.budget - this.current;
-    const takes = this.anchor || take === 'must' || (this.listener?.accepting === true && room >= (take === 'roomy' ? this.margin : 1));
+    const takes =
+      this.anchor ||
+      take === 'must' ||
+      (this.listener?.accepting === true && room >= (take === 'roomy' ? this.margin : 1));
     if (takes) {
       this.anchor = true;
       this.asked = 0;
@@ -93,7 +96,9 @@ export class AcceptGovernor {
     try {
       await listener.resume();
     } catch (err) {
-      process.stderr.write(`prefork child ${process.pid}: listening again failed: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.stderr.write(
+        `prefork child ${process.pid}: listening again failed: ${err instanceof Error ? err.message : String(err)}\n`,
+      );
     } finally {
       this.resuming = false;
     }

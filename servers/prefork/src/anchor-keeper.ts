@@ -77,7 +77,8 @@ export class AnchorKeeper {
     this.wanted = null;
     this.declined.clear();
     this.handovers++;
-    if (previous !== null && previous !== slot && this.slots.live(previous)) this.slots.send(previous, { type: 'release' });
+    if (previous !== null && previous !== slot && this.slots.live(previous))
+      this.slots.send(previous, { type: 'release' });
   }
 
   onExit(slot: number): void {
@@ -97,7 +98,8 @@ export class AnchorKeeper {
     // any live child must: it listens again on receiving the offer.
     const must = this.wanted === 'must';
     const candidates = Array.from({ length: this.slots.size }, (_, slot) => slot).filter(
-      (slot) => slot !== this.anchor && this.slots.live(slot) && !this.declined.has(slot) && (must || this.accepting[slot]),
+      (slot) =>
+        slot !== this.anchor && this.slots.live(slot) && !this.declined.has(slot) && (must || this.accepting[slot]),
     );
     if (candidates.length === 0) return;
     const best = candidates.reduce((a, b) => (this.slots.connections(b) < this.slots.connections(a) ? b : a));

@@ -54,7 +54,14 @@ export class ChildPool {
     private readonly options: ServerOptions,
     size: number,
   ) {
-    this.slots = Array.from({ length: size }, (_, index) => ({ index, worker: null, listening: false, last: null, failures: 0, restartTimer: null }));
+    this.slots = Array.from({ length: size }, (_, index) => ({
+      index,
+      worker: null,
+      listening: false,
+      last: null,
+      failures: 0,
+      restartTimer: null,
+    }));
     this.anchors =
       options.transport === 'tcp'
         ? new AnchorKeeper({
@@ -176,7 +183,8 @@ export class ChildPool {
     // Unexpected: replace the child on the same port; back off if children keep failing to start.
     this.restarts++;
     slot.failures = diedListening ? 0 : slot.failures + 1;
-    const delay = slot.failures === 0 ? 0 : Math.min(RESTART_BACKOFF_MAX_MS, RESTART_BACKOFF_MS * 2 ** (slot.failures - 1));
+    const delay =
+      slot.failures === 0 ? 0 : Math.min(RESTART_BACKOFF_MAX_MS, RESTART_BACKOFF_MS * 2 ** (slot.failures - 1));
     slot.restartTimer = setTimeout(() => {
       slot.restartTimer = null;
       this.fork(slot, this.childPort()).catch(() => {
@@ -218,7 +226,9 @@ export class ChildPool {
     // The channel closes after its last message has been read. A busy primary may see the exit
     // first (at a million connections it did, and took a clean drain for a forced one), so the
     // 'drained' message is awaited through the channel's end, not the exit alone.
-    const channelClosed = new Promise<void>((resolve) => (worker.isConnected() ? worker.once('disconnect', () => resolve()) : resolve()));
+    const channelClosed = new Promise<void>((resolve) =>
+      worker.isConnected() ? worker.once('disconnect', () => resolve()) : resolve(),
+    );
     const killer = setTimeout(() => worker.process.kill('SIGKILL'), deadlineMs + KILL_GRACE_MS);
     this.send(slot, { type: 'drain', deadlineMs });
     const [code] = await Promise.all([exited, channelClosed]);

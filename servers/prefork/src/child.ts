@@ -12,7 +12,13 @@ async function run(): Promise<void> {
   const counters = new StatsCounters();
   const gate = new ConnectionGate(processBudget());
   const governor = options.transport === 'tcp' ? new AcceptGovernor(gate.limit, anchor, tell) : null;
-  const starting = startOwnLoop(options, { counters, port, shared: true, gate, onTcpCount: (n) => governor?.onCount(n) });
+  const starting = startOwnLoop(options, {
+    counters,
+    port,
+    shared: true,
+    gate,
+    onTcpCount: (n) => governor?.onCount(n),
+  });
   // Registered before listening so that a drain sent early is not lost.
   process.on('message', (message: ToChild) => {
     if (governor?.onMessage(message)) return;
@@ -33,7 +39,9 @@ async function run(): Promise<void> {
 }
 
 run().catch((err: unknown) => {
-  process.stderr.write(`prefork child ${process.pid}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    `prefork child ${process.pid}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   // Exit now with the failure: the IPC channel would keep the process alive, and leaving it makes
   // cluster exit with 0.
   process.exit(1);

@@ -12,7 +12,8 @@ function pool(size: number) {
     size,
     live: (slot) => live[slot]!,
     connections: (slot) => connections[slot]!,
-    send: (slot, message: ToChild) => sent.push(`${slot} ${message.type}${message.type === 'anchor' ? ` ${message.take}` : ''}`),
+    send: (slot, message: ToChild) =>
+      sent.push(`${slot} ${message.type}${message.type === 'anchor' ? ` ${message.take}` : ''}`),
   });
   const claimed = Array.from({ length: size }, (_, slot) => keeper.claimIfVacant(slot));
   for (let slot = 0; slot < size; slot++) keeper.onListening(slot);

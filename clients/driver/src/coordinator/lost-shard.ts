@@ -65,10 +65,28 @@ export function lostReply<T extends FromShard['type']>(type: T, ctx: LostShardCo
       reply = { type, report: lostConnect(ctx) };
       break;
     case 'loaded':
-      reply = { type, report: { phase: lostPhase(held), rounds: [], connections: held, rssBytes: ctx.baselineRssBytes, cpuSeconds: 0 } };
+      reply = {
+        type,
+        report: {
+          phase: lostPhase(held),
+          rounds: [],
+          connections: held,
+          rssBytes: ctx.baselineRssBytes,
+          cpuSeconds: 0,
+        },
+      };
       break;
     case 'shorted':
-      reply = { type, report: { connect: lostConnect(ctx), phase: lostPhase(0), finished: 0, failed: ctx.init.connections, seconds: 0 } };
+      reply = {
+        type,
+        report: {
+          connect: lostConnect(ctx),
+          phase: lostPhase(0),
+          finished: 0,
+          failed: ctx.init.connections,
+          seconds: 0,
+        },
+      };
       break;
     case 'closed':
       reply = { type, usage: { cpuSeconds: 0, rssBytesPeak: 0 } };

@@ -12,7 +12,12 @@ interface MergeFlags {
 }
 
 const TABLE: FlagTable<MergeFlags> = {
-  json: { flag: 'json', kind: 'string', help: 'Write the merged DriverResult here (- = stdout, the summary then goes to stderr); default DIR/merged.json when one directory is given', default: '' },
+  json: {
+    flag: 'json',
+    kind: 'string',
+    help: 'Write the merged DriverResult here (- = stdout, the summary then goes to stderr); default DIR/merged.json when one directory is given',
+    default: '',
+  },
 };
 
 /** The file merge writes into a results directory (and skips when reading it). */
@@ -35,7 +40,9 @@ const int = (n: number) => Math.round(n).toLocaleString('en-US');
 /** The per-slice lines printed under a merged summary. */
 export function formatSlices(merge: MergeSection): string {
   const hosts = new Set(merge.perShard.map((s) => s.hostname)).size;
-  const lines = [`slices       ${merge.perShard.length} merged from ${hosts} host${hosts === 1 ? '' : 's'}, start offsets spread ${merge.startOffsetSpreadMs} ms`];
+  const lines = [
+    `slices       ${merge.perShard.length} merged from ${hosts} host${hosts === 1 ? '' : 's'}, start offsets spread ${merge.startOffsetSpreadMs} ms`,
+  ];
   for (const s of merge.perShard) {
     lines.push(
       `  slice ${s.index} on ${s.hostname}: ${int(s.established)} established, ${int(s.sent)} sent, ${int(s.received)} received, ${int(s.missing)} missing, ${int(s.messagesPerSecond)} msgs/s, p99 ${int(s.latencyP99Us)} µs, started +${s.startOffsetMs} ms, ${s.passed ? 'passed' : 'FAILED'}`,
@@ -48,10 +55,13 @@ export function formatSlices(merge: MergeSection): string {
 export function runMergeCommand(argv: readonly string[], command: string[]): number {
   const { options, positionals, help } = parseFlags(TABLE, argv, true);
   if (help) {
-    process.stdout.write(`${formatHelp('Usage: c1m-load merge FILES|DIRS… [--json out.json]', 'Merges the result files (or pod logs) of every slice of one run: counts and histograms added exactly.', TABLE)}\n`);
+    process.stdout.write(
+      `${formatHelp('Usage: c1m-load merge FILES|DIRS… [--json out.json]', 'Merges the result files (or pod logs) of every slice of one run: counts and histograms added exactly.', TABLE)}\n`,
+    );
     return 0;
   }
-  if (positionals.length === 0) throw new UsageError('C1M_MERGE_NO_FILES: give the slices\' result files or a directory holding them');
+  if (positionals.length === 0)
+    throw new UsageError("C1M_MERGE_NO_FILES: give the slices' result files or a directory holding them");
   let files: string[];
   try {
     files = expandInputs(positionals);

@@ -47,7 +47,10 @@ export function readSliceFile(file: string): SliceFile {
       // not this one: a log holds other lines
     }
   }
-  throw new MergeError('C1M_MERGE_NO_RESULT', `${file} holds no c1m-load result (a --json file, or a log with the line --json - prints)`);
+  throw new MergeError(
+    'C1M_MERGE_NO_RESULT',
+    `${file} holds no c1m-load result (a --json file, or a log with the line --json - prints)`,
+  );
 }
 
 function comparable(r: DriverResult): string {
@@ -57,7 +60,9 @@ function comparable(r: DriverResult): string {
 
 function differingKeys(a: DriverResult, b: DriverResult): string[] {
   const keys = new Set([...Object.keys(a.options), ...Object.keys(b.options)]);
-  return [...keys].filter((k) => !PER_SLICE_OPTIONS.has(k) && JSON.stringify(a.options[k]) !== JSON.stringify(b.options[k]));
+  return [...keys].filter(
+    (k) => !PER_SLICE_OPTIONS.has(k) && JSON.stringify(a.options[k]) !== JSON.stringify(b.options[k]),
+  );
 }
 
 /** Throws MergeError unless the files are every slice, once, of one and the same run. */
@@ -65,25 +70,52 @@ export function checkSameRun(slices: readonly SliceFile[]): void {
   if (slices.length === 0) throw new MergeError('C1M_MERGE_NO_FILES', 'no result files given');
   const [first] = slices;
   for (const { file, result } of slices) {
-    if (result.shard === undefined) throw new MergeError('C1M_MERGE_NOT_A_SLICE', `${file} is not a slice (run with --shard-index/--shard-count); a local run is already merged`);
+    if (result.shard === undefined)
+      throw new MergeError(
+        'C1M_MERGE_NOT_A_SLICE',
+        `${file} is not a slice (run with --shard-index/--shard-count); a local run is already merged`,
+      );
   }
   const ref = first!.result;
   for (const { file, result } of slices.slice(1)) {
     const where = `${file} vs ${first!.file}`;
-    if (result.schemaVersion !== ref.schemaVersion) throw new MergeError('C1M_MERGE_MIXED_SCHEMA', `${where}: schemaVersion ${result.schemaVersion} vs ${ref.schemaVersion}`);
-    if (result.scenario !== ref.scenario) throw new MergeError('C1M_MERGE_MIXED_SCENARIO', `${where}: scenario ${result.scenario} vs ${ref.scenario}`);
-    if (result.target.join(',') !== ref.target.join(',')) throw new MergeError('C1M_MERGE_MIXED_TARGET', `${where}: target ${result.target.join(',')} vs ${ref.target.join(',')}`);
-    if (comparable(result) !== comparable(ref)) throw new MergeError('C1M_MERGE_MIXED_OPTIONS', `${where}: options differ in ${differingKeys(result, ref).join(', ')}`);
-    if (result.shard!.count !== ref.shard!.count) throw new MergeError('C1M_MERGE_SHARD_SET', `${where}: --shard-count ${result.shard!.count} vs ${ref.shard!.count}`);
+    if (result.schemaVersion !== ref.schemaVersion)
+      throw new MergeError(
+        'C1M_MERGE_MIXED_SCHEMA',
+        `${where}: schemaVersion ${result.schemaVersion} vs ${ref.schemaVersion}`,
+      );
+    if (result.scenario !== ref.scenario)
+      throw new MergeError('C1M_MERGE_MIXED_SCENARIO', `${where}: scenario ${result.scenario} vs ${ref.scenario}`);
+    if (result.target.join(',') !== ref.target.join(','))
+      throw new MergeError(
+        'C1M_MERGE_MIXED_TARGET',
+        `${where}: target ${result.target.join(',')} vs ${ref.target.join(',')}`,
+      );
+    if (comparable(result) !== comparable(ref))
+      throw new MergeError(
+        'C1M_MERGE_MIXED_OPTIONS',
+        `${where}: options differ in ${differingKeys(result, ref).join(', ')}`,
+      );
+    if (result.shard!.count !== ref.shard!.count)
+      throw new MergeError(
+        'C1M_MERGE_SHARD_SET',
+        `${where}: --shard-count ${result.shard!.count} vs ${ref.shard!.count}`,
+      );
     if (result.shard!.startAt !== ref.shard!.startAt) {
-      throw new MergeError('C1M_MERGE_MIXED_START', `${where}: start ${result.shard!.startAt} vs ${ref.shard!.startAt} (slices of one run share --start-at)`);
+      throw new MergeError(
+        'C1M_MERGE_MIXED_START',
+        `${where}: start ${result.shard!.startAt} vs ${ref.shard!.startAt} (slices of one run share --start-at)`,
+      );
     }
   }
   for (const { file, result } of slices) {
     for (const [name, encoded] of Object.entries(result.histograms)) {
       const settings = histogramSettings(encoded);
       const want = histogramSettings(ref.histograms[name as keyof DriverResult['histograms']]);
-      if (settings.lowestDiscernibleValue !== want.lowestDiscernibleValue || settings.significantDigits !== want.significantDigits) {
+      if (
+        settings.lowestDiscernibleValue !== want.lowestDiscernibleValue ||
+        settings.significantDigits !== want.significantDigits
+      ) {
         throw new MergeError(
           'C1M_MERGE_MIXED_HISTOGRAM',
           `${file}: histogram ${name} has lowest ${settings.lowestDiscernibleValue}, ${settings.significantDigits} significant digits; ${first!.file} has ${want.lowestDiscernibleValue}, ${want.significantDigits}`,
@@ -95,17 +127,27 @@ export function checkSameRun(slices: readonly SliceFile[]): void {
   const seen = new Map<number, string>();
   for (const { file, result } of slices) {
     const other = seen.get(result.shard!.index);
-    if (other !== undefined) throw new MergeError('C1M_MERGE_SHARD_SET', `slice ${result.shard!.index} appears twice (${other}, ${file}): a retried pod would double its load`);
+    if (other !== undefined)
+      throw new MergeError(
+        'C1M_MERGE_SHARD_SET',
+        `slice ${result.shard!.index} appears twice (${other}, ${file}): a retried pod would double its load`,
+      );
     seen.set(result.shard!.index, file);
   }
   const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !seen.has(i));
-  if (missing.length > 0) throw new MergeError('C1M_MERGE_SHARD_SET', `slices ${missing.join(', ')} of ${count} are missing`);
+  if (missing.length > 0)
+    throw new MergeError('C1M_MERGE_SHARD_SET', `slices ${missing.join(', ')} of ${count} are missing`);
 }
 
 /** The Options a slice ran with, rebuilt from its result (what buildResult needs). */
 function optionsOf(r: DriverResult): Options {
   const { meanSizeBytes: _m, mode: _mode, ...rest } = r.options;
-  return { ...(rest as unknown as Options), scenario: r.scenario, targets: parseTargets(r.target.join(',')), slice: null };
+  return {
+    ...(rest as unknown as Options),
+    scenario: r.scenario,
+    targets: parseTargets(r.target.join(',')),
+    slice: null,
+  };
 }
 
 function connectReportOf(r: DriverResult): ConnectReport {
@@ -175,7 +217,12 @@ export function mergeSlices(input: readonly SliceFile[], command: string[]): Dri
     ...(loadCpu.every((x) => x !== undefined) ? { loadCpuSeconds: loadCpu.reduce((a, b) => a + b!, 0) } : {}),
     // Each slice's bytes per connection weighted by its connections (each was rounded to the byte).
     ...(perConnection.every((x) => x !== undefined) && connect.established > 0
-      ? { rssBytesPerConnection: Math.round(results.reduce((a, r) => a + r.driver.rssBytesPerConnection! * r.connections.established, 0) / connect.established) }
+      ? {
+          rssBytesPerConnection: Math.round(
+            results.reduce((a, r) => a + r.driver.rssBytesPerConnection! * r.connections.established, 0) /
+              connect.established,
+          ),
+        }
       : {}),
   };
   let hold: DriverResult['hold'];

@@ -50,7 +50,9 @@ export function mergeConnectReports(reports: readonly ConnectReport[]): MergedCo
 }
 
 /** Sums per-round hold counts over shards. */
-export function mergeRounds(perShard: ReadonlyArray<ReadonlyArray<{ answered: number; missed: number }>>): Array<{ answered: number; missed: number }> {
+export function mergeRounds(
+  perShard: ReadonlyArray<ReadonlyArray<{ answered: number; missed: number }>>,
+): Array<{ answered: number; missed: number }> {
   const rounds = Math.max(0, ...perShard.map((r) => r.length));
   const out = Array.from({ length: rounds }, () => ({ answered: 0, missed: 0 }));
   for (const shard of perShard) {

@@ -34,7 +34,9 @@ export function shardCount(options: Options): number {
   const sockets = socketsNeeded(options);
   if (options.shards === 0) return Math.max(1, Math.ceil(sockets / perShard));
   if (Math.ceil(sockets / options.shards) > perShard) {
-    throw new UsageError(`--shards ${options.shards}: ${Math.ceil(sockets / options.shards)} sockets per shard exceed the ${perShard} a process may hold here (RLIMIT_NOFILE); use --shards ${Math.ceil(sockets / perShard)} or more, or 0 for auto`);
+    throw new UsageError(
+      `--shards ${options.shards}: ${Math.ceil(sockets / options.shards)} sockets per shard exceed the ${perShard} a process may hold here (RLIMIT_NOFILE); use --shards ${Math.ceil(sockets / perShard)} or more, or 0 for auto`,
+    );
   }
   return options.shards;
 }
@@ -43,7 +45,10 @@ export function shardCount(options: Options): number {
 export function sourceIpsFor(options: Options): string[] {
   if (options.sourceIps.length > 0) return options.sourceIps;
   const sockets = socketsNeeded(options);
-  if (sockets > CONNECTIONS_PER_SOURCE_IP && options.targets.every((t) => isLoopback(t.host) && !t.host.includes(':'))) {
+  if (
+    sockets > CONNECTIONS_PER_SOURCE_IP &&
+    options.targets.every((t) => isLoopback(t.host) && !t.host.includes(':'))
+  ) {
     return autoSourceIps(sockets, CONNECTIONS_PER_SOURCE_IP);
   }
   return [];
@@ -69,10 +74,13 @@ export function shardSlice(options: Options, index: number, shards: number, prog
   const total = socketsNeeded(options);
   const sourceIps = sourceIpsFor(options);
   // Bound sources get explicit ports (see PoolSettings.localPorts); so does short --reuseport.
-  const ports = sourceIps.length > 0 || (options.scenario === 'short' && options.reuseport) ? ephemeralRange() : undefined;
+  const ports =
+    sourceIps.length > 0 || (options.scenario === 'short' && options.reuseport) ? ephemeralRange() : undefined;
   if (ports && sourceIps.length > 0 && total / sourceIps.length > ports.last - ports.first + 1) {
     const need = Math.ceil(total / (ports.last - ports.first + 1));
-    throw new UsageError(`--source-ips: ${sourceIps.length} addresses give ${ports.last - ports.first + 1} local ports each, too few for ${total} connections; give at least ${need}`);
+    throw new UsageError(
+      `--source-ips: ${sourceIps.length} addresses give ${ports.last - ports.first + 1} local ports each, too few for ${total} connections; give at least ${need}`,
+    );
   }
   const base = Math.floor(total / shards);
   const extra = total % shards;

@@ -8,7 +8,10 @@ export class ProgressLine {
   private lastReceived = 0;
   private lastAt = Date.now();
 
-  constructor(private readonly set: ShardSet, private readonly label: string) {
+  constructor(
+    private readonly set: ShardSet,
+    private readonly label: string,
+  ) {
     this.timer = setInterval(() => this.draw(), 1000);
     this.timer.unref();
   }
@@ -26,11 +29,14 @@ export class ProgressLine {
       p99Us = Math.max(p99Us, p.p99Us);
     }
     const now = Date.now();
-    const rate = received >= this.lastReceived ? ((received - this.lastReceived) * 1000) / Math.max(1, now - this.lastAt) : 0;
+    const rate =
+      received >= this.lastReceived ? ((received - this.lastReceived) * 1000) / Math.max(1, now - this.lastAt) : 0;
     this.lastReceived = received;
     this.lastAt = now;
     const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-    process.stderr.write(`\r\x1b[2K${this.label}: ${fmt(open)} connections  ${fmt(rate)} msgs/s  p99 ${fmt(p99Us)} µs (max over shards)  errors ${fmt(errors)}`);
+    process.stderr.write(
+      `\r\x1b[2K${this.label}: ${fmt(open)} connections  ${fmt(rate)} msgs/s  p99 ${fmt(p99Us)} µs (max over shards)  errors ${fmt(errors)}`,
+    );
   }
 
   /** Clears the line. */

@@ -63,7 +63,8 @@ export function commonFailures(outcome: Omit<RunOutcome, 'failures'>, scenario: 
   if (messages.missing > 0 && scenario !== 'max-rate') out.push(`${messages.missing} replies never came`);
   if (scenario !== 'short') {
     if (connect.established === 0) out.push('no connection was established');
-    if (connect.stoppedReason) out.push(`ramp stopped at ${connect.established} of ${connect.requested} connections: ${connect.stoppedReason}`);
+    if (connect.stoppedReason)
+      out.push(`ramp stopped at ${connect.established} of ${connect.requested} connections: ${connect.stoppedReason}`);
     if (connect.failed > 0) out.push(`${connect.failed} connections failed (${causes(connect.failedByCause)})`);
     if (messages.notSent > 0) out.push(`${messages.notSent} sends skipped: their connection was lost`);
     const lost = Object.entries(outcome.errors).filter(([k]) => !(REPLY_ERROR_CODES as readonly string[]).includes(k));
@@ -76,7 +77,8 @@ export function commonFailures(outcome: Omit<RunOutcome, 'failures'>, scenario: 
 export function buildResult(ctx: RunContext, outcome: RunOutcome): DriverResult {
   const { options } = ctx;
   const { phase, connect } = outcome;
-  const perSecond = (n: number) => (outcome.durationSeconds > 0 ? Math.round((n / outcome.durationSeconds) * 10) / 10 : 0);
+  const perSecond = (n: number) =>
+    outcome.durationSeconds > 0 ? Math.round((n / outcome.durationSeconds) * 10) / 10 : 0;
   const { scenario: _scenario, targets, slice: _slice, ...rest } = options;
   return {
     tool: 'c1m-load',
@@ -124,11 +126,14 @@ export function buildResult(ctx: RunContext, outcome: RunOutcome): DriverResult 
     },
     driver: {
       shards: ctx.shards,
-      cpuSeconds: Math.round((ctx.coordinatorCpuSeconds + ctx.usage.reduce((a, u) => a + u.cpuSeconds, 0)) * 1000) / 1000,
+      cpuSeconds:
+        Math.round((ctx.coordinatorCpuSeconds + ctx.usage.reduce((a, u) => a + u.cpuSeconds, 0)) * 1000) / 1000,
       rssBytesPeak: ctx.usage.reduce((a, u) => a + u.rssBytesPeak, 0),
       rssBytesBaseline: ctx.baselineRssBytes.reduce((a, b) => a + b, 0),
       ...(outcome.rssBytesPerConnection === undefined ? {} : { rssBytesPerConnection: outcome.rssBytesPerConnection }),
-      ...(outcome.loadCpuSeconds === undefined ? {} : { loadCpuSeconds: Math.round(outcome.loadCpuSeconds * 1000) / 1000 }),
+      ...(outcome.loadCpuSeconds === undefined
+        ? {}
+        : { loadCpuSeconds: Math.round(outcome.loadCpuSeconds * 1000) / 1000 }),
       ...(ctx.lostShards && ctx.lostShards.length > 0 ? { lostShards: ctx.lostShards } : {}),
     },
     ...(outcome.hold ? { hold: outcome.hold } : {}),

@@ -5,7 +5,7 @@ import { captureEnv } from '@c1m/results';
 import type { DriverResult } from '@c1m/schema';
 import { lostShardFailure } from './lost-shard.ts';
 import { mergeConnectReports, type MergedConnect } from './merge.ts';
-import type { ConnectReport, LoadStep, ShardInit } from '../ipc/messages.ts';
+import type { ConnectReport, LoadStep, ShardInit, ShardUsage } from '../ipc/messages.ts';
 import type { Options } from '../options/options.ts';
 import { planShards, shardCount } from './plan.ts';
 import { ProgressLine } from './progress.ts';
@@ -36,7 +36,11 @@ export async function connectAll(set: ShardSet): Promise<{ reports: ConnectRepor
 }
 
 /** The outcome fields every load scenario shares: totals of the phase, errors of ramp and phase. */
-export function phaseOutcome(connect: MergedConnect, phase: MergedPhase, durationSeconds: number): Omit<RunOutcome, 'failures'> {
+export function phaseOutcome(
+  connect: MergedConnect,
+  phase: MergedPhase,
+  durationSeconds: number,
+): Omit<RunOutcome, 'failures'> {
   const errors = { ...connect.errors };
   addCauses(errors, phase.errors);
   return { connect, phase, messages: phase.counts, errors, durationSeconds, peakConnections: connect.established };
@@ -113,13 +117,14 @@ export async function runScenario(
   const set = await ShardSet.start(inits, shardExecArgv(options));
   const line = progress ? new ProgressLine(set, options.scenario) : null;
   let outcome: RunOutcome;
-  let usage;
+  let usage: ShardUsage[];
   try {
     await plan.beforeFirstStep?.();
     outcome = await runner({ options: plan.stepOptions, set, inits, log });
     usage = await set.close();
     // A shard that died leaves the other shards' figures: report them, name what is missing, fail.
-    if (set.lost.length > 0) outcome = { ...outcome, failures: [...set.lost.map(lostShardFailure), ...outcome.failures] };
+    if (set.lost.length > 0)
+      outcome = { ...outcome, failures: [...set.lost.map(lostShardFailure), ...outcome.failures] };
   } catch (err) {
     set.kill();
     throw err;

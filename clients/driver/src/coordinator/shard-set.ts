@@ -50,7 +50,8 @@ export class ShardSet {
         if (this.waiters[index] === null && this.closing) return;
         const exit = signal ?? `code ${code}`;
         // Before every shard is ready there is no run yet to report on.
-        if (this.waiters[index]?.type === 'ready') this.fail(new Error(`shard ${index} exited (${exit}) before it was ready`), index);
+        if (this.waiters[index]?.type === 'ready')
+          this.fail(new Error(`shard ${index} exited (${exit}) before it was ready`), index);
         else this.markLost(index, exit);
       });
     });
@@ -107,14 +108,24 @@ export class ShardSet {
   }
 
   private standIn<T extends FromShard['type']>(index: number, type: T): Reply<T> {
-    return lostReply(type, { init: this.inits[index]!, held: this.held[index], baselineRssBytes: this.baselineRssBytes[index]! });
+    return lostReply(type, {
+      init: this.inits[index]!,
+      held: this.held[index],
+      baselineRssBytes: this.baselineRssBytes[index]!,
+    });
   }
 
   /** Records a dead shard and answers what it was asked with its stand-in reply. */
   private markLost(index: number, exit: string): void {
     if (this.isLost(index)) return;
     const pid = this.children[index]!.pid ?? 0;
-    this.lost.push({ index, pid, exit, during: this.steps[index]!, connections: this.held[index] ?? this.inits[index]!.connections });
+    this.lost.push({
+      index,
+      pid,
+      exit,
+      during: this.steps[index]!,
+      connections: this.held[index] ?? this.inits[index]!.connections,
+    });
     const waiter = this.waiters[index];
     if (waiter === null) return;
     this.waiters[index] = null;
@@ -134,7 +145,11 @@ export class ShardSet {
   async close(): Promise<ShardUsage[]> {
     this.closing = true;
     const closed = await this.all(() => ({ type: 'close' }), 'closed');
-    await Promise.all(this.children.map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once('close', r)) : undefined)));
+    await Promise.all(
+      this.children.map((c) =>
+        c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once('close', r)) : undefined,
+      ),
+    );
     return closed.map((c) => c.usage);
   }
 

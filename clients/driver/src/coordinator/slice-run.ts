@@ -20,10 +20,14 @@ export function slicePlan(options: Options, spec: SliceSpec, progress: boolean):
   const init = shardSlice(options, spec.index, spec.count, progress);
   const total = socketsNeeded(options);
   if (init.connections === 0) {
-    throw new UsageError(`C1M_SHARD_EMPTY: slice ${spec.index} of ${spec.count} gets no connection of ${total}; use --shard-count ${total} or fewer`);
+    throw new UsageError(
+      `C1M_SHARD_EMPTY: slice ${spec.index} of ${spec.count} gets no connection of ${total}; use --shard-count ${total} or fewer`,
+    );
   }
   if (init.connections > socketsPerShard()) {
-    throw new UsageError(`C1M_SHARD_TOO_BIG: slice ${spec.index} holds ${init.connections} connections, more than the ${socketsPerShard()} one process may hold here (RLIMIT_NOFILE); use --shard-count ${Math.ceil(total / socketsPerShard())} or more`);
+    throw new UsageError(
+      `C1M_SHARD_TOO_BIG: slice ${spec.index} holds ${init.connections} connections, more than the ${socketsPerShard()} one process may hold here (RLIMIT_NOFILE); use --shard-count ${Math.ceil(total / socketsPerShard())} or more`,
+    );
   }
   // The same split the coordinator makes (rateShares), by planned rather than established
   // connections: a pod cannot know how many the other pods established.
@@ -61,6 +65,8 @@ export function slicePlan(options: Options, spec: SliceSpec, progress: boolean):
  * result names the same target and the merge can compare them.
  */
 export async function resolveTargetHosts(options: Options): Promise<Options> {
-  const targets = await Promise.all(options.targets.map(async (t) => (isIP(t.host) ? t : { ...t, host: (await lookup(t.host)).address })));
+  const targets = await Promise.all(
+    options.targets.map(async (t) => (isIP(t.host) ? t : { ...t, host: (await lookup(t.host)).address })),
+  );
   return { ...options, targets };
 }

@@ -28,8 +28,21 @@ export function formatBuckets(buckets: Record<string, number>): string[] {
 
 /** The summary text of a run. */
 export function formatSummary(r: DriverResult): string {
-  const o = r.options as { mode?: string; pipeline?: number; rate?: number; meanSizeBytes?: number; workload?: string; bodySize?: number; keepAlive?: string };
-  const mode = r.scenario === 'echo' ? (o.mode === 'open' ? `open loop ${int(o.rate ?? 0)} msgs/s` : `closed loop, pipeline ${o.pipeline}`) : r.scenario;
+  const o = r.options as {
+    mode?: string;
+    pipeline?: number;
+    rate?: number;
+    meanSizeBytes?: number;
+    workload?: string;
+    bodySize?: number;
+    keepAlive?: string;
+  };
+  const mode =
+    r.scenario === 'echo'
+      ? o.mode === 'open'
+        ? `open loop ${int(o.rate ?? 0)} msgs/s`
+        : `closed loop, pipeline ${o.pipeline}`
+      : r.scenario;
   const lines = [
     `c1m-load ${r.scenario}: ${r.target.join(' ')}  (${mode}, ${o.workload}, ${r.target[0]?.startsWith('http') ? `${o.bodySize} B bodies, keep-alive ${o.keepAlive}` : `~${Math.round(o.meanSizeBytes ?? 0)} B bodies`}, ${r.driver.shards} shard${r.driver.shards === 1 ? '' : 's'})`,
     `connections  ${int(r.connections.established)} established of ${int(r.connections.requested)}, ${int(r.connections.failed)} failed${r.connections.failed > 0 ? ` (${causes(r.connections.failedByCause)})` : ''}, in ${r.connections.connectSeconds.toFixed(2)}s`,
@@ -45,14 +58,21 @@ export function formatSummary(r: DriverResult): string {
   if (r.hold) {
     lines.push(`hold         ping every ${r.hold.pingIntervalSeconds}s, RTT µs ${latencyLine(r.hold.pingRttUs)}`);
     for (const [k, round] of r.hold.rounds.entries()) {
-      lines.push(`  round ${k + 1} at ${round.atSeconds}s: ${int(round.answered)} answered, ${int(round.missed)} missed`);
+      lines.push(
+        `  round ${k + 1} at ${round.atSeconds}s: ${int(round.answered)} answered, ${int(round.missed)} missed`,
+      );
     }
   }
-  if (r.short) lines.push(`short        TIME_WAIT ${int(r.short.timeWaitBefore ?? 0)} before, ${int(r.short.timeWaitAfter)} after`);
+  if (r.short)
+    lines.push(
+      `short        TIME_WAIT ${int(r.short.timeWaitBefore ?? 0)} before, ${int(r.short.timeWaitAfter)} after`,
+    );
   if (r.maxRate) {
     lines.push(`max-rate     best ${int(r.maxRate.bestRate)} msgs/s with p99 ≤ ${int(r.maxRate.sloP99Us)} µs`);
     for (const s of r.maxRate.steps) {
-      lines.push(`  rate ${int(s.rate).padStart(10)}: ${int(s.messagesPerSecond).padStart(10)} msgs/s, p99 ${int(s.p99Us).padStart(9)} µs ${s.withinSlo ? 'within' : 'over'}`);
+      lines.push(
+        `  rate ${int(s.rate).padStart(10)}: ${int(s.messagesPerSecond).padStart(10)} msgs/s, p99 ${int(s.p99Us).padStart(9)} µs ${s.withinSlo ? 'within' : 'over'}`,
+      );
     }
   }
   lines.push('buckets (from the scheduled send time):', ...formatBuckets(r.buckets));

@@ -25,7 +25,8 @@ export interface SliceSpec {
 }
 
 function whole(flag: string, envName: string, text: string): number {
-  if (!/^\d+$/.test(text)) throw new UsageError(`C1M_SHARD_FLAG: --${flag} (or $${envName}) "${text}" must be a whole number`);
+  if (!/^\d+$/.test(text))
+    throw new UsageError(`C1M_SHARD_FLAG: --${flag} (or $${envName}) "${text}" must be a whole number`);
   return Number(text);
 }
 
@@ -44,23 +45,34 @@ export function parseSliceSpec(
   const startText = flags.startAt || env[SHARD_ENV.startAt] || '';
   if (countText === '') {
     if (flags.shardIndex !== '' || flags.startAt !== '') {
-      throw new UsageError(`C1M_SHARD_COUNT_MISSING: --shard-index and --start-at need --shard-count K (or $${SHARD_ENV.count})`);
+      throw new UsageError(
+        `C1M_SHARD_COUNT_MISSING: --shard-index and --start-at need --shard-count K (or $${SHARD_ENV.count})`,
+      );
     }
     return null;
   }
   const count = whole('shard-count', SHARD_ENV.count, countText);
   if (count < 1) throw new UsageError('C1M_SHARD_FLAG: --shard-count must be at least 1');
-  if (indexText === '') throw new UsageError(`C1M_SHARD_INDEX_MISSING: --shard-count ${count} needs --shard-index 0…${count - 1} (or $${SHARD_ENV.index}, which an Indexed Job sets)`);
+  if (indexText === '')
+    throw new UsageError(
+      `C1M_SHARD_INDEX_MISSING: --shard-count ${count} needs --shard-index 0…${count - 1} (or $${SHARD_ENV.index}, which an Indexed Job sets)`,
+    );
   const index = whole('shard-index', SHARD_ENV.index, indexText);
-  if (index >= count) throw new UsageError(`C1M_SHARD_FLAG: --shard-index ${index} is outside 0…${count - 1} (--shard-count ${count})`);
+  if (index >= count)
+    throw new UsageError(`C1M_SHARD_FLAG: --shard-index ${index} is outside 0…${count - 1} (--shard-count ${count})`);
   if (!(SLICEABLE_SCENARIOS as readonly string[]).includes(scenario)) {
-    throw new UsageError(`C1M_SHARD_SCENARIO: ${scenario} cannot be sliced over machines (its steps depend on every shard's replies); sliceable scenarios: ${SLICEABLE_SCENARIOS.join(', ')}`);
+    throw new UsageError(
+      `C1M_SHARD_SCENARIO: ${scenario} cannot be sliced over machines (its steps depend on every shard's replies); sliceable scenarios: ${SLICEABLE_SCENARIOS.join(', ')}`,
+    );
   }
   let startAtMs: number | null = null;
   if (startText !== '') {
     // An ISO time with an explicit zone: a pod's local zone must not move the barrier.
     startAtMs = /(Z|[+-]\d\d:?\d\d)$/.test(startText) ? Date.parse(startText) : Number.NaN;
-    if (Number.isNaN(startAtMs)) throw new UsageError(`C1M_SHARD_START_AT: --start-at (or $${SHARD_ENV.startAt}) "${startText}" must be an ISO time with a zone, e.g. 2026-12-03T12:00:00Z`);
+    if (Number.isNaN(startAtMs))
+      throw new UsageError(
+        `C1M_SHARD_START_AT: --start-at (or $${SHARD_ENV.startAt}) "${startText}" must be an ISO time with a zone, e.g. 2026-12-03T12:00:00Z`,
+      );
   }
   return { index, count, startAtMs };
 }

@@ -32,24 +32,39 @@ const TARGET_RE = /^(tcp|ws|http|tls|wss|https):\/\/(\[[0-9a-fA-F:]+\]|[^/:\s]+)
 /** Parses a comma-separated list of targets; a port range expands to one target per port. */
 export function parseTargets(text: string): Target[] {
   const out: Target[] = [];
-  for (const item of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const item of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = TARGET_RE.exec(item);
-    if (!m) throw new UsageError(`--target "${item}": expected tcp://HOST:PORT[-PORT], ws://HOST:PORT[-PORT]/PATH or http://HOST:PORT[-PORT]/PATH (tls://, wss://, https:// inside TLS)`);
+    if (!m)
+      throw new UsageError(
+        `--target "${item}": expected tcp://HOST:PORT[-PORT], ws://HOST:PORT[-PORT]/PATH or http://HOST:PORT[-PORT]/PATH (tls://, wss://, https:// inside TLS)`,
+      );
     const scheme = m[1]!;
     const { transport, tls } = SCHEMES[scheme]!;
     const host = m[2]!.replace(/^\[|\]$/g, '');
     const first = Number(m[3]);
     const last = m[4] === undefined ? first : Number(m[4]);
     const path = m[5] ?? '/';
-    if (first < 1 || last > 65535 || last < first) throw new UsageError(`--target "${item}": ports must be 1-65535 and ascending`);
+    if (first < 1 || last > 65535 || last < first)
+      throw new UsageError(`--target "${item}": ports must be 1-65535 and ascending`);
     if (transport === 'tcp' && path !== '/') throw new UsageError(`--target "${item}": tcp targets take no path`);
     for (let port = first; port <= last; port++) {
       const hostPart = host.includes(':') ? `[${host}]` : host;
-      out.push({ transport, host, port, path, url: `${scheme}://${hostPart}:${port}${transport === 'tcp' ? '' : path}`, ...(tls ? { tls } : {}) });
+      out.push({
+        transport,
+        host,
+        port,
+        path,
+        url: `${scheme}://${hostPart}:${port}${transport === 'tcp' ? '' : path}`,
+        ...(tls ? { tls } : {}),
+      });
     }
   }
   if (out.length === 0) throw new UsageError('--target is required, e.g. --target tcp://127.0.0.1:9000');
-  if (new Set(out.map((t) => `${t.transport}${t.tls ? '+tls' : ''}`)).size > 1) throw new UsageError('--target: all targets must use the same transport (tcp, ws or http)');
+  if (new Set(out.map((t) => `${t.transport}${t.tls ? '+tls' : ''}`)).size > 1)
+    throw new UsageError('--target: all targets must use the same transport (tcp, ws or http)');
   return out;
 }
 
@@ -64,17 +79,22 @@ function intToIpv4(n: number): string {
 /** Parses "127.0.0.2-127.0.0.50" or "127.0.0.2,127.0.0.3" (ranges and addresses mixed) into addresses. */
 export function parseSourceIps(text: string): string[] {
   const out: string[] = [];
-  for (const item of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const item of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [from, to] = item.split('-');
     if (to === undefined) {
       if (!isIPv4(from!) && !from!.includes(':')) throw new UsageError(`--source-ips "${item}": not an IP address`);
       out.push(from!);
       continue;
     }
-    if (!isIPv4(from!) || !isIPv4(to)) throw new UsageError(`--source-ips "${item}": a range needs two IPv4 addresses, e.g. 127.0.0.2-127.0.0.50`);
+    if (!isIPv4(from!) || !isIPv4(to))
+      throw new UsageError(`--source-ips "${item}": a range needs two IPv4 addresses, e.g. 127.0.0.2-127.0.0.50`);
     const a = ipv4ToInt(from!);
     const b = ipv4ToInt(to);
-    if (b < a || b - a > 65535) throw new UsageError(`--source-ips "${item}": range must ascend and hold at most 65536 addresses`);
+    if (b < a || b - a > 65535)
+      throw new UsageError(`--source-ips "${item}": range must ascend and hold at most 65536 addresses`);
     for (let n = a; n <= b; n++) out.push(intToIpv4(n));
   }
   if (out.length === 0) throw new UsageError('--source-ips: no address given');
@@ -106,7 +126,8 @@ export function parseSizeSpec(text: string, workload: Workload | HttpWorkload): 
   const one = (part: string) => {
     const n = parseBytes(part);
     if (n === undefined) throw new UsageError(`--size "${text}": "${part}" is not a size such as 64 or 1KiB`);
-    if (n < min) throw new UsageError(`--size "${text}": at least ${min} bytes (a body carries a 12-byte seq/time header)`);
+    if (n < min)
+      throw new UsageError(`--size "${text}": at least ${min} bytes (a body carries a 12-byte seq/time header)`);
     if (n > 64 * 1024 * 1024) throw new UsageError(`--size "${text}": at most 64MiB`);
     return n;
   };

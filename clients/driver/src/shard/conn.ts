@@ -166,7 +166,10 @@ export class Conn {
       data = rest;
     }
     if (this.target.transport === 'http') {
-      const parser = (this.decoder ??= new HttpResponseParser(this.owner.maxFrameBytes, onHttpResponse)) as HttpResponseParser;
+      const parser = (this.decoder ??= new HttpResponseParser(
+        this.owner.maxFrameBytes,
+        onHttpResponse,
+      )) as HttpResponseParser;
       current = this;
       parser.push(data);
       // As for tcp: no parser while no response is due (the pool may also have replaced the socket).

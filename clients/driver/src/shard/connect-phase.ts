@@ -30,7 +30,11 @@ export function rampConnections(
   count: number,
   rate: number,
   startUs: number,
-  { measureRss = true, stats = new PhaseStats(), minFreeBytes = 0 }: { measureRss?: boolean; stats?: PhaseStats; minFreeBytes?: number } = {},
+  {
+    measureRss = true,
+    stats = new PhaseStats(),
+    minFreeBytes = 0,
+  }: { measureRss?: boolean; stats?: PhaseStats; minFreeBytes?: number } = {},
 ): Promise<ConnectReport> {
   return new Promise((resolve) => {
     const hist: LatencyHistogram = createHistogram();

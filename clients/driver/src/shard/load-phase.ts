@@ -68,7 +68,10 @@ class LoadPhase implements PhaseListener {
     this.measureFromUs = this.startUs + warmupUs;
     this.endUs = this.measureFromUs + step.durationMs * 1000;
     this.pingIntervalUs = step.pingIntervalMs * 1000;
-    this.holdTickMs = Math.max(1, Math.min(HOLD_TICK_MAX_MS, Math.floor(step.pingIntervalMs / HOLD_TICKS_PER_INTERVAL)));
+    this.holdTickMs = Math.max(
+      1,
+      Math.min(HOLD_TICK_MAX_MS, Math.floor(step.pingIntervalMs / HOLD_TICKS_PER_INTERVAL)),
+    );
     if (step.mode === 'hold') {
       // Round k pings every connection once, spread evenly over [k*P, (k+1)*P).
       const spreadUs = Math.min(step.pingIntervalMs, step.durationMs) * 1000;
@@ -185,7 +188,8 @@ class LoadPhase implements PhaseListener {
     // has one interval to be answered in every round, the last one too: until its connection's
     // next ping would have been due.
     const wait = Math.max(0, (this.endUs - nowUs()) / 1000);
-    const graceMs = this.step.mode === 'hold' ? Math.max(this.step.graceMs, this.step.pingIntervalMs) : this.step.graceMs;
+    const graceMs =
+      this.step.mode === 'hold' ? Math.max(this.step.graceMs, this.step.pingIntervalMs) : this.step.graceMs;
     setTimeout(() => this.drain(nowUs() + graceMs * 1000), wait);
   }
 

@@ -138,7 +138,8 @@ export class Pool implements ConnOwner {
     this.openCount++;
     this.listener.opened(conn, nowUs());
     // http keep-alive off: the requests sent while this connection was being made go out now.
-    if (conn.pending !== null && this.requests.newConnectionPerRequest) for (const entry of conn.pending) conn.write(entry.req);
+    if (conn.pending !== null && this.requests.newConnectionPerRequest)
+      for (const entry of conn.pending) conn.write(entry.req);
   }
 
   lost(conn: Conn, cause: FailureCause): void {

@@ -54,7 +54,12 @@ export class RequestFactory {
     this.rng = (seed * 2654435761 + 1) >>> 0 || 1;
     const http = spec.http;
     this.http = http
-      ? { request: Buffer.from(http.request, 'latin1'), workload: spec.workload as HttpWorkload, bodySize: http.bodySize, expected: staticHttpBody(http.bodySize) }
+      ? {
+          request: Buffer.from(http.request, 'latin1'),
+          workload: spec.workload as HttpWorkload,
+          bodySize: http.bodySize,
+          expected: staticHttpBody(http.bodySize),
+        }
       : null;
   }
 

@@ -15,11 +15,16 @@ const REPLIED = 1;
 const DONE = 2;
 
 /** Runs one short loop of `count` connections on a pool emptied for it. */
-export async function runShortLoop(pool: Pool, count: number, connectRate: number, step: ShortStep): Promise<ShortReport> {
+export async function runShortLoop(
+  pool: Pool,
+  count: number,
+  connectRate: number,
+  step: ShortStep,
+): Promise<ShortReport> {
   pool.reset();
   const stats = new PhaseStats();
   pool.stats = stats;
-  const outcome = new Uint8Array(count);
+  const outcome = new Uint8Array(count).fill(PENDING);
   const answered = new Uint32Array(count);
   const startUs = epochMsToNowUs(step.startAtMs);
   let finished = 0;

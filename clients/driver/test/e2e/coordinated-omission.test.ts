@@ -37,7 +37,21 @@ describe('coordinated omission', () => {
     const s = await servers.start(startTcpEcho());
     let stalledMs = 0;
     const run = await runDriver(
-      ['echo', '--target', s.url, '--connections', '10', '--rate', String(RATE), '--warmup', '0', '--duration', `${DURATION_S}s`, '--timing', 'timer'],
+      [
+        'echo',
+        '--target',
+        s.url,
+        '--connections',
+        '10',
+        '--rate',
+        String(RATE),
+        '--warmup',
+        '0',
+        '--duration',
+        `${DURATION_S}s`,
+        '--timing',
+        'timer',
+      ],
       30_000,
       (coordinator) => {
         void (async () => {
@@ -66,7 +80,21 @@ describe('coordinated omission', () => {
   it('a stalled server: the open loop keeps sending, both figures show the stall; a closed loop hides it from p99', async () => {
     // The stall starts after one second's requests.
     const open = await servers.start(startTcpEcho({ stall: { afterFrames: RATE, ms: STALL_MS } }));
-    const openRun = await runDriver(['echo', '--target', open.url, '--connections', '10', '--rate', String(RATE), '--warmup', '0', '--duration', `${DURATION_S}s`, '--timing', 'timer']);
+    const openRun = await runDriver([
+      'echo',
+      '--target',
+      open.url,
+      '--connections',
+      '10',
+      '--rate',
+      String(RATE),
+      '--warmup',
+      '0',
+      '--duration',
+      `${DURATION_S}s`,
+      '--timing',
+      'timer',
+    ]);
     expect(openRun.code, openRun.stderr).toBe(0);
     const o = openRun.result!;
     for (const p99 of [ms(o.latencyUs.p99Us), ms(o.latencyUncorrectedUs.p99Us)]) {
@@ -77,7 +105,19 @@ describe('coordinated omission', () => {
     expect(Math.abs(o.latencyUs.p99Us - o.latencyUncorrectedUs.p99Us) / 1000).toBeLessThan(OVER_STALL_MS);
 
     const closed = await servers.start(startTcpEcho({ stall: { afterFrames: RATE, ms: STALL_MS } }));
-    const closedRun = await runDriver(['echo', '--target', closed.url, '--connections', '10', '--pipeline', '1', '--warmup', '0', '--duration', `${DURATION_S}s`]);
+    const closedRun = await runDriver([
+      'echo',
+      '--target',
+      closed.url,
+      '--connections',
+      '10',
+      '--pipeline',
+      '1',
+      '--warmup',
+      '0',
+      '--duration',
+      `${DURATION_S}s`,
+    ]);
     expect(closedRun.code, closedRun.stderr).toBe(0);
     const c = closedRun.result!;
     // Ten requests waited out the stall (max) among thousands answered at once: p99 never sees it.

@@ -26,7 +26,21 @@ describe('c1m-load with a shard killed', () => {
     const s = await servers.start(startWsEcho());
     let victim = 0;
     const run = await runDriver(
-      ['echo', '--target', s.url, '--connections', '20', '--shards', '2', '--warmup', '0', '--duration', '3s', '--grace', '500ms'],
+      [
+        'echo',
+        '--target',
+        s.url,
+        '--connections',
+        '20',
+        '--shards',
+        '2',
+        '--warmup',
+        '0',
+        '--duration',
+        '3s',
+        '--grace',
+        '500ms',
+      ],
       30_000,
       (coordinator) => {
         void (async () => {
@@ -46,7 +60,9 @@ describe('c1m-load with a shard killed', () => {
     expect(r.driver.lostShards).toHaveLength(1);
     const lost = r.driver.lostShards![0]!;
     expect(lost).toMatchObject({ pid: victim, exit: 'SIGKILL', during: 'load', connections: 10 });
-    expect(r.failures[0]).toBe(`shard ${lost.index} (pid ${victim}) died during load (SIGKILL): its 10 connections and their figures are missing from this result`);
+    expect(r.failures[0]).toBe(
+      `shard ${lost.index} (pid ${victim}) died during load (SIGKILL): its 10 connections and their figures are missing from this result`,
+    );
     expect(run.stdout).toContain(`shard ${lost.index} (pid ${victim}) died during load`);
     // The dead shard's connections are counted lost; the survivor's figures are all there.
     expect(r.errorsByCause.C1M_SHARD_LOST).toBe(10);
@@ -58,7 +74,13 @@ describe('c1m-load with a shard killed', () => {
       case: 'kill-shard',
       subject: 'c1m-load',
       outcome: 'partial result naming the dead shard, its connections counted C1M_SHARD_LOST, exit 1',
-      figures: { shards: 2, connections: 20, connectionsLost: r.errorsByCause.C1M_SHARD_LOST ?? 0, repliesReceivedFromSurvivor: r.messages.received, exitCode: run.code ?? -1 },
+      figures: {
+        shards: 2,
+        connections: 20,
+        connectionsLost: r.errorsByCause.C1M_SHARD_LOST ?? 0,
+        repliesReceivedFromSurvivor: r.messages.received,
+        exitCode: run.code ?? -1,
+      },
     });
   });
 });

@@ -21,12 +21,27 @@ for (const transport of ['ws', 'tcp'] as const) {
 
     it('reports the connections the child held as lost and the others unaffected', async () => {
       ensureBuilt();
-      const s = await spawnServer({ packageDir: serverDir('prefork'), args: ['--transport', transport, '--workers', String(CHILDREN)] });
+      const s = await spawnServer({
+        packageDir: serverDir('prefork'),
+        args: ['--transport', transport, '--workers', String(CHILDREN)],
+      });
       servers.push(s);
       const target = transport === 'ws' ? `ws://127.0.0.1:${s.ready.port}/` : `tcp://127.0.0.1:${s.ready.port}`;
       // One ping per connection per second for five rounds; the kill lands after the first.
       const run = runDriver(
-        ['hold', '--target', target, '--connections', String(CONNECTIONS), '--ping-interval', '1s', '--duration', `${ROUNDS}s`, '--connect-rate', '0'],
+        [
+          'hold',
+          '--target',
+          target,
+          '--connections',
+          String(CONNECTIONS),
+          '--ping-interval',
+          '1s',
+          '--duration',
+          `${ROUNDS}s`,
+          '--connect-rate',
+          '0',
+        ],
         40_000,
       );
       await until('the first round is answered', async () => (await s.stats()).framesOut >= CONNECTIONS);
@@ -59,7 +74,13 @@ for (const transport of ['ws', 'tcp'] as const) {
         case: `kill-child (${transport})`,
         subject: 'prefork',
         outcome: 'child replaced; its connections reported lost by the driver, the others answered every later round',
-        figures: { connections: CONNECTIONS, connectionsLost: lost, connectionsSurviving: survivors, lastRoundAnswered: rounds[ROUNDS - 1]!.answered, childRestarts: 1 },
+        figures: {
+          connections: CONNECTIONS,
+          connectionsLost: lost,
+          connectionsSurviving: survivors,
+          lastRoundAnswered: rounds[ROUNDS - 1]!.answered,
+          childRestarts: 1,
+        },
       });
     });
   });

@@ -30,8 +30,21 @@ describe('worker-pool with a worker thread killed under load', () => {
     expect((await s.stats()).architectureStats?.poolWorkers).toBe(WORKERS);
     let framesOutAtKill = 0;
     const run = runDriver(
-      ['echo', '--target', `ws://127.0.0.1:${s.ready.port}/`, '--connections', String(CONNECTIONS), '--pipeline', '1',
-        '--warmup', '0', '--duration', '3s', '--grace', '1s'],
+      [
+        'echo',
+        '--target',
+        `ws://127.0.0.1:${s.ready.port}/`,
+        '--connections',
+        String(CONNECTIONS),
+        '--pipeline',
+        '1',
+        '--warmup',
+        '0',
+        '--duration',
+        '3s',
+        '--grace',
+        '1s',
+      ],
       30_000,
     );
     await until('the load runs', async () => (await s.stats()).framesOut > 200);
@@ -39,7 +52,12 @@ describe('worker-pool with a worker thread killed under load', () => {
     s.child.kill('SIGUSR2');
     // The pool says how many jobs died with the thread (those it had not answered when it ended).
     await until('the pool reports the lost worker', () => s.stderr().includes('"event":"worker-lost"'));
-    const fault = JSON.parse(s.stderr().split('\n').find((l) => l.includes('"worker-lost"'))!) as { jobsLost: number };
+    const fault = JSON.parse(
+      s
+        .stderr()
+        .split('\n')
+        .find((l) => l.includes('"worker-lost"'))!,
+    ) as { jobsLost: number };
     await until('the pool is back to full size', async () => {
       const st = await s.stats();
       return st.architectureStats?.poolWorkers === WORKERS && st.architectureStats?.poolWorkerRestarts === 1;

@@ -32,13 +32,31 @@ describe('soak: connect, round trips, close, with no leak', () => {
     expect(rssMarginBytes(40 * 1024 * 1024)).toBe(16 * 1024 * 1024);
     expect(rssMarginBytes(100 * 1024 * 1024)).toBe(25 * 1024 * 1024);
     expect(FD_MARGIN).toBe(2);
-    expect(cases.map((c) => c.server)).toEqual(expect.arrayContaining(['conn-per-socket', 'cpu-bound', 'io-bound', 'multi-loop', 'prefork', 'single-loop', 'worker-pool']));
+    expect(cases.map((c) => c.server)).toEqual(
+      expect.arrayContaining([
+        'conn-per-socket',
+        'cpu-bound',
+        'io-bound',
+        'multi-loop',
+        'prefork',
+        'single-loop',
+        'worker-pool',
+      ]),
+    );
   });
 
   it.each(cases)('$name', async (c) => {
     ensureBuilt();
     ensureServerBuilt(serverDir(c.server));
-    const r = await soak({ server: c.server, transport: c.transport, style: c.style, workload: c.workload, seconds: SECONDS, concurrency: CONCURRENCY, roundTrips: ROUND_TRIPS });
+    const r = await soak({
+      server: c.server,
+      transport: c.transport,
+      style: c.style,
+      workload: c.workload,
+      seconds: SECONDS,
+      concurrency: CONCURRENCY,
+      roundTrips: ROUND_TRIPS,
+    });
     recordFigures({
       case: `soak ${c.name}`,
       subject: c.server,

@@ -23,7 +23,9 @@ function newestMs(dir: string): number {
 
 /** Every workspace source directory a server bundle can include (packages/*, servers/*). */
 function workspaceSourceDirs(root: string): string[] {
-  return ['packages', 'servers'].flatMap((group) => readdirSync(join(root, group)).map((name) => join(root, group, name, 'src')));
+  return ['packages', 'servers'].flatMap((group) =>
+    readdirSync(join(root, group)).map((name) => join(root, group, name, 'src')),
+  );
 }
 
 function oldestOutputMs(outputs: readonly string[]): number {

@@ -39,10 +39,17 @@ function streams(transport: 'tcp' | 'ws'): fc.Arbitrary<Buffer> {
     return fc.oneof(
       fc.uint8Array({ minLength: 1, maxLength: 2048 }).map((b) => Buffer.from(b)),
       fc
-        .tuple(fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 6 }), fc.uint8Array({ minLength: 1, maxLength: 64 }))
+        .tuple(
+          fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 6 }),
+          fc.uint8Array({ minLength: 1, maxLength: 64 }),
+        )
         .map(([bodies, tail]) => Buffer.concat([...bodies.map((b) => encodeFrame(b)), tail])),
       fc
-        .tuple(fc.array(fc.uint8Array({ maxLength: 300 }), { minLength: 1, maxLength: 6 }), fc.nat(), fc.integer({ min: 1, max: 255 }))
+        .tuple(
+          fc.array(fc.uint8Array({ maxLength: 300 }), { minLength: 1, maxLength: 6 }),
+          fc.nat(),
+          fc.integer({ min: 1, max: 255 }),
+        )
         .map(([bodies, at, flip]) => {
           const bytes = Buffer.concat(bodies.map((b) => encodeFrame(b)));
           bytes[at % bytes.length]! ^= flip;
@@ -97,7 +104,10 @@ export function fuzzTests(h: SuiteHarness): void {
         const after = await s.stats();
         if (closed) {
           closedByServer++;
-          expect(countedCloses(after) - countedCloses(before), 'a close the server made was not counted').toBeGreaterThan(0);
+          expect(
+            countedCloses(after) - countedCloses(before),
+            'a close the server made was not counted',
+          ).toBeGreaterThan(0);
         }
         expect(await echo(healthy, h.workload, random, h.params)).toBe(true);
         // Reset a connection the server kept, and wait until the server has seen it go, so that
@@ -114,7 +124,12 @@ export function fuzzTests(h: SuiteHarness): void {
   });
 }
 
-async function echo(c: TestClient, workload: Workload, random: () => number, params: { cpuRounds: number }): Promise<boolean> {
+async function echo(
+  c: TestClient,
+  workload: Workload,
+  random: () => number,
+  params: { cpuRounds: number },
+): Promise<boolean> {
   const request = makeRequest(workload, c.replies.length, 64, random);
   const before = c.replies.length;
   c.send(request);

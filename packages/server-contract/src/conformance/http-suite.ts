@@ -58,14 +58,16 @@ export function describeHttpConformance(target: HttpConformanceTarget): void {
       const conns = await Promise.all(Array.from({ length: CONNECTIONS }, () => open(s.ready.port)));
       for (const c of conns) c.get(REQUESTS);
       const replies = await Promise.all(conns.map((c) => c.waitForReplies(REQUESTS)));
-      for (const rs of replies) for (const r of rs) expect(r.status === 200 && isCorrectHttpBody('static', 3000, r.body)).toBe(true);
+      for (const rs of replies)
+        for (const r of rs) expect(r.status === 200 && isCorrectHttpBody('static', 3000, r.body)).toBe(true);
       const stats = await s.stats();
       expect(stats.framesIn).toBe(CONNECTIONS * REQUESTS);
       expect(stats.framesOut).toBe(CONNECTIONS * REQUESTS);
       expect(stats.bytesOut).toBe(CONNECTIONS * REQUESTS * 3000);
       expect(stats.bytesIn).toBe(CONNECTIONS * REQUESTS * 'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'.length);
       expect(stats.protocolErrors).toEqual({});
-      if (target.httpEngine === 'node') expect(stats.connections).toMatchObject({ current: CONNECTIONS, total: CONNECTIONS });
+      if (target.httpEngine === 'node')
+        expect(stats.connections).toMatchObject({ current: CONNECTIONS, total: CONNECTIONS });
     });
 
     it('encrypts each aes body afresh with the spec key, and sleep answers after its wait', async () => {
@@ -95,7 +97,9 @@ export function describeHttpConformance(target: HttpConformanceTarget): void {
       const c = await open(s.ready.port);
       // With sleep, the first GET waits 30 ms while the POST's 405 is ready at once: a server
       // that ignored request order would answer the POST first.
-      c.writeRaw('GET / HTTP/1.1\r\nHost: x\r\n\r\nPOST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n');
+      c.writeRaw(
+        'GET / HTTP/1.1\r\nHost: x\r\n\r\nPOST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n',
+      );
       const replies = await c.waitForReplies(3);
       expect(replies.map((r) => r.status)).toEqual([200, 405, 200]);
       expect(isCorrectHttpBody(pipelined, 16, replies[0]!.body)).toBe(true);

@@ -67,18 +67,29 @@ export function reliabilityTests(h: SuiteHarness): void {
     conns.forEach((c, i) => {
       replies += c.replies.length;
       c.replies.forEach((r, k) => {
-        if (!isCorrectReply(workload, sent[i]![k]!, r.body, params)) throw new Error(`seed ${seed}: connection ${i} reply ${k} is wrong`);
+        if (!isCorrectReply(workload, sent[i]![k]!, r.body, params))
+          throw new Error(`seed ${seed}: connection ${i} reply ${k} is wrong`);
       });
     });
     expect({ code, forced: closed?.forced }, `seed ${seed}`).toEqual({ code: 0, forced: false });
     // Sent more than was answered: frames did arrive during the drain (the case under test).
     expect(sent.flat().length, `seed ${seed}`).toBeGreaterThan(replies);
-    expect({ framesIn: closed?.framesIn, framesOut: closed?.framesOut }, `seed ${seed}`).toEqual({ framesIn: replies, framesOut: replies });
+    expect({ framesIn: closed?.framesIn, framesOut: closed?.framesOut }, `seed ${seed}`).toEqual({
+      framesIn: replies,
+      framesOut: replies,
+    });
   });
 
   it('a drain that cannot finish within --drain-timeout is forced: closed line says forced, exit 1', async () => {
     const drainMs = 400;
-    const s = await h.start(['--drain-timeout', `${drainMs}ms`, '--backpressure-soft', '64KiB', '--backpressure-hard', '64MiB']);
+    const s = await h.start([
+      '--drain-timeout',
+      `${drainMs}ms`,
+      '--backpressure-soft',
+      '64KiB',
+      '--backpressure-hard',
+      '64MiB',
+    ]);
     const stuck = await h.open(s.ready.port);
     // A reader that never reads and never closes: its replies stay unsent, so its drain cannot end.
     const push = await pushSlowReader(stuck, {
@@ -137,7 +148,15 @@ export function reliabilityTests(h: SuiteHarness): void {
     const push = await pushSlowReader(
       slow,
       // A reader that does not read does not see the server's close either: the server's count tells.
-      { workload, stats: s.stats, ...slowLoad(workload), maxBytes: PUSH_CAP_BYTES, stallMs: 2_000, timeoutMs: 30_000, done: (st) => st.backpressureCloses > 0 },
+      {
+        workload,
+        stats: s.stats,
+        ...slowLoad(workload),
+        maxBytes: PUSH_CAP_BYTES,
+        stallMs: 2_000,
+        timeoutMs: 30_000,
+        done: (st) => st.backpressureCloses > 0,
+      },
       () => healthyFrames,
     );
     pushing = false;
@@ -181,7 +200,13 @@ export function reliabilityTests(h: SuiteHarness): void {
 }
 
 /** Sends one request on `c` and checks its reply. */
-async function roundTrip(c: TestClient, workload: Workload, seq: number, random: () => number, params: { cpuRounds: number }): Promise<boolean> {
+async function roundTrip(
+  c: TestClient,
+  workload: Workload,
+  seq: number,
+  random: () => number,
+  params: { cpuRounds: number },
+): Promise<boolean> {
   const request = makeRequest(workload, seq, 64, random);
   const before = c.replies.length;
   c.send(request);

@@ -52,13 +52,19 @@ export async function spawnServer(opts: SpawnOptions): Promise<ServerProcess> {
   const child =
     opts.nofile === undefined
       ? spawn(process.execPath, nodeArgs, { stdio: ['ignore', 'pipe', 'pipe'], env })
-      : spawn('prlimit', [`--nofile=${opts.nofile}:${opts.nofile}`, process.execPath, ...nodeArgs], { stdio: ['ignore', 'pipe', 'pipe'], env });
+      : spawn('prlimit', [`--nofile=${opts.nofile}:${opts.nofile}`, process.execPath, ...nodeArgs], {
+          stdio: ['ignore', 'pipe', 'pipe'],
+          env,
+        });
   const lines: string[] = [];
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const ready = await new Promise<ServerProcess['ready']>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ready line within ${opts.readyTimeoutMs ?? 15000} ms; stderr: ${stderr}`)), opts.readyTimeoutMs ?? 15_000);
+    const timer = setTimeout(
+      () => reject(new Error(`no ready line within ${opts.readyTimeoutMs ?? 15000} ms; stderr: ${stderr}`)),
+      opts.readyTimeoutMs ?? 15_000,
+    );
     createInterface({ input: child.stdout! }).on('line', (line) => {
       lines.push(line);
       const event = jsonObjectLine(line);
@@ -66,7 +72,7 @@ export async function spawnServer(opts: SpawnOptions): Promise<ServerProcess> {
       clearTimeout(timer);
       try {
         const parsed = parseReadyLine(event);
-        if (parsed.statsPort === null) throw new Error('a Node server\'s ready line must carry its statsPort');
+        if (parsed.statsPort === null) throw new Error("a Node server's ready line must carry its statsPort");
         resolve({ ...parsed, statsPort: parsed.statsPort });
       } catch (err) {
         reject(err as Error);

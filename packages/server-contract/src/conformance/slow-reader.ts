@@ -41,7 +41,11 @@ export interface SlowReaderOptions {
  * for stallMs, or a bound is reached. Only `c` sends while this runs, apart from round trips the
  * caller counts in `otherFrames()`.
  */
-export async function pushSlowReader(c: TestClient, opts: SlowReaderOptions, otherFrames: () => number = () => 0): Promise<SlowReaderResult> {
+export async function pushSlowReader(
+  c: TestClient,
+  opts: SlowReaderOptions,
+  otherFrames: () => number = () => 0,
+): Promise<SlowReaderResult> {
   c.stopReading();
   const random = seededRandom(opts.bodyBytes);
   const start = await opts.stats();

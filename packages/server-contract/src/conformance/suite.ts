@@ -51,7 +51,11 @@ export function describeConformance(target: ConformanceTarget): void {
       const servers: ServerProcess[] = [];
       const clients: TestClient[] = [];
       const start = async (extra: string[] = [], nofile?: number) => {
-        const s = await spawnServer({ packageDir: target.packageDir, args: ['--transport', transport, ...baseArgs, ...extra], nofile });
+        const s = await spawnServer({
+          packageDir: target.packageDir,
+          args: ['--transport', transport, ...baseArgs, ...extra],
+          nofile,
+        });
         servers.push(s);
         return s;
       };
@@ -161,7 +165,12 @@ export function describeConformance(target: ConformanceTarget): void {
           const garbage = await TestClient.raw(s.ready.port);
           clients.push(garbage);
           garbage.writeRaw(Buffer.from('THIS IS NOT HTTP\r\n\r\n'));
-          mustClose.push(['reserved opcode', reserved], ['invalid UTF-8', badText], ['message over --max-frame', tooBig], ['garbage upgrade', garbage]);
+          mustClose.push(
+            ['reserved opcode', reserved],
+            ['invalid UTF-8', badText],
+            ['message over --max-frame', tooBig],
+            ['garbage upgrade', garbage],
+          );
           expected.C1M_WS_INVALID_UTF8 = 1;
           expected.C1M_WS_FRAME_TOO_LARGE = 1;
           if (target.wsEngine === 'ws') {
@@ -175,20 +184,30 @@ export function describeConformance(target: ConformanceTarget): void {
         if (transport === 'ws') clients.push(halfSent);
         halfSent.writeRaw(transport === 'tcp' ? Buffer.from([0, 0]) : Buffer.from('GET / HTTP/1.1\r\nHost: x\r\nUpgr'));
 
-        const stillOpen = await Promise.all(mustClose.map(async ([what, c]) => ((await c.closedWithin(20_000)) ? [] : [what])));
+        const stillOpen = await Promise.all(
+          mustClose.map(async ([what, c]) => ((await c.closedWithin(20_000)) ? [] : [what])),
+        );
         expect(stillOpen.flat()).toEqual([]);
         if (transport === 'ws') {
           // RFC 6455 §7.4.1 codes from the ws engine; uWS 20.30 drops these peers without a close frame.
-          const codes = Object.fromEntries(mustClose.filter(([what]) => what !== 'garbage upgrade').map(([what, c]) => [what, c.closeCode]));
+          const codes = Object.fromEntries(
+            mustClose.filter(([what]) => what !== 'garbage upgrade').map(([what, c]) => [what, c.closeCode]),
+          );
           expect(codes).toEqual(
             target.wsEngine === 'ws'
-              ? { 'reserved opcode': 1002, 'unmasked frame': 1002, 'invalid UTF-8': 1007, 'message over --max-frame': 1009 }
+              ? {
+                  'reserved opcode': 1002,
+                  'unmasked frame': 1002,
+                  'invalid UTF-8': 1007,
+                  'message over --max-frame': 1009,
+                }
               : { 'reserved opcode': undefined, 'invalid UTF-8': undefined, 'message over --max-frame': undefined },
           );
         }
         expect(await echoWorks(good, 2)).toBe(true);
         const stats = await s.stats();
-        for (const [code, n] of Object.entries(expected)) expect(stats.protocolErrors[code as keyof typeof stats.protocolErrors]).toBe(n);
+        for (const [code, n] of Object.entries(expected))
+          expect(stats.protocolErrors[code as keyof typeof stats.protocolErrors]).toBe(n);
         // The one drop uWS cannot name (the reserved opcode) is still counted, apart from protocol errors.
         if (transport === 'ws') expect(stats.wsAbnormalCloses).toBe(target.wsEngine === 'uws' ? 1 : 0);
       });
@@ -198,7 +217,9 @@ export function describeConformance(target: ConformanceTarget): void {
         const conns = await Promise.all(Array.from({ length: 20 }, () => open(s.ready.port)));
         const random = seededRandom(7);
         const sent = conns.map((c, i) => {
-          const requests = Array.from({ length: 50 }, (_, k) => makeRequest(workload, i * 50 + k, 64 + Math.floor(random() * 200), random));
+          const requests = Array.from({ length: 50 }, (_, k) =>
+            makeRequest(workload, i * 50 + k, 64 + Math.floor(random() * 200), random),
+          );
           c.writeRaw(Buffer.concat(requests.map((r) => c.frame(r))));
           return requests;
         });
@@ -206,7 +227,9 @@ export function describeConformance(target: ConformanceTarget): void {
         await Promise.all(conns.map((c) => c.flushed()));
         const stopped = s.stop('SIGTERM');
         const replies = await Promise.all(conns.map((c) => c.waitForReplies(50, 20_000)));
-        replies.forEach((rs, i) => rs.forEach((r, k) => expect(isCorrectReply(workload, sent[i]![k]!, r.body, params)).toBe(true)));
+        replies.forEach((rs, i) =>
+          rs.forEach((r, k) => expect(isCorrectReply(workload, sent[i]![k]!, r.body, params)).toBe(true)),
+        );
         const { code, closed } = await stopped;
         expect(closed).toMatchObject({ event: 'closed', forced: false });
         expect(code).toBe(0);
@@ -222,7 +245,9 @@ export function describeConformance(target: ConformanceTarget): void {
         const results: boolean[] = [];
         const held: TestClient[] = [];
         for (let i = 0; i < attempts; i += 50) {
-          const batch = Array.from({ length: Math.min(50, attempts - i) }, () => TestClient.attempt(transport, s.ready.port));
+          const batch = Array.from({ length: Math.min(50, attempts - i) }, () =>
+            TestClient.attempt(transport, s.ready.port),
+          );
           clients.push(...batch);
           for (const c of batch) {
             // A TCP connect succeeds before the server decides; a reply proves it was admitted.
@@ -242,4 +267,3 @@ export function describeConformance(target: ConformanceTarget): void {
     });
   }
 }
-

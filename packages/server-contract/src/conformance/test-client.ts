@@ -38,7 +38,11 @@ export class TestClient {
   private waiters: Array<() => void> = [];
   private isClosed = false;
 
-  private constructor(readonly transport: TestTransport, port: number, upgrade: boolean) {
+  private constructor(
+    readonly transport: TestTransport,
+    port: number,
+    upgrade: boolean,
+  ) {
     this.socket = connect({ host: '127.0.0.1', port, noDelay: true });
     this.socket.on('error', () => {});
     this.closed = new Promise((resolve) =>
@@ -160,7 +164,10 @@ export class TestClient {
 
   /** True once the server closed this connection, waiting at most `timeoutMs`. */
   async closedWithin(timeoutMs: number): Promise<boolean> {
-    return Promise.race([this.closed.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), timeoutMs))]);
+    return Promise.race([
+      this.closed.then(() => true),
+      new Promise<boolean>((r) => setTimeout(() => r(false), timeoutMs)),
+    ]);
   }
 
   /** Resolves once everything written so far has been handed to the kernel (sent, in TCP's terms). */

@@ -33,7 +33,9 @@ function exchange(socket: TLSSocket, transport: 'tcp' | 'ws' | 'http', body: Buf
       socket.on('data', (chunk: Buffer) => decoder.push(chunk));
       socket.write(encodeFrame(body));
     } else if (transport === 'http') {
-      const parser = new HttpResponseParser(1 << 20, (status, reply) => resolve(status === 200 && isCorrectHttpBody('static', 1024, reply)));
+      const parser = new HttpResponseParser(1 << 20, (status, reply) =>
+        resolve(status === 200 && isCorrectHttpBody('static', 1024, reply)),
+      );
       socket.on('data', (chunk: Buffer) => parser.push(chunk));
       socket.write('GET / HTTP/1.1\r\nHost: localhost\r\n\r\n');
     } else {
@@ -44,7 +46,9 @@ function exchange(socket: TLSSocket, transport: 'tcp' | 'ws' | 'http', body: Buf
         head += chunk.toString('latin1');
         if (head.includes('\r\n\r\n')) resolve(head.startsWith('HTTP/1.1 101'));
       });
-      socket.write('GET / HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n');
+      socket.write(
+        'GET / HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+      );
     }
   });
 }
@@ -56,7 +60,11 @@ export function describeTlsConformance(target: TlsConformanceTarget): void {
       const servers: ServerProcess[] = [];
       const sockets: TLSSocket[] = [];
       const start = async () => {
-        const s = await spawnServer({ packageDir: target.packageDir, args: ['--transport', transport, '--tls', ...(target.args ?? [])], readyTimeoutMs: 30_000 });
+        const s = await spawnServer({
+          packageDir: target.packageDir,
+          args: ['--transport', transport, '--tls', ...(target.args ?? [])],
+          readyTimeoutMs: 30_000,
+        });
         servers.push(s);
         return s;
       };

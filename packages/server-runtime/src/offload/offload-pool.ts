@@ -10,12 +10,19 @@ import { C1mError } from '@c1m/protocol';
 import { DEFAULT_QUEUE_LIMIT, type ServerOptions } from '@c1m/server-contract';
 import type { WorkloadHandler } from '../workload-handler.ts';
 import { installKillWorkerFault } from './kill-worker-fault.ts';
-import { BatchWriter, CLOSE_MESSAGE, errorCodeOfTag, readBatch, READY_MESSAGE, TAG_OK, type PoolWorkerData } from './batch.ts';
+import {
+  BatchWriter,
+  CLOSE_MESSAGE,
+  errorCodeOfTag,
+  readBatch,
+  READY_MESSAGE,
+  TAG_OK,
+  type PoolWorkerData,
+} from './batch.ts';
 
 /** Bodies queued at once, whatever their count: bounds memory when frames are large. */
 export const MAX_QUEUED_BYTES = 64 * 1024 * 1024;
 const CLOSE_GRACE_MS = 2000;
-
 
 interface Job {
   resolve: (reply: Buffer) => void;
@@ -95,7 +102,11 @@ export async function createOffloadHandler(options: ServerOptions, workerUrl: UR
 
   const spawn = (): Promise<PoolThread> => {
     const data: PoolWorkerData = { options };
-    const thread: PoolThread = { worker: new Worker(workerUrl, { workerData: data }), outstanding: 0, batch: new BatchWriter() };
+    const thread: PoolThread = {
+      worker: new Worker(workerUrl, { workerData: data }),
+      outstanding: 0,
+      batch: new BatchWriter(),
+    };
     return new Promise((resolve, reject) => {
       thread.worker.once('error', reject);
       thread.worker.once('message', (first: unknown) => {

@@ -3,7 +3,16 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { isC1mError } from '@c1m/protocol';
 import { createWorkloadHandler } from '../workload-handler.ts';
-import { BatchWriter, CLOSE_MESSAGE, errorTag, readBatch, READY_MESSAGE, TAG_INTERNAL_ERROR, TAG_OK, type PoolWorkerData } from './batch.ts';
+import {
+  BatchWriter,
+  CLOSE_MESSAGE,
+  errorTag,
+  readBatch,
+  READY_MESSAGE,
+  TAG_INTERNAL_ERROR,
+  TAG_OK,
+  type PoolWorkerData,
+} from './batch.ts';
 
 const EMPTY = new Uint8Array(0);
 
@@ -19,7 +28,8 @@ async function run(): Promise<void> {
     const buffer = results.take();
     port.postMessage(buffer, [buffer]);
   };
-  const fail = (id: number, err: unknown) => results.add(id, isC1mError(err) ? errorTag(err.code) : TAG_INTERNAL_ERROR, EMPTY);
+  const fail = (id: number, err: unknown) =>
+    results.add(id, isC1mError(err) ? errorTag(err.code) : TAG_INTERNAL_ERROR, EMPTY);
   // Async replies (io) complete one by one: gather those of one loop turn into one message.
   const settleLater = (id: number, reply: Promise<Buffer>) => {
     reply

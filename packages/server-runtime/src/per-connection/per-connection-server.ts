@@ -44,7 +44,12 @@ export async function startPerConnectionServer(parts: PerConnectionServerParts):
       ? await listenLoop(options, handler, { counters, serveTcp: (session) => void serveCoroutine(session) })
       : options.transport === 'http'
         ? // node:http owns each socket and calls a handler per request: the per-connection loop is node's own.
-          await listenNodeHttp({ ...options, counters, gate: new ConnectionGate(processBudget()), handle: handler.handle })
+          await listenNodeHttp({
+            ...options,
+            counters,
+            gate: new ConnectionGate(processBudget()),
+            handle: handler.handle,
+          })
         : await listenWebSocket(options, counters, handler, processBudget());
   return singleProcessServer({
     architecture: parts.architecture,

@@ -28,7 +28,8 @@ export async function listenWebSocket(
   handler: WorkloadHandler,
   maxConnections: number,
 ): Promise<{ port: number; close(deadlineMs: number): Promise<{ forced: boolean }> }> {
-  const onRequest = (_req: IncomingMessage, res: ServerResponse) => res.writeHead(426, { connection: 'close' }).end('WebSocket only\n');
+  const onRequest = (_req: IncomingMessage, res: ServerResponse) =>
+    res.writeHead(426, { connection: 'close' }).end('WebSocket only\n');
   // wss: the same server inside TLS.
   const tls = options.tlsMaterial;
   const http = tls ? createHttpsServer({ key: tls.key, cert: tls.cert }, onRequest) : createServer(onRequest);

@@ -17,7 +17,11 @@ export interface Owed {
  * message arriving while `accepting()` is false (a drain has stopped reading) is dropped unqueued;
  * those already queued are still yielded, so every message taken in is answered.
  */
-export async function* messages(ws: WebSocket, state: Owed, accepting: () => boolean = () => true): AsyncGenerator<[Buffer, boolean]> {
+export async function* messages(
+  ws: WebSocket,
+  state: Owed,
+  accepting: () => boolean = () => true,
+): AsyncGenerator<[Buffer, boolean]> {
   const queue: Array<[Buffer, boolean]> = [];
   let wake: (() => void) | null = null;
   let closed = false;

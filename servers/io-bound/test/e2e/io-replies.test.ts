@@ -37,11 +37,23 @@ for (const style of ['loop', 'per-connection'] as const) {
       it('answers pipelined reads correctly, and closes a connection asking past --io-max-read (C1M_IO_RANGE)', async () => {
         const s = await spawnServer({
           packageDir,
-          args: ['--style', style, '--transport', transport, '--io-file-size', String(FILE_BYTES), '--io-max-read', String(MAX_READ)],
+          args: [
+            '--style',
+            style,
+            '--transport',
+            transport,
+            '--io-file-size',
+            String(FILE_BYTES),
+            '--io-max-read',
+            String(MAX_READ),
+          ],
         });
         servers.push(s);
         expect(s.ready).toMatchObject({ architecture: 'io-bound', workload: 'io', style });
-        const [good, bad] = await Promise.all([TestClient.open(transport, s.ready.port), TestClient.open(transport, s.ready.port)]);
+        const [good, bad] = await Promise.all([
+          TestClient.open(transport, s.ready.port),
+          TestClient.open(transport, s.ready.port),
+        ]);
         clients.push(good!, bad!);
 
         const requests = RANGES.map(([offset, length], i) => makeIoRequest(i, BigInt(i), offset, length));
@@ -51,7 +63,9 @@ for (const style of ['loop', 'per-connection'] as const) {
         bad!.writeRaw(Buffer.concat([bad!.frame(valid), bad!.frame(makeIoRequest(1, 0n, 0, MAX_READ + 1))]));
 
         const replies = await good!.waitForReplies(requests.length);
-        const wrong = replies.map((r, i) => (isCorrectReply('io', requests[i]!, r.body, { cpuRounds: 1 }) ? -1 : i)).filter((i) => i >= 0);
+        const wrong = replies
+          .map((r, i) => (isCorrectReply('io', requests[i]!, r.body, { cpuRounds: 1 }) ? -1 : i))
+          .filter((i) => i >= 0);
         expect(wrong).toEqual([]);
         expect(await bad!.closedWithin(10_000)).toBe(true);
         expect(bad!.replies).toHaveLength(1);

@@ -4,7 +4,6 @@
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sampleProcessTree } from '@c1m/results';
-import { connectionBudget, FD_RESERVE } from '@c1m/server-runtime';
 import { anchorMargin } from '../../src/accept-governor.ts';
 import { spawnServer, TestClient, type ServerProcess, type TestTransport } from '@c1m/server-contract/conformance';
 
@@ -31,7 +30,11 @@ for (const transport of ['ws', 'tcp'] as const satisfies readonly TestTransport[
     const servers: ServerProcess[] = [];
     const clients: TestClient[] = [];
     const start = async (extra: string[] = [], nofile?: number) => {
-      const s = await spawnServer({ packageDir, args: ['--transport', transport, '--workers', String(CHILDREN), ...extra], nofile });
+      const s = await spawnServer({
+        packageDir,
+        args: ['--transport', transport, '--workers', String(CHILDREN), ...extra],
+        nofile,
+      });
       servers.push(s);
       return s;
     };
@@ -60,7 +63,10 @@ for (const transport of ['ws', 'tcp'] as const satisfies readonly TestTransport[
       expect(s.ready.maxConnections).toBe(CHILDREN * (s.ready.fdLimit - 256));
       await openMany(s.ready.port, CONNECTIONS);
       // A TCP connect completes before a child accepts it.
-      await eventually('every connection is accepted', async () => (await s.stats()).connections.current === CONNECTIONS);
+      await eventually(
+        'every connection is accepted',
+        async () => (await s.stats()).connections.current === CONNECTIONS,
+      );
       const stats = await s.stats();
       expect(stats.connectionsBySource).toHaveLength(CHILDREN);
       expect(stats.connectionsBySource!.reduce((a, b) => a + b, 0)).toBe(CONNECTIONS);
@@ -115,7 +121,12 @@ for (const transport of ['ws', 'tcp'] as const satisfies readonly TestTransport[
       await eventually('the child is replaced', async () => {
         const stats = await s.stats();
         const pids = childPids(s);
-        return stats.architectureStats?.childRestarts === 1 && stats.processes === CHILDREN + 1 && pids.length === CHILDREN && !pids.includes(victim);
+        return (
+          stats.architectureStats?.childRestarts === 1 &&
+          stats.processes === CHILDREN + 1 &&
+          pids.length === CHILDREN &&
+          !pids.includes(victim)
+        );
       });
       // The victim's connections closed with it; every other one still echoes.
       const survivors = (await Promise.all(conns.map(async (c) => ((await c.closedWithin(1000)) ? [] : [c])))).flat();
@@ -124,7 +135,10 @@ for (const transport of ['ws', 'tcp'] as const satisfies readonly TestTransport[
       expect(await Promise.all(survivors.map((c, i) => echoes(c, `after ${i}`)))).not.toContain(false);
       const fresh = await openMany(s.ready.port, CONNECTIONS);
       expect(await Promise.all(fresh.map((c, i) => echoes(c, `fresh ${i}`)))).not.toContain(false);
-      await eventually('the fresh connections are counted', async () => (await s.stats()).connections.current === survivors.length + CONNECTIONS);
+      await eventually(
+        'the fresh connections are counted',
+        async () => (await s.stats()).connections.current === survivors.length + CONNECTIONS,
+      );
       const stats = await s.stats();
       // Totals keep what the killed child had reported before it died.
       expect(stats.connections.total).toBe(2 * CONNECTIONS);

@@ -6,4 +6,11 @@ import { describeConformance } from '@c1m/server-contract/conformance';
 const packageDir = fileURLToPath(new URL('../..', import.meta.url));
 
 describeConformance({ name: 'worker-pool', packageDir, transports: ['ws'], wsEngine: 'uws' });
-describeConformance({ name: 'worker-pool', packageDir, transports: ['ws'], workload: 'cpu', cpuRounds: 3, wsEngine: 'uws' });
+describeConformance({
+  name: 'worker-pool',
+  packageDir,
+  transports: ['ws'],
+  workload: 'cpu',
+  cpuRounds: 3,
+  wsEngine: 'uws',
+});

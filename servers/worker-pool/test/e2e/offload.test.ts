@@ -39,7 +39,14 @@ describe('worker-pool offloads to worker threads', () => {
   it('answers io requests read by the workers, wrapping past the end of the data file', async () => {
     const s = await start(['--workload', 'io', '--io-file-size', '2510', '--io-max-read', '8000']);
     const c = await open(s);
-    const ranges = [[0, 0], [0, 1], [2500, 20], [2509, 8000], [7777, 3000], [0xffffffff, 8000]] as const;
+    const ranges = [
+      [0, 0],
+      [0, 1],
+      [2500, 20],
+      [2509, 8000],
+      [7777, 3000],
+      [0xffffffff, 8000],
+    ] as const;
     const requests = ranges.map(([offset, length], i) => makeIoRequest(i, 0n, offset, length));
     for (const r of requests) c.send(r);
     const replies = await c.waitForReplies(requests.length);
@@ -90,7 +97,9 @@ describe('worker-pool offloads to worker threads', () => {
     await Promise.all(conns.map((c) => c.flushed()));
     const stopped = s.stop('SIGTERM');
     const replies = await Promise.all(conns.map((c) => c.waitForReplies(40, 20_000)));
-    replies.forEach((rs, k) => expect(rs.every((r, i) => isCorrectReply('cpu', sent[k]![i]!, r.body, { cpuRounds: 200 }))).toBe(true));
+    replies.forEach((rs, k) =>
+      expect(rs.every((r, i) => isCorrectReply('cpu', sent[k]![i]!, r.body, { cpuRounds: 200 }))).toBe(true),
+    );
     const { code, closed } = await stopped;
     expect(closed).toMatchObject({ event: 'closed', forced: false, framesIn: 400, framesOut: 400 });
     expect(code).toBe(0);

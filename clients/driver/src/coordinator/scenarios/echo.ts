@@ -5,7 +5,10 @@ import { mergePhaseReports } from '../../recording/stats.ts';
 
 export async function runEcho({ options, set }: ScenarioContext): Promise<RunOutcome> {
   const { reports, merged: connect } = await connectAll(set);
-  const shares = rateShares(options.rate, reports.map((r) => r.established));
+  const shares = rateShares(
+    options.rate,
+    reports.map((r) => r.established),
+  );
   const step = loadStep(options, {});
   const loaded = await set.all((i) => ({ type: 'load', step: { ...step, rate: shares[i]! } }), 'loaded');
   const phase = mergePhaseReports(loaded.map((l) => l.report.phase));

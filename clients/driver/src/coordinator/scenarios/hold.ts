@@ -33,5 +33,7 @@ export async function runHold({ options, set }: ScenarioContext): Promise<RunOut
 
 /** One failure per hold round in which some connection did not answer its ping in time. */
 export function missedRoundFailures(rounds: ReadonlyArray<{ missed: number }>): string[] {
-  return rounds.flatMap((r, k) => (r.missed > 0 ? [`round ${k + 1}: ${r.missed} connections did not answer their ping in time`] : []));
+  return rounds.flatMap((r, k) =>
+    r.missed > 0 ? [`round ${k + 1}: ${r.missed} connections did not answer their ping in time`] : [],
+  );
 }

@@ -28,7 +28,11 @@ export async function runMaxRate({ options, set }: ScenarioContext): Promise<Run
   const durationSeconds = options.stepDurationMs / 1000;
   for (let k = 0; k < options.maxSteps && connect.established > 0; k++) {
     const shares = rateShares(rate, established);
-    const step = loadStep(options, { mode: 'open', durationMs: options.stepDurationMs, graceMs: Math.max(options.graceMs, STEP_DRAIN_MS) });
+    const step = loadStep(options, {
+      mode: 'open',
+      durationMs: options.stepDurationMs,
+      graceMs: Math.max(options.graceMs, STEP_DRAIN_MS),
+    });
     const loaded = await set.all((i) => ({ type: 'load', step: { ...step, rate: shares[i]! } }), 'loaded');
     const phase = mergePhaseReports(loaded.map((l) => l.report.phase));
     lastPhase = phase;
@@ -37,7 +41,11 @@ export async function runMaxRate({ options, set }: ScenarioContext): Promise<Run
     if (totals === null) totals = { ...phase.counts };
     else for (const key of Object.keys(totals) as (keyof MessageCounts)[]) totals[key] += phase.counts[key];
     const summary = summarizeHistogram(phase.corrected);
-    const withinSlo = summary.count > 0 && summary.p99Us <= options.sloUs && phase.counts.missing === 0 && phase.counts.mismatches === 0;
+    const withinSlo =
+      summary.count > 0 &&
+      summary.p99Us <= options.sloUs &&
+      phase.counts.missing === 0 &&
+      phase.counts.mismatches === 0;
     steps.push({
       rate: Math.round(rate),
       messagesPerSecond: Math.round((phase.counts.measured / durationSeconds) * 10) / 10,

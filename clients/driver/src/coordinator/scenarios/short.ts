@@ -19,7 +19,10 @@ export async function runShort({ options, set, log }: ScenarioContext): Promise<
   const phases: PhaseReport[] = [];
   for (let loop = 1; loop <= options.loops; loop++) {
     const startAtMs = Date.now() + START_DELAY_MS;
-    const replies = await set.all(() => ({ type: 'short', step: { loop, startAtMs, linger0: options.linger0, roundTrips: options.roundTrips } }), 'shorted');
+    const replies = await set.all(
+      () => ({ type: 'short', step: { loop, startAtMs, linger0: options.linger0, roundTrips: options.roundTrips } }),
+      'shorted',
+    );
     const reports = replies.map((r) => r.report);
     const finished = reports.reduce((a, r) => a + r.finished, 0);
     const failed = reports.reduce((a, r) => a + r.failed, 0);
