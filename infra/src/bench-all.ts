@@ -10,7 +10,7 @@ import { buildBaseline } from './baseline/build.ts';
 import { ownNodeCommand, runInForeground } from './lib/child-command.ts';
 import { parseList } from './lib/cli.ts';
 import { repoRoot, resultsRoot } from './lib/paths.ts';
-import { detectLimits } from './matrix/limits.ts';
+import { detectLimits, limitsRecord } from './matrix/limits.ts';
 import { planMatrix } from './matrix/plan.ts';
 import { PROFILES } from './matrix/profiles.ts';
 import { discoverServers } from './matrix/servers.ts';
@@ -160,13 +160,7 @@ runCli('bench:all', async () => {
   const dir = new RunDir(join(resultsRoot, runId));
   dir.writeEnv({
     ...captureEnv(),
-    limits: {
-      fdSoft: limits.fdSoft,
-      fdHard: limits.fdHard,
-      perProcessConnections: limits.perProcessConnections,
-      memAvailableBytes: limits.memAvailableBytes,
-      portRangeSize: limits.portRangeSize,
-    },
+    limits: limitsRecord(limits),
   });
   const run: RunInfo = {
     schemaVersion: 1,

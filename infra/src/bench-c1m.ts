@@ -23,7 +23,7 @@ import { CEILING_SERVERS, holdCase, preforkWorkers, type C1mSettings } from './c
 import { renderC1mSummary } from './c1m/summary-md.ts';
 import { parseList } from './lib/cli.ts';
 import { resultsRoot, tuneSavedFile } from './lib/paths.ts';
-import { detectLimits } from './matrix/limits.ts';
+import { detectLimits, limitsRecord } from './matrix/limits.ts';
 import { PROFILES, type Profile } from './matrix/profiles.ts';
 import type { CaseResult, CaseSpec, RunInfo } from './model/case-result.ts';
 import { formatDuration } from './report/format.ts';
@@ -252,13 +252,7 @@ runCli('bench:c1m', async () => {
   const env = captureEnv();
   dir.writeEnv({
     ...env,
-    limits: {
-      fdSoft: limits.fdSoft,
-      fdHard: limits.fdHard,
-      perProcessConnections: limits.perProcessConnections,
-      memAvailableBytes: limits.memAvailableBytes,
-      portRangeSize: limits.portRangeSize,
-    },
+    limits: limitsRecord(limits),
   });
   writeFileSync(join(dir.dir, 'tune.json'), `${JSON.stringify(tuneRecord, null, 2)}\n`);
 

@@ -35,3 +35,14 @@ export function detectLimits(): Limits {
 export function memoryCap(l: Limits): number {
   return Math.floor((l.memAvailableBytes * 0.5) / BUDGET_BYTES_PER_CONNECTION);
 }
+
+/** The limits a run's env.json records (bench:all and bench:c1m alike). */
+export function limitsRecord(l: Limits): Record<string, number> {
+  return {
+    fdSoft: l.fdSoft,
+    fdHard: l.fdHard,
+    perProcessConnections: l.perProcessConnections,
+    memAvailableBytes: l.memAvailableBytes,
+    portRangeSize: l.portRangeSize,
+  };
+}
