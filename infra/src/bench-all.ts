@@ -40,7 +40,9 @@ const FLAGS: FlagTable<BenchOptions> = {
     flag: 'c1m',
     kind: 'boolean',
     default: false,
-    help: 'Run pnpm bench:c1m (one million connections) instead of the matrix; every other flag goes to it (see pnpm bench:c1m --help)',
+    help:
+      'Run pnpm bench:c1m (one million connections) instead of the matrix; every other flag goes to it (see ' +
+      'pnpm bench:c1m --help)',
   },
   quick: {
     flag: 'quick',
@@ -53,7 +55,9 @@ const FLAGS: FlagTable<BenchOptions> = {
     kind: 'int',
     min: 1,
     default: 0,
-    help: 'Hold size for every server (single-process ones capped at their descriptor limit); echo-10k runs at most this; 0 = sized by the profile',
+    help:
+      'Hold size for every server (single-process ones capped at their descriptor limit); echo-10k runs at ' +
+      'most this; 0 = sized by the profile',
   },
   only: {
     flag: 'only',
@@ -65,7 +69,9 @@ const FLAGS: FlagTable<BenchOptions> = {
     flag: 'scenarios',
     kind: 'string',
     default: '',
-    help: `Comma-separated scenarios: ${SCENARIOS.join(', ')} (echo = both echo sizes, http = the six http cases); default all`,
+    help:
+      `Comma-separated scenarios: ${SCENARIOS.join(', ')} (echo = both echo sizes, http = the six http ` +
+      `cases); default all`,
   },
   repeat: {
     flag: 'repeat',
@@ -93,7 +99,8 @@ const FLAGS: FlagTable<BenchOptions> = {
 };
 
 const USAGE =
-  'pnpm bench:all [--quick] [--connections N] [--only a,b] [--scenarios s,t] [--repeat N] [--run-id ID] [--dry-run]\n       pnpm bench:all --c1m [bench:c1m flags]';
+  'pnpm bench:all [--quick] [--connections N] [--only a,b] [--scenarios s,t] [--repeat N] [--run-id ID] ' +
+  '[--dry-run]\n       pnpm bench:all --c1m [bench:c1m flags]';
 
 function parseScenarios(text: string): ScenarioId[] | undefined {
   if (!text) return undefined;
@@ -136,8 +143,11 @@ runCli('bench:all', async () => {
     baseline: baseline.ok,
   });
   const notes = [
-    `machine limits: RLIMIT_NOFILE ${limits.fdSoft}/${limits.fdHard} → ${limits.perProcessConnections.toLocaleString('en-US')} connections per process; ` +
-      `${(limits.memAvailableBytes / 2 ** 30).toFixed(1)} GiB available; ${limits.portRangeSize.toLocaleString('en-US')} ephemeral ports per source address; ${limits.cores} cores`,
+    `machine limits: RLIMIT_NOFILE ${limits.fdSoft}/${limits.fdHard} ` +
+      `→ ${limits.perProcessConnections.toLocaleString('en-US')} connections per process; ` +
+      `${(limits.memAvailableBytes / 2 ** 30).toFixed(1)} GiB ` +
+      `available; ${limits.portRangeSize.toLocaleString('en-US')} ephemeral ports per source ` +
+      `address; ${limits.cores} cores`,
     ...plan.notes,
   ];
   if (!baseline.ok) notes.unshift(`baseline skipped: ${baseline.reason}`);
@@ -147,7 +157,9 @@ runCli('bench:all', async () => {
   if (options.dryRun) {
     for (const c of plan.cases)
       process.stdout.write(
-        `${c.id}  connections=${c.connections}${c.workers ? ` workers=${c.workers}` : ''}${c.caps.length ? `  [${c.caps.join('; ')}]` : ''}\n`,
+        `${c.id}  connections=${c.connections}${c.workers ? ` workers=${c.workers}` : ''}${
+          c.caps.length ? `  [${c.caps.join('; ')}]` : ''
+        }\n`,
       );
     return 0;
   }

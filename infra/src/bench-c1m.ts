@@ -86,7 +86,9 @@ const FLAGS: FlagTable<C1mOptions> = {
     kind: 'choice',
     choices: ['echo', 'ws-ping'],
     default: 'echo',
-    help: 'ws cases: prove each connection alive with an echo message (through the application) or a WebSocket ping (answered by the engine); tcp always echoes',
+    help:
+      'ws cases: prove each connection alive with an echo message (through the application) or a WebSocket ' +
+      'ping (answered by the engine); tcp always echoes',
   },
   workers: {
     flag: 'workers',
@@ -126,19 +128,25 @@ const FLAGS: FlagTable<C1mOptions> = {
     kind: 'choice',
     choices: ['own', 'host'],
     default: 'own',
-    help: 'own: the connections live in a fresh network namespace with an established hash sized for them (needs root, unshare and ip; otherwise the host namespace, with the reason in the results); host: the host namespace',
+    help:
+      'own: the connections live in a fresh network namespace with an established hash sized for them ' +
+      '(needs root, unshare and ip; otherwise the host namespace, with the reason in the results); host: the ' +
+      'host namespace',
   },
   pin: {
     flag: 'pin',
     kind: 'choice',
     choices: ['split', 'none'],
     default: 'split',
-    help: 'split: servers on the upper half of the CPUs, the load generator on the lower half (taskset); none: wherever the scheduler puts them',
+    help:
+      'split: servers on the upper half of the CPUs, the load generator on the lower half (taskset); none: ' +
+      'wherever the scheduler puts them',
   },
   runId: { flag: 'run-id', kind: 'string', default: '', help: 'Name of results/<run-id>/' },
 };
 const USAGE =
-  'pnpm bench:c1m [--connections N] [--hold 2m] [--ping-interval 30s] [--connect-rate R] [--transports ws,tcp] [--ceilings a,b|none]';
+  'pnpm bench:c1m [--connections N] [--hold 2m] [--ping-interval 30s] [--connect-rate R] [--transports ws,tcp] ' +
+  '[--ceilings a,b|none]';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 /** How often a case prints the sockets it has open and the memory left. */
@@ -257,13 +265,23 @@ runCli('bench:c1m', async () => {
   writeFileSync(join(dir.dir, 'tune.json'), `${JSON.stringify(tuneRecord, null, 2)}\n`);
 
   const notes = [
-    `prefork runs ${workers} processes for ${options.connections.toLocaleString('en-US')} connections (each at most ${limits.perProcessConnections.toLocaleString('en-US')}: RLIMIT_NOFILE ${limits.fdSoft}/${limits.fdHard} minus the contract's reserve).`,
-    `ramp at ${options.connectRate.toLocaleString('en-US')} connections/s; hold ${formatDuration(settings.holdSeconds)}; a ${options.pingKind === 'ws-ping' ? 'WebSocket ping/pong (ws) or echo (tcp)' : 'echo'} round trip per connection every ${settings.pingIntervalSeconds}s; the load generator stops its ramp while MemAvailable is under 1 GiB.`,
+    `prefork runs ${workers} processes for ${options.connections.toLocaleString('en-US')} connections (each at ` +
+      `most ${limits.perProcessConnections.toLocaleString('en-US')}: ` +
+      `RLIMIT_NOFILE ${limits.fdSoft}/${limits.fdHard} minus the contract's reserve).`,
+    `ramp at ${options.connectRate.toLocaleString('en-US')} connections/s; ` +
+      `hold ${formatDuration(settings.holdSeconds)}; a ${
+        options.pingKind === 'ws-ping' ? 'WebSocket ping/pong (ws) or echo (tcp)' : 'echo'
+      } round trip per connection every ${settings.pingIntervalSeconds}s; the load generator stops its ramp ` +
+      `while MemAvailable is under 1 GiB.`,
     placement.namespace === 'own'
-      ? `connections live in a network namespace of their own, whose established hash has ${placement.ehashEntries.toLocaleString('en-US')} buckets (the host's: ${hostEhashEntries.toLocaleString('en-US')}), so a segment's socket is found without walking a chain.`
-      : `connections live in the host network namespace (${placement.why}); its established hash has ${placement.ehashEntries.toLocaleString('en-US')} buckets.`,
+      ? `connections live in a network namespace of their own, whose established hash ` +
+        `has ${placement.ehashEntries.toLocaleString('en-US')} buckets (the ` +
+        `host's: ${hostEhashEntries.toLocaleString('en-US')}), so a segment's socket is found without walking a chain.`
+      : `connections live in the host network namespace (${placement.why}); its established hash ` +
+        `has ${placement.ehashEntries.toLocaleString('en-US')} buckets.`,
     pinning
-      ? `servers run on CPU ${pinning.server} and the load generator on CPU ${pinning.load} (taskset), so neither side's wake-ups move the other's processes between CPUs.`
+      ? `servers run on CPU ${pinning.server} and the load generator on CPU ${pinning.load} (taskset), so ` +
+        `neither side's wake-ups move the other's processes between CPUs.`
       : `servers and load generator share every CPU (${pinWhyNot}).`,
     ...tuneRecord.assessment.rows
       .filter((r) => r.verdict === 'cannot')
@@ -309,7 +327,8 @@ runCli('bench:c1m', async () => {
     const progress = setInterval(() => {
       const r = watch.latest();
       say(
-        `    ${formatDuration((performance.now() - caseStart) / 1000)}: ${r.tcpInuse.toLocaleString('en-US')} TCP sockets open (both ends), MemAvailable ${gib(r.memAvailableBytes)}`,
+        `    ${formatDuration((performance.now() - caseStart) / 1000)}: ${r.tcpInuse.toLocaleString('en-US')} ` +
+          `TCP sockets open (both ends), MemAvailable ${gib(r.memAvailableBytes)}`,
       );
     }, PROGRESS_EVERY_MS);
     const result: CaseResult = await runCase(spec, {
@@ -331,7 +350,12 @@ runCli('bench:c1m', async () => {
     dir.writeRun(run);
     figures.push(f);
     say(
-      `    ${f.passed ? 'passed' : `FAILED (${f.failures.join('; ')})`}: held ${f.heldConnections.toLocaleString('en-US')} in ${f.connectSeconds.toFixed(1)}s, ping p99 ${(f.pingRttP99Us / 1000).toFixed(1)} ms, server ${(f.serverBytesPerConnection / 1024).toFixed(2)} KB/conn, load generator ${(f.driverBytesPerConnection / 1024).toFixed(2)} KB/conn, kernel ${(f.kernelBytesPerConnection / 1024).toFixed(2)} KB/conn, lowest MemAvailable ${gib(f.memAvailableBytesMin)}`,
+      `    ${f.passed ? 'passed' : `FAILED (${f.failures.join('; ')})`}: ` +
+        `held ${f.heldConnections.toLocaleString('en-US')} in ${f.connectSeconds.toFixed(1)}s, ping ` +
+        `p99 ${(f.pingRttP99Us / 1000).toFixed(1)} ms, server ${(f.serverBytesPerConnection / 1024).toFixed(2)} ` +
+        `KB/conn, load generator ${(f.driverBytesPerConnection / 1024).toFixed(2)} KB/conn, ` +
+        `kernel ${(f.kernelBytesPerConnection / 1024).toFixed(2)} KB/conn, lowest ` +
+        `MemAvailable ${gib(f.memAvailableBytesMin)}`,
     );
     return f;
   };
@@ -345,17 +369,26 @@ runCli('bench:c1m', async () => {
     const need = ws ? predictTcpBytes(ws, tcpCeiling, options.connections) : undefined;
     const available = readKernelMemory().memAvailableBytes;
     if (need !== undefined && need > available - options.minHeadroomBytes) {
-      const why = `prefork tcp at ${options.connections.toLocaleString('en-US')} skipped: predicted ${gib(need)} (what the ws million took, plus what a node:net connection costs beyond a uWS one: server ${(tcpCeiling!.serverBytesPerConnection / 1024).toFixed(1)} vs ${(ws!.serverBytesPerConnection / 1024).toFixed(1)} KB, load generator ${(tcpCeiling!.driverBytesPerConnection / 1024).toFixed(1)} vs ${(ws!.driverBytesPerConnection / 1024).toFixed(1)} KB) but ${gib(available)} is available and ${gib(options.minHeadroomBytes)} must stay free`;
+      const why =
+        `prefork tcp at ${options.connections.toLocaleString('en-US')} skipped: ` +
+        `predicted ${gib(need)} (what the ws million took, plus what a node:net connection costs beyond a uWS ` +
+        `one: server ${(tcpCeiling!.serverBytesPerConnection / 1024).toFixed(1)} ` +
+        `vs ${(ws!.serverBytesPerConnection / 1024).toFixed(1)} KB, load ` +
+        `generator ${(tcpCeiling!.driverBytesPerConnection / 1024).toFixed(1)} ` +
+        `vs ${(ws!.driverBytesPerConnection / 1024).toFixed(1)} KB) but ${gib(available)} is available ` +
+        `and ${gib(options.minHeadroomBytes)} must stay free`;
       notes.push(why);
       say(`\n${why}`);
     } else {
       if (need === undefined)
         notes.push(
-          "prefork tcp ran without a memory prediction (no ws million or conn-per-socket tcp ceiling measured first); the load generator's ramp guard still applied",
+          'prefork tcp ran without a memory prediction (no ws million or conn-per-socket tcp ceiling measured ' +
+            "first); the load generator's ramp guard still applied",
         );
       else
         notes.push(
-          `prefork tcp ran: predicted to take ${gib(need)} of the ${gib(available)} available (what the ws million took, plus node:net's extra cost per connection measured on conn-per-socket tcp, an upper bound)`,
+          `prefork tcp ran: predicted to take ${gib(need)} of the ${gib(available)} available (what the ws ` +
+            `million took, plus node:net's extra cost per connection measured on conn-per-socket tcp, an upper bound)`,
         );
       await runOne(millionCase('tcp'));
     }
@@ -367,7 +400,19 @@ runCli('bench:c1m', async () => {
   dir.writeRun(run);
   writeFileSync(
     join(dir.dir, 'c1m.json'),
-    `${JSON.stringify({ runId, env, network: placement, pinning: pinning ?? { none: pinWhyNot }, settings: { ...settings, workers }, notes, figures }, null, 2)}\n`,
+    `${JSON.stringify(
+      {
+        runId,
+        env,
+        network: placement,
+        pinning: pinning ?? { none: pinWhyNot },
+        settings: { ...settings, workers },
+        notes,
+        figures,
+      },
+      null,
+      2,
+    )}\n`,
   );
   const summaryPath = join(dir.dir, 'c1m-summary.md');
   writeFileSync(
@@ -387,7 +432,8 @@ runCli('bench:c1m', async () => {
   );
   const { report } = dir.writeReports();
   say(
-    `\nbench:c1m ${interrupted ? 'interrupted' : 'done'} in ${formatDuration(run.wallSeconds)}:\n  ${summaryPath}\n  ${report}`,
+    `\nbench:c1m ${interrupted ? 'interrupted' : 'done'} in ${formatDuration(run.wallSeconds)}:` +
+      `\n  ${summaryPath}\n  ${report}`,
   );
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);

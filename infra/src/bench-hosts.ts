@@ -91,7 +91,9 @@ const TABLE: FlagTable<HostsOptions> = {
     kind: 'int',
     min: 0,
     default: 0,
-    help: 'Server workers (prefork processes); 0 = enough that each stays at 90% of its descriptor budget for the largest case (as bench:c1m)',
+    help:
+      'Server workers (prefork processes); 0 = enough that each stays at 90% of its descriptor budget for ' +
+      'the largest case (as bench:c1m)',
   },
   leadMs: {
     flag: 'lead',
@@ -114,7 +116,11 @@ runCli('bench:hosts', async () => {
   const { options, help } = parseFlags(TABLE, process.argv.slice(2));
   if (help) {
     process.stdout.write(
-      `${formatHelp('Usage: pnpm bench:hosts [options]', 'Simulates infra/k8s on network namespaces: a server host and H load hosts, merged exactly.', TABLE)}\n`,
+      `${formatHelp(
+        'Usage: pnpm bench:hosts [options]',
+        'Simulates infra/k8s on network namespaces: a server host and H load hosts, merged exactly.',
+        TABLE,
+      )}\n`,
     );
     return 0;
   }
@@ -176,7 +182,8 @@ runCli('bench:hosts', async () => {
       const caseDir = join(dir, name);
       mkdirSync(caseDir, { recursive: true });
       say(
-        `[${name}] ${options.hosts} hosts × ${perHost.toLocaleString('en-US')} connections → ${options.server} ${options.transport} (${workers} workers)`,
+        `[${name}] ${options.hosts} hosts × ${perHost.toLocaleString('en-US')} connections ` +
+          `→ ${options.server} ${options.transport} (${workers} workers)`,
       );
       // Bounded: the barrier, the ramp at the connect rate, the load, a ping interval of grace, a minute of margin.
       const timeoutMs =
@@ -186,7 +193,12 @@ runCli('bench:hosts', async () => {
       outcomes.push(outcome);
       const m = outcome.merged;
       say(
-        `[${name}] ${m ? `${m.passed ? 'passed' : 'FAILED'}: ${m.connections.established.toLocaleString('en-US')} established, ${m.messages.received.toLocaleString('en-US')} replies, ${m.messages.missing} missing` : `not merged: ${outcome.mergeOutput.trim().split('\n').pop()}`} in ${formatDuration((performance.now() - t0) / 1000)}`,
+        `[${name}] ${
+          m
+            ? `${m.passed ? 'passed' : 'FAILED'}: ${m.connections.established.toLocaleString('en-US')} established, ` +
+              `${m.messages.received.toLocaleString('en-US')} replies, ${m.messages.missing} missing`
+            : `not merged: ${outcome.mergeOutput.trim().split('\n').pop()}`
+        } in ${formatDuration((performance.now() - t0) / 1000)}`,
       );
       if (interrupted) break;
     }

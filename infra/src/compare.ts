@@ -59,7 +59,8 @@ runCli('compare', async () => {
   const comparison = compareRuns(sides[0]!, sides[1]!);
   if (comparison.envDifferences.length > 0 && !options.force) {
     process.stderr.write(
-      `refusing to compare: the environments differ — ${comparison.envDifferences.join('; ')}. Pass --force to compare anyway.\n`,
+      `refusing to compare: the environments differ — ${comparison.envDifferences.join('; ')}. Pass --force to ` +
+        `compare anyway.\n`,
     );
     return 3;
   }

@@ -24,7 +24,9 @@ const FLAGS: FlagTable<FaultsOptions> = {
     min: 1,
     max: 3600,
     default: 10,
-    help: 'Cycling time of each soak after its warm-up (9 soaks: every server and style); the default keeps the run under 10 minutes',
+    help:
+      'Cycling time of each soak after its warm-up (9 soaks: every server and style); the default keeps the ' +
+      'run under 10 minutes',
   },
   limitSeconds: {
     flag: 'limit',
@@ -46,7 +48,11 @@ runCli('test:faults', async () => {
   const { options, help } = parseFlags(FLAGS, process.argv.slice(2));
   if (help) {
     process.stdout.write(
-      `${formatHelp('pnpm test:faults [--soak-seconds N]', 'Runs the fault cases and writes their figures to results/<run-id>/.', FLAGS)}\n`,
+      `${formatHelp(
+        'pnpm test:faults [--soak-seconds N]',
+        'Runs the fault cases and writes their figures to results/<run-id>/.',
+        FLAGS,
+      )}\n`,
     );
     return 0;
   }

@@ -36,7 +36,11 @@ runCli('tune', async () => {
   const { options, help } = parseFlags(FLAGS, process.argv.slice(2));
   if (help) {
     process.stdout.write(
-      `${formatHelp('pnpm tune [--connections N] [--apply | --restore] [--json]', 'Checks and raises the limits that bound concurrent connections.', FLAGS)}\n`,
+      `${formatHelp(
+        'pnpm tune [--connections N] [--apply | --restore] [--json]',
+        'Checks and raises the limits that bound concurrent connections.',
+        FLAGS,
+      )}\n`,
     );
     return 0;
   }

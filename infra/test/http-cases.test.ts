@@ -34,21 +34,25 @@ const server = (dir: string, transports: ServerInfo['transports']): ServerInfo =
 const SERVERS = [server('single-loop', ['ws', 'http']), server('worker-pool', ['ws'])];
 
 describe('http cases in the matrix', () => {
-  it('gives every http server the six cases at 1000 clients for 10 s (default) and none of echo, hold or short over http', () => {
-    const { cases } = planMatrix(SERVERS, LIMITS, { profile: PROFILES.default, repeat: 1, baseline: false });
-    const http = cases.filter((c) => c.transport === 'http');
-    expect(http.map((c) => c.scenario)).toEqual([...HTTP_SCENARIOS]);
-    expect(http.every((c) => c.server === 'single-loop' && c.connections === 1000 && c.durationSeconds === 10)).toBe(
-      true,
-    );
-    expect(cases.filter((c) => c.server === 'worker-pool' && c.transport === 'http')).toEqual([]);
-    const quick = planMatrix(SERVERS, LIMITS, { profile: PROFILES.quick, repeat: 1, baseline: false }).cases.filter(
-      (c) => c.transport === 'http',
-    );
-    expect(quick).toHaveLength(6);
-    expect(quick[0]!.connections).toBeLessThan(1000);
-    expect(quick[0]!.caps.join()).toMatch(/quick profile/);
-  });
+  it(
+    'gives every http server the six cases at 1000 clients for 10 s (default) and none of echo, hold or short ' +
+      'over http',
+    () => {
+      const { cases } = planMatrix(SERVERS, LIMITS, { profile: PROFILES.default, repeat: 1, baseline: false });
+      const http = cases.filter((c) => c.transport === 'http');
+      expect(http.map((c) => c.scenario)).toEqual([...HTTP_SCENARIOS]);
+      expect(http.every((c) => c.server === 'single-loop' && c.connections === 1000 && c.durationSeconds === 10)).toBe(
+        true,
+      );
+      expect(cases.filter((c) => c.server === 'worker-pool' && c.transport === 'http')).toEqual([]);
+      const quick = planMatrix(SERVERS, LIMITS, { profile: PROFILES.quick, repeat: 1, baseline: false }).cases.filter(
+        (c) => c.transport === 'http',
+      );
+      expect(quick).toHaveLength(6);
+      expect(quick[0]!.connections).toBeLessThan(1000);
+      expect(quick[0]!.caps.join()).toMatch(/quick profile/);
+    },
+  );
 
   it("starts the server and the driver with each case's workload, body, sleep and keep-alive", () => {
     const { cases } = planMatrix(SERVERS, LIMITS, {

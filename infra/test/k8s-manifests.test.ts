@@ -33,7 +33,10 @@ const MODELS: Record<string, new (data: object) => { validate(): void }> = {
   'batch/v1/Job': Job,
 };
 
-/** Sysctls every kubelet allows in a pod's securityContext (Kubernetes "safe" set, 1.29+); others need --allowed-unsafe-sysctls. */
+/**
+ * Sysctls every kubelet allows in a pod's securityContext (Kubernetes "safe" set, 1.29+); others need
+ * --allowed-unsafe-sysctls.
+ */
 const SAFE_SYSCTLS = new Set([
   'kernel.shm_rmid_forced',
   'net.ipv4.ip_local_port_range',

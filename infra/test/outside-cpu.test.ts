@@ -20,7 +20,8 @@ describe('CPU outside the run', () => {
     // The "run": an idle process whose child spins. Its neighbour spins too.
     const run = start([
       '-e',
-      `const c = require('node:child_process').spawn(process.execPath, ['-e', ${JSON.stringify(BUSY)}], { stdio: 'ignore' }); console.log(c.pid); setTimeout(() => c.kill(), 8000);`,
+      `const c = require('node:child_process').spawn(process.execPath, ['-e', ${JSON.stringify(BUSY)}], { ` +
+        `stdio: 'ignore' }); console.log(c.pid); setTimeout(() => c.kill(), 8000);`,
     ]);
     const neighbour = start(['-e', BUSY]);
     const spinner = Number(

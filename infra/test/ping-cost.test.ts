@@ -18,24 +18,27 @@ function sample(atSeconds: number, current: number, frames: number, serverCpu: n
 }
 
 describe('pingCostWhileFull', () => {
-  it('divides CPU by the pings answered between the first and last full sample, ignoring the ramp and the close', () => {
-    const samples = [
-      sample(0, 0, 0, 0, 0),
-      sample(10, 500, 100, 9, 9), // ramping: ignored
-      sample(20, 1000, 1000, 10, 11),
-      sample(30, 995, 21_000, 10.5, 11.2),
-      sample(40, 1000, 41_000, 11, 11.4),
-      sample(50, 10, 41_000, 30, 30), // closing: ignored
-    ];
-    expect(pingCostWhileFull(samples)).toEqual({
-      seconds: 20,
-      pingsPerSecond: 2000,
-      serverCores: 0.05,
-      driverCores: 0.02,
-      serverCpuUsPerPing: 25,
-      driverCpuUsPerPing: 10,
-    });
-  });
+  it(
+    'divides CPU by the pings answered between the first ' + 'and last full sample, ignoring the ramp and the close',
+    () => {
+      const samples = [
+        sample(0, 0, 0, 0, 0),
+        sample(10, 500, 100, 9, 9), // ramping: ignored
+        sample(20, 1000, 1000, 10, 11),
+        sample(30, 995, 21_000, 10.5, 11.2),
+        sample(40, 1000, 41_000, 11, 11.4),
+        sample(50, 10, 41_000, 30, 30), // closing: ignored
+      ];
+      expect(pingCostWhileFull(samples)).toEqual({
+        seconds: 20,
+        pingsPerSecond: 2000,
+        serverCores: 0.05,
+        driverCores: 0.02,
+        serverCpuUsPerPing: 25,
+        driverCpuUsPerPing: 10,
+      });
+    },
+  );
 
   it('gives nothing without two full samples or without an answered ping', () => {
     expect(pingCostWhileFull([sample(0, 1000, 0, 0, 0)])).toBeUndefined();

@@ -1,5 +1,5 @@
-// Steal and busy shares between /proc/stat readings (the parsers are tested in @c1m/proc), the TIME_WAIT wait, and CPU per message from
-// samples, on hand-made inputs.
+// Steal and busy shares between /proc/stat readings (the parsers are tested in @c1m/proc), the TIME_WAIT wait, and CPU
+// per message from samples, on hand-made inputs.
 import { describe, expect, it } from 'vitest';
 import { caseMetrics } from '../src/model/metrics.ts';
 import { countTimeWaitOnPorts, waitForTimeWait } from '../src/run/time-wait.ts';
@@ -31,7 +31,8 @@ describe('TIME_WAIT wait', () => {
       '   1: 0100007F:1F90 0100007F:9C41 06 00000000:00000000 03:00000D5E 00000000     0        0 0 3 0000000000000000',
       '   2: 0100007F:9C42 0100007F:1F90 01 00000000:00000000 00:00000000 00000000     0        0 1 1 0000000000000000',
       '   3: 0100007F:9C43 0100007F:2328 06 00000000:00000000 03:00000D5E 00000000     0        0 0 3 0000000000000000',
-      '   0: 00000000000000000000000001000000:1F90 00000000000000000000000001000000:9C44 06 00000000:00000000 03:00000D5E 00000000 0 0 0 3 0',
+      '   0: 00000000000000000000000001000000:1F90 00000000000000000000000001000000:9C44 06 00000000:00000000 ' +
+        '03:00000D5E 00000000 0 0 0 3 0',
     ].join('\n');
     // 0x1F90 = 8080: two IPv4 TIME_WAIT sockets and one IPv6; the established one and port 9000 do not count.
     expect(countTimeWaitOnPorts(text, new Set([8080]))).toBe(3);

@@ -45,7 +45,8 @@ describe('pnpm tune', () => {
     const names = assessedRows().map((r) => r.name);
     expect(names).toContain('net.ipv4.ip_local_port_range');
     const r = inOwnNetns(
-      `${readAll(names)}; echo ---; "$TSX" "$TUNE" --connections 1000000 >/dev/null || echo "tune failed $?"; echo ---; ${readAll(names)}`,
+      `${readAll(names)}; echo ---; "$TSX" "$TUNE" --connections 1000000 >/dev/null || echo "tune failed $?"; ` +
+        `echo ---; ${readAll(names)}`,
     );
     expect(r.code, r.stderr).toBe(0);
     const [before, middle, after] = r.stdout.split('---\n');

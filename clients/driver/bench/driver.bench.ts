@@ -181,9 +181,11 @@ async function main(): Promise<void> {
     console.log(
       `round ${k}: driver ${fmt(row.driverMsgsPerSecond)} msgs/s (${fmt(row.driverCpuSecondsPerMillion, 2)} CPU-s/M)` +
         (c
-          ? ` | C ${fmt(row.cMsgsPerSecond)} msgs/s (${fmt(row.cCpuSecondsPerMillion, 2)} CPU-s/M) | ratio ${fmt(row.ratio, 2)}`
+          ? ` | C ${fmt(row.cMsgsPerSecond)} msgs/s (${fmt(row.cCpuSecondsPerMillion, 2)} CPU-s/M) | ` +
+            `ratio ${fmt(row.ratio, 2)}`
           : '') +
-        ` | open 1000/s p50 ${row.openLoopP50Us} µs (uncorrected ${row.openLoopP50UncorrectedUs}), C 1-conn p50 ${row.cOneConnectionP50Us} µs`,
+        ` | open 1000/s p50 ${row.openLoopP50Us} µs (uncorrected ${row.openLoopP50UncorrectedUs}), C 1-conn ` +
+        `p50 ${row.cOneConnectionP50Us} µs`,
     );
   }
 
@@ -200,7 +202,9 @@ async function main(): Promise<void> {
     '5s',
   ]);
   console.log(
-    `hold 18,000 (1 shard): ${fmt(hold18k.driver.rssBytesPerConnection ?? 0)} B/connection over a ${fmt(hold18k.driver.rssBytesBaseline! / 1048576, 1)} MiB baseline, passed ${hold18k.passed} ${hold18k.failures.join('; ')}`,
+    `hold 18,000 (1 shard): ${fmt(hold18k.driver.rssBytesPerConnection ?? 0)} B/connection over ` +
+      `a ${fmt(hold18k.driver.rssBytesBaseline! / 1048576, 1)} MiB baseline, ` +
+      `passed ${hold18k.passed} ${hold18k.failures.join('; ')}`,
   );
   let holdBig: DriverResult | null = null;
   if (IDLE > 18000) {
@@ -228,8 +232,11 @@ async function main(): Promise<void> {
       '30s',
     ]);
     console.log(
-      `hold ${fmt(IDLE)} (${holdBig.driver.shards} shards): ${fmt(holdBig.driver.rssBytesPerConnection ?? 0)} B/connection, established ${fmt(holdBig.connections.established)}, ` +
-        `baseline ${fmt(holdBig.driver.rssBytesBaseline! / 1048576, 1)} MiB, peak ${fmt(holdBig.driver.rssBytesPeak / 1048576, 1)} MiB, passed ${holdBig.passed} ${holdBig.failures.join('; ')}`,
+      `hold ${fmt(IDLE)} (${holdBig.driver.shards} shards): ${fmt(holdBig.driver.rssBytesPerConnection ?? 0)} ` +
+        `B/connection, established ${fmt(holdBig.connections.established)}, ` +
+        `baseline ${fmt(holdBig.driver.rssBytesBaseline! / 1048576, 1)} MiB, ` +
+        `peak ${fmt(holdBig.driver.rssBytesPeak / 1048576, 1)} MiB, ` +
+        `passed ${holdBig.passed} ${holdBig.failures.join('; ')}`,
     );
   }
 

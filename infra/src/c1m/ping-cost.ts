@@ -17,7 +17,9 @@ export interface PingCost {
 
 const round2 = (v: number) => Math.round(v * 100) / 100;
 
-/** Undefined when fewer than two full samples carry the server's counters and the driver's CPU, or no ping was answered. */
+/**
+ * Undefined when fewer than two full samples carry the server's counters and the driver's CPU, or no ping was answered.
+ */
 export function pingCostWhileFull(samples: readonly CaseSample[]): PingCost | undefined {
   const window = fullWindow(
     samples.filter((s) => s.stats && s.driver),

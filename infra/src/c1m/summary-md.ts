@@ -35,13 +35,15 @@ export function renderC1mSummary(
   const lines = [
     `# bench:c1m ${runId}`,
     '',
-    `Machine: ${machine.cores} cores, ${gib(machine.memTotalBytes)} GiB, RLIMIT_NOFILE hard ${n(machine.fdHard)} → at most ${n(machine.perProcessBudget)} connections per process.`,
+    `Machine: ${machine.cores} cores, ${gib(machine.memTotalBytes)} GiB, RLIMIT_NOFILE ` +
+      `hard ${n(machine.fdHard)} → at most ${n(machine.perProcessBudget)} connections per process.`,
     '',
     ...notes.map((note) => `- ${note}`),
     '',
     '## Connections held',
     '',
-    '| case | held / requested | failed | processes | connect time | connect rate /s | connect p50 / p99 ms | ping RTT p50 / p99 / max ms | rounds answered (missed) | result |',
+    '| case | held / requested | failed | processes | connect time | connect rate /s | connect p50 / p99 ms | ' +
+      'ping RTT p50 / p99 / max ms | rounds answered (missed) | result |',
     '|---|---|---|---|---|---|---|---|---|---|',
     ...figures.map((f) =>
       row([
@@ -60,28 +62,34 @@ export function renderC1mSummary(
     '',
     '## Memory and CPU',
     '',
-    '| case | server KB/conn (baseline MiB/process) | load generator KB/conn (baseline MiB/shard, shards) | kernel KB/conn | MemAvailable before → lowest GiB | CPU cores server / load generator (ramp + hold) | machine while full: user / kernel / softirq / idle cores | of which processes outside the run |',
+    '| case | server KB/conn (baseline MiB/process) | load generator KB/conn (baseline MiB/shard, shards) | ' +
+      'kernel KB/conn | MemAvailable before → lowest GiB | CPU cores server / load generator (ramp + hold) | ' +
+      'machine while full: user / kernel / softirq / idle cores | of which processes outside the run |',
     '|---|---|---|---|---|---|---|---|',
     ...figures.map((f) =>
       row([
         f.case,
         `${kb(f.serverBytesPerConnection)} (${(f.serverBaselineBytesPerProcess / 2 ** 20).toFixed(1)})`,
-        `${kb(f.driverBytesPerConnection)} (${(f.driverBaselineBytesPerShard / 2 ** 20).toFixed(1)}, ${f.driverShards})`,
+        `${kb(f.driverBytesPerConnection)} ` +
+          `(${(f.driverBaselineBytesPerShard / 2 ** 20).toFixed(1)}, ${f.driverShards})`,
         kb(f.kernelBytesPerConnection),
         `${gib(f.memAvailableBytesBefore)} → ${gib(f.memAvailableBytesMin)}`,
         `${f.serverCpuCores} / ${f.driverCpuCores}`,
-        `${f.machineCpuWhileFull.userCores} / ${f.machineCpuWhileFull.systemCores} / ${f.machineCpuWhileFull.softirqCores} / ${f.machineCpuWhileFull.idleCores}`,
+        `${f.machineCpuWhileFull.userCores} / ${f.machineCpuWhileFull.systemCores} ` +
+          `/ ${f.machineCpuWhileFull.softirqCores} / ${f.machineCpuWhileFull.idleCores}`,
         outsideText(f.machineCpuWhileFull),
       ]),
     ),
     '',
     '## What the pings cost while every connection was held',
     '',
-    `A round asks each connection for one round trip every ${pingIntervalSeconds} s. "Needed" is the CPU each side must`,
+    `A round asks each connection for one round trip every ${pingIntervalSeconds} s. "Needed" is the CPU each ` +
+      `side must`,
     'spend for every ping to be answered within its round, at the per-ping cost measured: a side that needs',
     'more than the cores it has (less the loopback softirq it carries) answers late, whatever its memory.',
     '',
-    '| case | pings/s answered | server: cores busy, CPU-µs per ping, cores needed | load generator: cores busy, CPU-µs per ping, cores needed |',
+    '| case | pings/s answered | server: cores busy, CPU-µs per ping, cores needed | load generator: cores ' +
+      'busy, CPU-µs per ping, cores needed |',
     '|---|---|---|---|',
     ...costed.map((f) => {
       const cost = f.pingCostWhileFull!;
@@ -98,7 +106,8 @@ export function renderC1mSummary(
     '## Why the single-process rows stop near 20,000',
     '',
     `Every single-process architecture above is held at its ceiling of ${n(ceiling)} connections: the hard`,
-    `descriptor limit of one process on this machine (${n(machine.fdHard)}, which cannot be raised without CAP_SYS_RESOURCE),`,
+    `descriptor limit of one process on this machine (${n(machine.fdHard)}, which cannot be raised without ` +
+      `CAP_SYS_RESOURCE),`,
     'not a limit of its design. Elsewhere, one process holds a million once RLIMIT_NOFILE is above 1,000,256',
     '(`LimitNOFILE=` in its systemd unit, `nofile` in /etc/security/limits.conf, `docker run --ulimit nofile=…`)',
     'and the memory is there; the per-connection costs measured above tell how much:',
@@ -109,7 +118,9 @@ export function renderC1mSummary(
       .filter((f) => f.heldConnections > 0)
       .map(
         (f) =>
-          `| ${f.server} ${f.transport} | ≈ ${gib(f.serverBytesPerConnection * 1_000_000 + f.serverBaselineBytesPerProcess)} GiB, plus ≈ ${gib(f.kernelBytesPerConnection * 1_000_000)} GiB of kernel memory for both ends |`,
+          `| ${f.server} ${f.transport} | ` +
+          `≈ ${gib(f.serverBytesPerConnection * 1_000_000 + f.serverBaselineBytesPerProcess)} GiB, plus ` +
+          `≈ ${gib(f.kernelBytesPerConnection * 1_000_000)} GiB of kernel memory for both ends |`,
       ),
     '',
   ];

@@ -145,18 +145,21 @@ export function compareRuns(sideA: LoadedRun[], sideB: LoadedRun[]): Comparison 
   }
   if (borrowedNoise) {
     out.notes.push(
-      'cases with one repetition per side take their noise from the C baseline\'s repeated cases of the same scenario (noise marked "baseline")',
+      "cases with one repetition per side take their noise from the C baseline's repeated cases of the same " +
+        'scenario (noise marked "baseline")',
     );
   }
   if (singleRepetition) {
     out.notes.push(
-      `cases with one repetition per side and no baseline noise have only the ${NOISE_FLOOR * 100}% floor ("unmeasured"); ` +
+      `cases with one repetition per side and no baseline noise have only the ${NOISE_FLOOR * 100}% floor ` +
+        `("unmeasured"); ` +
         'run bench:all --repeat 3 (or compare several runs per side, made alternately: compare a1,a2 b1,b2)',
     );
   }
   if (farApartMinutes > 30) {
     out.notes.push(
-      `paired measurements were up to ${Math.round(farApartMinutes)} minutes apart: drift of a shared machine between them ` +
+      `paired measurements were up to ${Math.round(farApartMinutes)} minutes apart: drift of a shared machine ` +
+        `between them ` +
         'is not cancelled; for a verdict, run A and B alternately (A B A B) and pass the runs as lists',
     );
   }

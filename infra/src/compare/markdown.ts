@@ -18,8 +18,14 @@ export function renderComparison(c: Comparison): string {
     const verdict = r.verdict === 'within noise' ? r.verdict : `**${r.verdict}**`;
     out.push(
       `| ${mdCell(r.key)} | ${label(r.metric)} | ${formatMetric(r.metric, r.a)} | ${formatMetric(r.metric, r.b)} | ` +
-        `${r.verdict === 'within noise' ? change : `**${change}**`} | ${j.rounds === 1 ? '1' : `${j.rounds}: ${j.minRatio.toFixed(2)}–${j.maxRatio.toFixed(2)}`} | ` +
-        `${j.noise === undefined ? 'unmeasured' : `±${(j.noise * 100).toFixed(1)}%${j.noiseSource === 'baseline' ? ' (baseline)' : ''}`} | ${verdict} |`,
+        `${r.verdict === 'within noise' ? change : `**${change}**`} ` +
+        `| ${j.rounds === 1 ? '1' : `${j.rounds}: ${j.minRatio.toFixed(2)}–${j.maxRatio.toFixed(2)}`} | ` +
+        `${
+          j.noise === undefined
+            ? 'unmeasured'
+            : `±${(j.noise * 100).toFixed(1)}%${j.noiseSource === 'baseline' ? ' (baseline)' : ''}`
+        } | ` +
+        `${verdict} |`,
     );
   }
   out.push('');
@@ -29,8 +35,10 @@ export function renderComparison(c: Comparison): string {
   for (const n of c.notes) out.push(`- ${mdCell(n)}`);
   out.push(
     '',
-    `A change is marked only when the median of the per-round B/A ratios moved further than the noise — the largest ` +
-      `difference between repetitions of the same code on either side — and at least ${NOISE_FLOOR * 100}%, and every round ` +
+    `A change is marked only when the median of the per-round B/A ratios moved further than the noise — the ` +
+      `largest ` +
+      `difference between repetitions of the same code on either side — and at least ${NOISE_FLOOR * 100}%, and ` +
+      `every round ` +
       `moved the same way. ${c.regressions} regression(s).`,
   );
   return `${out.join('\n')}\n`;

@@ -35,9 +35,14 @@ export function renderFaultsSummary(run: FaultsRun): string {
   const lines = [
     `# Fault tests ${run.runId}`,
     '',
-    `${run.passed ? 'PASSED' : 'FAILED'}: ${run.tests ? `${run.tests.passed} tests passed, ${run.tests.failed} failed, ${run.tests.skipped} skipped` : 'the test run did not finish'} in ${run.wallSeconds.toFixed(0)} s.`,
+    `${run.passed ? 'PASSED' : 'FAILED'}: ${
+      run.tests
+        ? `${run.tests.passed} tests passed, ${run.tests.failed} failed, ${run.tests.skipped} skipped`
+        : 'the test run did not finish'
+    } in ${run.wallSeconds.toFixed(0)} s.`,
     '',
-    `Node ${env.node}, ${env.kernel}, ${env.cores} cores (${env.cpuModel}), ${(env.memoryBytes / 1024 ** 3).toFixed(1)} GiB, commit ${env.gitCommit}.`,
+    `Node ${env.node}, ${env.kernel}, ${env.cores} cores ` +
+      `(${env.cpuModel}), ${(env.memoryBytes / 1024 ** 3).toFixed(1)} GiB, commit ${env.gitCommit}.`,
     '',
     '## Faults',
     '',
@@ -47,13 +52,20 @@ export function renderFaultsSummary(run: FaultsRun): string {
     '',
     `## Soak (${run.soakSeconds} s of connect → 5 round trips → RST close per server, after warm-up)`,
     '',
-    'Warm-up runs until a run of cycles grows the RSS by under 2 MiB. RSS margin: 25% of the post-warm-up baseline or 16 MiB, whichever is more; descriptors: +2.',
+    'Warm-up runs until a run of cycles grows the RSS by under 2 MiB. RSS margin: 25% of the post-warm-up ' +
+      'baseline or 16 MiB, whichever is more; descriptors: +2.',
     '',
-    '| server | warm-up connections | connections cycled | RSS after warm-up → end (growth, margin) | descriptors after warm-up → end | verdict |',
+    '| server | warm-up connections | connections cycled | RSS after warm-up → end (growth, margin) | ' +
+      'descriptors after warm-up → end | verdict |',
     '|---|---:|---:|---|---|---|',
     ...soaks.map((c) => {
       const f = c.figures;
-      return `| ${c.case.slice('soak '.length)} | ${int(f.warmupConnections)} | ${int(f.connectionsCycled)} | ${mib(f.baselineRssBytes)} → ${mib(f.endRssBytes)} (${mib(f.rssGrowthBytes)}, ${mib(f.rssMarginBytes)}) | ${int(f.baselineFds)} → ${int(f.endFds)} | ${c.outcome} |`;
+      return (
+        `| ${c.case.slice('soak '.length)} | ${int(f.warmupConnections)} | ${int(f.connectionsCycled)} ` +
+        `| ${mib(f.baselineRssBytes)} → ${mib(f.endRssBytes)} ` +
+        `(${mib(f.rssGrowthBytes)}, ${mib(f.rssMarginBytes)}) | ${int(f.baselineFds)} → ${int(f.endFds)} ` +
+        `| ${c.outcome} |`
+      );
     }),
     '',
   ];

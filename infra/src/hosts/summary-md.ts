@@ -50,7 +50,10 @@ function caseSection(c: HostsCaseOutcome): string[] {
     const r = s.result;
     lines.push(
       r
-        ? `| ${s.host.hostname} | ${s.host.address} | ${r.shard?.index} | ${s.code} | ${int(r.connections.established)} | ${int(r.messages.sent)} | ${int(r.messages.received)} | ${int(r.messages.missing)} | ${int(r.latencyUs.p99Us)} | ${r.shard?.startOffsetMs} | ${r.passed ? 'yes' : 'no'} |`
+        ? `| ${s.host.hostname} | ${s.host.address} | ${r.shard?.index} | ${s.code} ` +
+            `| ${int(r.connections.established)} | ${int(r.messages.sent)} | ${int(r.messages.received)} ` +
+            `| ${int(r.messages.missing)} | ${int(r.latencyUs.p99Us)} | ${r.shard?.startOffsetMs} ` +
+            `| ${r.passed ? 'yes' : 'no'} |`
         : `| ${s.host.hostname} | ${s.host.address} | – | ${s.code} | no result in its log | | | | | | no |`,
     );
   }
@@ -60,31 +63,40 @@ function caseSection(c: HostsCaseOutcome): string[] {
     return lines;
   }
   lines.push(
-    `| **merged** | | ${m.merge?.perShard.length} slices | ${c.mergeCode} | ${int(m.connections.established)} | ${int(m.messages.sent)} | ${int(m.messages.received)} | ${int(m.messages.missing)} | ${int(m.latencyUs.p99Us)} | spread ${m.merge?.startOffsetSpreadMs} | ${m.passed ? 'yes' : 'no'} |`,
+    `| **merged** | | ${m.merge?.perShard.length} slices | ${c.mergeCode} | ${int(m.connections.established)} ` +
+      `| ${int(m.messages.sent)} | ${int(m.messages.received)} | ${int(m.messages.missing)} ` +
+      `| ${int(m.latencyUs.p99Us)} | spread ${m.merge?.startOffsetSpreadMs} | ${m.passed ? 'yes' : 'no'} |`,
     '',
   );
   const results = c.slices.flatMap((s) => (s.result ? [s.result] : []));
   const rows = addUp(m, results);
   const allOk = rows.every((r) => r.ok) && results.length === c.slices.length;
   lines.push(
-    `### How the hosts add up: ${allOk ? "every counter of the merge is the sum of the hosts'" : '**some counters do not add up**'}`,
+    `### How the hosts add up: ${
+      allOk ? "every counter of the merge is the sum of the hosts'" : '**some counters do not add up**'
+    }`,
     '',
   );
   lines.push('| counter | per host | sum | merged | |', '|---|---|---|---|---|');
   for (const r of rows)
     lines.push(
-      `| ${r.what} | ${r.perHost.map(int).join(' + ')} | ${int(r.sum)} | ${int(r.merged)} | ${r.ok ? '=' : '**≠**'} |`,
+      `| ${r.what} | ${r.perHost.map(int).join(' + ')} | ${int(r.sum)} | ${int(r.merged)} ` +
+        `| ${r.ok ? '=' : '**≠**'} |`,
     );
   lines.push(
     '',
-    "Latency percentiles are not summed: the merge adds the hosts' HdrHistograms bucket by bucket and reads the percentiles off the sum.",
+    "Latency percentiles are not summed: the merge adds the hosts' HdrHistograms bucket by bucket and reads the " +
+      'percentiles off the sum.',
     '',
   );
   const offsets = results.map((r) => r.shard?.startOffsetMs ?? 0);
   lines.push(
-    `### Clock: start offsets ${Math.min(...offsets)} … ${Math.max(...offsets)} ms after the barrier, spread ${m.merge?.startOffsetSpreadMs} ms`,
+    `### Clock: start offsets ${Math.min(...offsets)} … ${Math.max(...offsets)} ms after the barrier, ` +
+      `spread ${m.merge?.startOffsetSpreadMs} ms`,
     '',
-    "Each slice measures, by its own clock, how late its ramp began after the shared `C1M_START_AT`. Simulated hosts share one kernel clock, so here the spread is only scheduling lateness; on a cluster it also holds the skew between the nodes' clocks (NTP), which no slice can see by itself.",
+    'Each slice measures, by its own clock, how late its ramp began after the shared `C1M_START_AT`. Simulated ' +
+      'hosts share one kernel clock, so here the spread is only scheduling lateness; on a cluster it also holds ' +
+      "the skew between the nodes' clocks (NTP), which no slice can see by itself.",
     '',
     '### Merged summary (`c1m-load merge`)',
     '',
@@ -107,9 +119,15 @@ export function renderHostsSummary(
   cases: readonly HostsCaseOutcome[],
 ): string {
   return [
-    `# bench:hosts: ${settings.hosts} simulated load hosts against ${settings.server} (${settings.transport}, ${settings.workers} workers)`,
+    `# bench:hosts: ${settings.hosts} simulated load hosts against ${settings.server} ` +
+      `(${settings.transport}, ${settings.workers} workers)`,
     '',
-    `Each host is a network namespace with its own address on ${settings.subnet}.0/24 (a bridge in a switch namespace; nothing leaves the machine) and its own host name. The server pod and every load pod ran the command and environment of infra/k8s (server Deployment, load Indexed Job), through the image's entrypoint; each slice printed its result into its log, and the logs were merged with \`c1m-load merge\`. All hosts share this machine's CPUs: the figures show that the slices add up exactly, not what separate machines would reach.`,
+    `Each host is a network namespace with its own address on ${settings.subnet}.0/24 (a bridge in a switch ` +
+      `namespace; nothing leaves the machine) and its own host name. The server pod and every load pod ran the ` +
+      `command and environment of infra/k8s (server Deployment, load Indexed Job), through the image's ` +
+      `entrypoint; each slice printed its result into its log, and the logs were merged with \`c1m-load merge` +
+      `\`. All hosts share this machine's CPUs: the figures show that the slices add up exactly, not what ` +
+      `separate machines would reach.`,
     '',
     ...cases.flatMap(caseSection),
   ].join('\n');

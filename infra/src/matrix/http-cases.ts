@@ -11,7 +11,8 @@ export function httpDrafts(server: string, p: Profile): Draft[] {
   const caps =
     p.httpConnections < 1000
       ? [
-          `http cases run at ${p.httpConnections.toLocaleString('en-US')} clients for ${p.httpSeconds}s: ${p.name} profile (tcpserver's: 1,000 for 10s)`,
+          `http cases run at ${p.httpConnections.toLocaleString('en-US')} clients ` +
+            `for ${p.httpSeconds}s: ${p.name} profile (tcpserver's: 1,000 for 10s)`,
         ]
       : [];
   return HTTP_SCENARIOS.map((scenario) => {

@@ -63,7 +63,9 @@ function holdSize(
     const wanted = req.connections ?? req.profile.holdConnections ?? perProcess;
     if (wanted > perProcess) {
       caps.push(
-        `hold capped at ${fmt(perProcess)} (asked ${fmt(wanted)}): descriptor limit of one process (RLIMIT_NOFILE ${fmt(limits.fdHard)} less ${fmt(limits.fdHard - perProcess)} reserved), not the architecture`,
+        `hold capped at ${fmt(perProcess)} (asked ${fmt(wanted)}): descriptor limit of one process ` +
+          `(RLIMIT_NOFILE ${fmt(limits.fdHard)} less ${fmt(limits.fdHard - perProcess)} reserved), not the ` +
+          `architecture`,
       );
     }
     return { connections: Math.min(wanted, perProcess, mem), caps };
@@ -71,13 +73,15 @@ function holdSize(
   let wanted = req.connections ?? req.profile.multiProcessHoldConnections;
   if (wanted > mem) {
     caps.push(
-      `hold capped at ${fmt(mem)} (asked ${fmt(wanted)}): half of available memory at ${fmt(20_000)} B per connection, both sides`,
+      `hold capped at ${fmt(mem)} (asked ${fmt(wanted)}): half of available memory at ${fmt(20_000)} B per ` +
+        `connection, both sides`,
     );
     wanted = mem;
   }
   if (req.connections === undefined && req.profile.name === 'default') {
     notes.add(
-      `multi-process hold sized to ${fmt(wanted)} connections to keep the default profile under 30 minutes; pnpm bench:c1m holds 1,000,000`,
+      `multi-process hold sized to ${fmt(wanted)} connections to keep the default profile under 30 minutes; ` +
+        `pnpm bench:c1m holds 1,000,000`,
     );
   }
   const workers = Math.max(1, Math.ceil(wanted / perProcess));

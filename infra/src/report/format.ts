@@ -49,5 +49,6 @@ export const SCENARIO_TITLES: Record<ScenarioId, string> = {
   'c-pair': 'C pair — the C client against the C server (the metal, no Node on either side)',
   ...HTTP_TITLES,
   'tls-hold':
-    'TLS hold — idle connections inside TLS (tls://, wss://, self-signed certificate): connect/s is TLS handshakes/s, server B / conn the memory per idle TLS connection',
+    'TLS hold — idle connections inside TLS (tls://, wss://, self-signed certificate): connect/s is TLS ' +
+    'handshakes/s, server B / conn the memory per idle TLS connection',
 };

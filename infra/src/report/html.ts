@@ -32,10 +32,12 @@ tr.baseline{background:#f3f6f9}.ratio{color:#6a737d;font-size:12px}
 .chart{position:relative;height:360px;border:1px solid #e1e4e8;padding:8px}
 .failed{color:#b42318}ul.meta li{margin:2px 0}`;
 
-const CLIENT_SCRIPT = `
+const CLIENT_SCRIPT =
+  `
 (function () {
   var specs = JSON.parse(document.getElementById('c1m-charts').textContent);
-  var palette = ['#2f6fdf', '#e8590c', '#2b8a3e', '#c2255c', '#7048e8', '#0c8599', '#e67700', '#5c940d', '#a61e4d', '#495057', '#1864ab', '#d9480f'];
+  var palette = ['#2f6fdf', '#e8590c', '#2b8a3e', '#c2255c', '#7048e8', '#0c8599', '#e67700', '#5c940d', ` +
+  `'#a61e4d', '#495057', '#1864ab', '#d9480f'];
   specs.forEach(function (spec) {
     var canvas = document.getElementById('chart-' + spec.id);
     new Chart(canvas, {
@@ -44,7 +46,8 @@ const CLIENT_SCRIPT = `
         labels: spec.labels,
         datasets: spec.datasets.map(function (d, i) {
           var color = palette[i % palette.length];
-          return { label: d.label, data: d.data, backgroundColor: color, borderColor: color, spanGaps: true, tension: 0 };
+          return { label: d.label, data: d.data, backgroundColor: color, borderColor: color, spanGaps: true, ` +
+  `tension: 0 };
         })
       },
       options: {
@@ -54,7 +57,8 @@ const CLIENT_SCRIPT = `
         plugins: { title: { display: true, text: spec.title } },
         scales: {
           x: { title: { display: true, text: spec.xTitle } },
-          y: { type: spec.yLog ? 'logarithmic' : 'linear', beginAtZero: !spec.yLog, min: spec.yMin, title: { display: true, text: spec.yTitle } }
+          y: { type: spec.yLog ? 'logarithmic' : 'linear', beginAtZero: !spec.yLog, min: spec.yMin, title: { ` +
+  `display: true, text: spec.yTitle } }
         }
       }
     });
@@ -70,10 +74,20 @@ function referenceHtml(cases: LoadedRun['cases']): string {
   const body = rows
     .map(
       (r) =>
-        `<tr><td>${escapeHtml(r.label)}</td><td>${n(r.driverRequestsPerSecond)}</td><td>${n(r.referenceRequestsPerSecond)}</td><td>${escapeHtml(formatRatio(r.requestsRatio) || '—')}</td><td>${n(r.driverP99Us)}</td><td>${n(r.referenceP99Us)}</td><td>${escapeHtml(formatRatio(r.p99Ratio) || '—')}</td><td class="notes">${escapeHtml(r.error ?? '')}</td></tr>`,
+        `<tr><td>${escapeHtml(r.label)}</td><td>${n(r.driverRequestsPerSecond)}</td>` +
+        `<td>${n(r.referenceRequestsPerSecond)}</td>` +
+        `<td>${escapeHtml(formatRatio(r.requestsRatio) || '—')}</td><td>${n(r.driverP99Us)}</td>` +
+        `<td>${n(r.referenceP99Us)}</td>` +
+        `<td>${escapeHtml(formatRatio(r.p99Ratio) || '—')}</td>` +
+        `<td class="notes">${escapeHtml(r.error ?? '')}</td></tr>`,
     )
     .join('');
-  return `<p>The same server driven by autocannon (npm) right after c1m, same connections and duration.</p><table><thead><tr><th>server</th><th>c1m req/s</th><th>autocannon req/s</th><th>c1m / autocannon</th><th>c1m p99 µs</th><th>autocannon p99 µs</th><th>p99 ratio</th><th>notes</th></tr></thead><tbody>${body}</tbody></table>`;
+  return (
+    `<p>The same server driven by autocannon (npm) right after c1m, same connections and ` +
+    `duration.</p><table><thead><tr><th>server</th><th>c1m req/s</th><th>autocannon req/s</th><th>c1m / ` +
+    `autocannon</th><th>c1m p99 µs</th><th>autocannon p99 µs</th><th>p99 ` +
+    `ratio</th><th>notes</th></tr></thead><tbody>${body}</tbody></table>`
+  );
 }
 
 function tablesHtml(run: LoadedRun): string {
@@ -86,12 +100,16 @@ function tablesHtml(run: LoadedRun): string {
     parts.push('<th>notes</th></tr></thead><tbody>');
     for (const r of rows) {
       parts.push(
-        `<tr${r.isBaseline ? ' class="baseline"' : ''}><td>${escapeHtml(rowLabel(r))}${r.isBaseline ? ' (baseline)' : ''}</td>`,
+        `<tr${r.isBaseline ? ' class="baseline"' : ''}><td>${escapeHtml(rowLabel(r))}${
+          r.isBaseline ? ' (baseline)' : ''
+        }</td>`,
       );
       for (const m of METRICS) {
         const ratio = formatRatio(r.ratios[m.name]);
         parts.push(
-          `<td>${escapeHtml(formatMetric(m.name, r.metrics[m.name]))}${ratio ? ` <span class="ratio">${escapeHtml(ratio)}</span>` : ''}</td>`,
+          `<td>${escapeHtml(formatMetric(m.name, r.metrics[m.name]))}${
+            ratio ? ` <span class="ratio">${escapeHtml(ratio)}</span>` : ''
+          }</td>`,
         );
       }
       const notes = [
@@ -128,26 +146,40 @@ export function renderReportHtml(run: LoadedRun): string {
       (run.run.wallSeconds !== undefined ? `, wall time ${formatDuration(run.run.wallSeconds)}` : '') +
       (run.run.interrupted ? ' — interrupted' : ''),
     env
-      ? `${env.cpuModel}, ${env.cores} cores, ${(env.memoryBytes / 2 ** 30).toFixed(1)} GiB, ${env.kernel}, Node ${env.node}, commit ${env.gitCommit.slice(0, 12)}`
+      ? `${env.cpuModel}, ${env.cores} cores, ${(env.memoryBytes / 2 ** 30).toFixed(1)} GiB, ${env.kernel}, ` +
+        `Node ${env.node}, commit ${env.gitCommit.slice(0, 12)}`
       : '',
-    `${run.cases.length - failed.length} passed, ${failed.length} failed, ${run.cases.filter((c) => c.steal.flagged).length} flagged for CPU steal`,
+    `${run.cases.length - failed.length} passed, ${failed.length} ` +
+      `failed, ${run.cases.filter((c) => c.steal.flagged).length} flagged for CPU steal`,
     ...run.run.notes,
   ].filter(Boolean);
-  return `<!doctype html>
+  return (
+    `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src ` +
+    `'unsafe-inline'; img-src data:">
 <title>c1m bench:all — ${escapeHtml(run.run.runId)}</title>
 <style>${STYLE}</style></head>
 <body>
 <h1>c1m bench:all — run ${escapeHtml(run.run.runId)}</h1>
 <ul class="meta">${meta.map((m) => `<li>${escapeHtml(m)}</li>`).join('')}</ul>
-<p>Figures in grey are ratios to the C baseline server in the same scenario, measured closest in time by the same driver.</p>
+<p>Figures in grey are ratios to the C baseline server in the same scenario, measured closest in time by the ` +
+    `same driver.</p>
 ${chartsHtml(charts)}
 ${tablesHtml(run)}
-${failed.length > 0 ? `<h2>Failed cases</h2><ul>${failed.map((c) => `<li class="failed"><code>${escapeHtml(c.case.id)}</code>: ${escapeHtml(c.failures.join('; '))}</li>`).join('')}</ul>` : ''}
+${
+  failed.length > 0
+    ? `<h2>Failed cases</h2><ul>${failed
+        .map(
+          (c) => `<li class="failed"><code>${escapeHtml(c.case.id)}</code>: ${escapeHtml(c.failures.join('; '))}</li>`,
+        )
+        .join('')}</ul>`
+    : ''
+}
 <script type="application/json" id="c1m-charts">${jsonForScript(charts)}</script>
 <script>${chartJsSource()}</script>
 <script>${CLIENT_SCRIPT}</script>
 </body></html>
-`;
+`
+  );
 }

@@ -53,14 +53,18 @@ export function referenceMarkdown(cases: CaseResult[]): string[] {
   const rows = referenceRows(cases);
   if (rows.length === 0) return [];
   const out = [
-    "The same server driven by autocannon (npm) right after c1m, with the same connections and duration: c1m / autocannon ≥ 0.8× requests/s says c1m's HTTP client is not the bottleneck.",
+    'The same server driven by autocannon (npm) right after c1m, with the same connections and duration: c1m / ' +
+      "autocannon ≥ 0.8× requests/s says c1m's HTTP client is not the bottleneck.",
     '',
-    '| server | c1m req/s | autocannon req/s | c1m / autocannon | c1m p99 µs | autocannon p99 µs | p99 ratio | notes |',
+    '| server | c1m req/s | autocannon req/s | c1m / autocannon | c1m p99 µs | autocannon p99 µs | p99 ratio ' +
+      '| notes |',
     '|---|---:|---:|---:|---:|---:|---:|---|',
   ];
   for (const r of rows) {
     out.push(
-      `| ${r.label} | ${n(r.driverRequestsPerSecond)} | ${n(r.referenceRequestsPerSecond)} | ${formatRatio(r.requestsRatio) || '—'} | ${n(r.driverP99Us)} | ${n(r.referenceP99Us)} | ${formatRatio(r.p99Ratio) || '—'} | ${(r.error ?? '').replaceAll('|', '\\|')} |`,
+      `| ${r.label} | ${n(r.driverRequestsPerSecond)} | ${n(r.referenceRequestsPerSecond)} ` +
+        `| ${formatRatio(r.requestsRatio) || '—'} | ${n(r.driverP99Us)} | ${n(r.referenceP99Us)} ` +
+        `| ${formatRatio(r.p99Ratio) || '—'} | ${(r.error ?? '').replaceAll('|', '\\|')} |`,
     );
   }
   out.push('');

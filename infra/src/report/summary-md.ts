@@ -40,21 +40,25 @@ export function renderSummaryMarkdown(loaded: LoadedRun): string {
   if (env) {
     out.push(
       `- machine: ${mdCell(env.cpuModel)}, ${env.cores} cores, ${(env.memoryBytes / 2 ** 30).toFixed(1)} GiB, ` +
-        `${mdCell(env.kernel)}, Node ${mdCell(env.node)}, RLIMIT_NOFILE ${env.rlimitNofile.soft}/${env.rlimitNofile.hard}, commit ${mdCell(env.gitCommit.slice(0, 12))}`,
+        `${mdCell(env.kernel)}, Node ${mdCell(env.node)}, ` +
+        `RLIMIT_NOFILE ${env.rlimitNofile.soft}/${env.rlimitNofile.hard}, commit ${mdCell(env.gitCommit.slice(0, 12))}`,
     );
   }
   const failed = cases.filter((c) => c.status === 'failed');
   const stolen = cases.filter((c) => c.steal.flagged);
   out.push(
     `- ${cases.length - failed.length} passed, ${failed.length} failed, ${stolen.length} flagged for CPU steal ` +
-      `(mean steal ≥ ${cases[0]?.steal.thresholdPercent ?? 10}% of the machine's CPU during the case: its figures are not comparable)`,
+      `(mean steal ≥ ${cases[0]?.steal.thresholdPercent ?? 10}% of the machine's CPU during the case: its ` +
+      `figures are not comparable)`,
   );
   for (const note of run.notes) out.push(`- ${mdCell(note)}`);
   out.push(
     '',
     "Ratios (×) divide a row's figure by the C baseline server's in the same scenario, loaded by the same driver " +
-      'and measured closest in time (before and after the row, averaged). Server CPU-s / M msgs is the CPU time of the ' +
-      "server's whole process tree during the load per million messages answered; server B / conn is its resident-memory " +
+      'and measured closest in time (before and after the row, averaged). Server CPU-s / M msgs is the CPU time ' +
+      'of the ' +
+      "server's whole process tree during the load per million messages answered; server B / conn is its " +
+      'resident-memory ' +
       'growth over the load divided by the connections held.',
     '',
   );

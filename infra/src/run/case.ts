@@ -38,7 +38,8 @@ function loadFailures(outcome: LoadOutcome, timeoutSeconds: number): string[] {
   const reported = outcome.driver ?? outcome.baselineClient;
   if (!reported)
     out.push(
-      `load wrote no result (exit ${outcome.signal ?? outcome.code}): ${outcome.tracked.stderrTail().trim().slice(-600)}`,
+      `load wrote no result (exit ${outcome.signal ?? outcome.code}): ` +
+        `${outcome.tracked.stderrTail().trim().slice(-600)}`,
     );
   if (outcome.driver && !outcome.driver.passed) out.push(...outcome.driver.failures.map((f) => `driver: ${f}`));
   if (outcome.code !== 0 && !outcome.timedOut && reported && outcome.driver?.passed !== false) {
@@ -113,7 +114,8 @@ export async function runCase(planned: CaseSpec, ctx: CaseContext): Promise<Case
   const max = server.ready.maxConnections;
   if (spec.scenario === 'hold' && typeof max === 'number' && spec.connections > max) {
     spec.caps.push(
-      `hold capped at ${max.toLocaleString('en-US')} (planned ${spec.connections.toLocaleString('en-US')}): the server's ready line says its process model holds no more here`,
+      `hold capped at ${max.toLocaleString('en-US')} (planned ${spec.connections.toLocaleString('en-US')}): the ` +
+        `server's ready line says its process model holds no more here`,
     );
     spec.connections = max;
   }
@@ -195,7 +197,9 @@ export async function runCase(planned: CaseSpec, ctx: CaseContext): Promise<Case
       ? `still running ${round(stop.seconds, 1)}s after SIGTERM, killed`
       : `exit ${stop.signal ?? stop.code}`;
     failures.push(
-      `server did not stop cleanly: ${how}${stop.leftBehind > 0 ? `, ${stop.leftBehind} process(es) left behind and killed` : ''}`,
+      `server did not stop cleanly: ${how}${
+        stop.leftBehind > 0 ? `, ${stop.leftBehind} process(es) left behind and killed` : ''
+      }`,
     );
   }
   return finish();

@@ -44,7 +44,8 @@ export class Progress {
   begin(index: number): void {
     const c = this.cases[index]!;
     this.write(
-      `[case ${index + 1}/${this.cases.length}] ${c.key}${c.repetition > 1 ? ` (round ${c.repetition})` : ''} — elapsed ${clock(this.elapsedSeconds())}, ETA ${clock(this.etaSeconds())}\n`,
+      `[case ${index + 1}/${this.cases.length}] ${c.key}${c.repetition > 1 ? ` (round ${c.repetition})` : ''} — ` +
+        `elapsed ${clock(this.elapsedSeconds())}, ETA ${clock(this.etaSeconds())}\n`,
     );
   }
 

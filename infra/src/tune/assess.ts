@@ -123,7 +123,9 @@ export function assess(m: MachineSnapshot, connections: number): TuneAssessment 
         `ulimit -Hn ${onePerSide} && ulimit -n ${onePerSide}   # as root, in the shell that runs pnpm`,
         ...hardFixes,
       ],
-      note: `a child cannot raise its parent shell's limit; raise it there. Until then each side needs ${processesPerSide} processes of ≤ ${fmt(perProcess)} connections`,
+      note:
+        `a child cannot raise its parent shell's limit; raise it there. Until then each side ` +
+        `needs ${processesPerSide} processes of ≤ ${fmt(perProcess)} connections`,
     });
   } else {
     rows.push({
@@ -229,7 +231,8 @@ export function assess(m: MachineSnapshot, connections: number): TuneAssessment 
           `≥ ${fmt(conntrack)}`,
           num(s['net.netfilter.nf_conntrack_max']) >= conntrack,
           String(conntrack),
-          `nf_conntrack is loaded (${s['net.netfilter.nf_conntrack_count'] ?? '?'} tracked now); a full table drops new connections`,
+          `nf_conntrack is loaded (${s['net.netfilter.nf_conntrack_count'] ?? '?'} tracked now); a full table ` +
+            `drops new connections`,
         ),
   );
 
@@ -251,7 +254,8 @@ export function assess(m: MachineSnapshot, connections: number): TuneAssessment 
         Math.max(tcpMem[1] ?? 0, Math.floor((highNeeded * 3) / 4)),
         highNeeded,
       ].join(' '),
-      `pages of queued socket data, all sockets together (high = ${Number.isNaN(highNow) ? '?' : gib(highNow * pageBytes)}); idle connections queue none`,
+      `pages of queued socket data, all sockets together (high ` +
+        `= ${Number.isNaN(highNow) ? '?' : gib(highNow * pageBytes)}); idle connections queue none`,
     ),
   );
   for (const name of ['net.ipv4.tcp_rmem', 'net.ipv4.tcp_wmem'] as const) {
@@ -277,7 +281,8 @@ export function assess(m: MachineSnapshot, connections: number): TuneAssessment 
     commands: [],
     note: memOk
       ? 'user space of both sides comes on top: see the per-connection figures of bench:all'
-      : `not enough memory: about ${fmt(Math.floor((m.memAvailableBytes * 0.6) / KERNEL_BYTES_PER_CONNECTION))} connections fit with room for user space`,
+      : `not enough memory: about ${fmt(Math.floor((m.memAvailableBytes * 0.6) / KERNEL_BYTES_PER_CONNECTION))} ` +
+        `connections fit with room for user space`,
   });
 
   return { connections, rows, processesPerSide, connectionsPerProcess: perProcess, sourceAddresses, kernelBytesNeeded };

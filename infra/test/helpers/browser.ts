@@ -55,12 +55,15 @@ export interface DrawnChart {
  * Chart.js itself (the expression runs in the page, hence a string: infra has no DOM typings).
  */
 export async function drawnCharts(page: Page): Promise<Record<string, DrawnChart>> {
-  return page.evaluate(`(() => {
+  return page.evaluate(
+    `(() => {
     const out = {};
     for (const canvas of document.querySelectorAll('canvas')) {
       const chart = Chart.getChart(canvas);
-      if (chart) out[canvas.id] = { labels: [...chart.data.labels], datasets: chart.data.datasets.map((d) => ({ label: d.label, data: [...d.data] })) };
+      if (chart) out[canvas.id] = { labels: [...chart.data.labels], datasets: chart.data.datasets.map((d) => ({ ` +
+      `label: d.label, data: [...d.data] })) };
     }
     return out;
-  })()`);
+  })()`,
+  );
 }

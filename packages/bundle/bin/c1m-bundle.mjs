@@ -21,7 +21,9 @@ if (entries.length === 0) {
     external: ['@trufflesuite/uws-js-unofficial', '@btc-vision/uwebsockets.js', 'bufferutil', 'utf-8-validate'],
     // ESM output still meets CommonJS dependencies (ws) that call require().
     banner: {
-      js: "import { createRequire as __c1mCreateRequire } from 'node:module'; const require = __c1mCreateRequire(import.meta.url);",
+      js:
+        "import { createRequire as __c1mCreateRequire } from 'node:module'; const require = " +
+        '__c1mCreateRequire(import.meta.url);',
     },
     logLevel: 'warning',
   });

@@ -113,7 +113,8 @@ function main(): void {
     };
     results.push(result);
     console.log(
-      `${name.padEnd(36)} ${String(bodyBytes).padStart(5)} B ${result.framesPerSecond.toLocaleString('en-US').padStart(12)} frames/s ` +
+      `${name.padEnd(36)} ${String(bodyBytes).padStart(5)} ` +
+        `B ${result.framesPerSecond.toLocaleString('en-US').padStart(12)} frames/s ` +
         `(${result.framesPerSecondMin.toLocaleString('en-US')}-${result.framesPerSecondMax.toLocaleString('en-US')}) ` +
         `${result.wireMegabytesPerSecond.toFixed(1).padStart(8)} MB/s wire`,
     );
@@ -189,7 +190,8 @@ function main(): void {
     serverFrameDecoderHeapBytes: heapBytesPerInstance(() => new ServerFrameDecoder(1 << 20, sharedHandlers)),
   };
   console.log(
-    `\nidle heap per instance: FrameDecoder ${footprint.frameDecoderHeapBytes} B, ServerFrameDecoder ${footprint.serverFrameDecoderHeapBytes} B`,
+    `\nidle heap per instance: FrameDecoder ${footprint.frameDecoderHeapBytes} B, ` +
+      `ServerFrameDecoder ${footprint.serverFrameDecoderHeapBytes} B`,
   );
 
   mkdirSync(dirname(jsonPath), { recursive: true });

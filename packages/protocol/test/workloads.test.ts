@@ -130,19 +130,22 @@ describe('io workload', () => {
     );
   });
 
-  test('isCorrectReply rejects a wrong byte, a shifted offset, a wrong length, a changed header, a short request', () => {
-    const req = makeIoRequest(1, 2n, 250, 10);
-    const good = expectedIoReply(req);
-    const wrong = Buffer.from(good);
-    wrong[15]! ^= 0xff;
-    expect(isCorrectReply('io', req, wrong, params)).toBe(false);
-    expect(isCorrectReply('io', req, expectedIoReply(makeIoRequest(1, 2n, 251, 10)), params)).toBe(false);
-    expect(isCorrectReply('io', req, good.subarray(0, good.length - 1), params)).toBe(false);
-    const header = Buffer.from(good);
-    header[4]! ^= 1;
-    expect(isCorrectReply('io', req, header, params)).toBe(false);
-    expect(isCorrectReply('io', req.subarray(0, 19), good, params)).toBe(false);
-  });
+  test(
+    'isCorrectReply rejects a wrong byte, a shifted offset, ' + 'a wrong length, a changed header, a short request',
+    () => {
+      const req = makeIoRequest(1, 2n, 250, 10);
+      const good = expectedIoReply(req);
+      const wrong = Buffer.from(good);
+      wrong[15]! ^= 0xff;
+      expect(isCorrectReply('io', req, wrong, params)).toBe(false);
+      expect(isCorrectReply('io', req, expectedIoReply(makeIoRequest(1, 2n, 251, 10)), params)).toBe(false);
+      expect(isCorrectReply('io', req, good.subarray(0, good.length - 1), params)).toBe(false);
+      const header = Buffer.from(good);
+      header[4]! ^= 1;
+      expect(isCorrectReply('io', req, header, params)).toBe(false);
+      expect(isCorrectReply('io', req.subarray(0, 19), good, params)).toBe(false);
+    },
+  );
 });
 
 describe('echo workload', () => {

@@ -415,7 +415,8 @@ describe('ServerFrameDecoder', () => {
 describe('upgrade handshake', () => {
   const key = 'dGhlIHNhbXBsZSBub25jZQ==';
   const okHead =
-    'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n';
+    'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ' +
+    's3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n';
 
   test('the accept key matches RFC 6455 §1.3 and an independent SHA-1', () => {
     expect(wsAcceptFor(key)).toBe('s3pPLMBiTxaQ9kYGzzhZRbK+xOo=');
@@ -426,7 +427,8 @@ describe('upgrade handshake', () => {
 
   test('the request is a GET with the version 13 headers', () => {
     expect(buildUpgradeRequest('127.0.0.1:9000', '/x', key).toString()).toBe(
-      `GET /x HTTP/1.1\r\nHost: 127.0.0.1:9000\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+      `GET /x HTTP/1.1\r\nHost: 127.0.0.1:9000\r\nUpgrade: websocket\r\nConnection: Upgrade\r` +
+        `\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
     );
     expect(() => buildUpgradeRequest('h', 'no-slash', key)).toThrow(RangeError);
     expect(() => buildUpgradeRequest('h\r\nX: y', '/', key)).toThrow(RangeError);
@@ -452,7 +454,8 @@ describe('upgrade handshake', () => {
 
   test('header names and values are case-insensitive; Connection may list several tokens', () => {
     const head =
-      'HTTP/1.1 101 OK\r\nupgrade: WebSocket\r\nconnection: keep-alive, Upgrade\r\nsec-websocket-accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\nX-Other: 1\r\n\r\n';
+      'HTTP/1.1 101 OK\r\nupgrade: WebSocket\r\nconnection: keep-alive, Upgrade\r\nsec-websocket-accept: ' +
+      's3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\nX-Other: 1\r\n\r\n';
     expect(new UpgradeResponseParser(key).push(Buffer.from(head))).toEqual(Buffer.alloc(0));
   });
 

@@ -34,7 +34,10 @@ export interface DriverResult {
   options: Record<string, unknown>;
   env: EnvInfo;
   startedAt: string;
-  /** The measured time messagesPerSecond is taken over (echo: --duration; hold: the hold; short: all loops; max-rate: all steps). */
+  /**
+   * The measured time messagesPerSecond is taken over (echo: --duration; hold: the hold; short: all loops; max-rate:
+   * all steps).
+   */
   durationSeconds: number;
   /** Wall time of the whole run: shard start, ramp, load, grace and close. */
   wallSeconds?: number;

@@ -139,7 +139,9 @@ function serverFlagTable(spec: ServerSpec): FlagTable<ServerFlagOptions> {
     tls: {
       flag: 'tls',
       kind: 'boolean',
-      help: 'Serve the transport inside TLS (wss, https) with a self-signed certificate generated at start unless --tls-cert/--tls-key',
+      help:
+        'Serve the transport inside TLS (wss, https) with a self-signed certificate generated at start ' +
+        'unless --tls-cert/--tls-key',
       default: false,
     },
     tlsCertFile: { flag: 'tls-cert', kind: 'string', help: 'PEM certificate file for --tls', default: '' },
@@ -166,7 +168,8 @@ export function parseServerArgs(spec: ServerSpec, argv: readonly string[]): Serv
   const { backpressureSoftBytes: soft, backpressureHardBytes: hard } = options;
   if (hard <= soft) {
     throw new UsageError(
-      `--backpressure-hard (${hard} bytes) must be larger than --backpressure-soft (${soft} bytes): give a hard limit above ${soft} or a soft limit below ${hard}`,
+      `--backpressure-hard (${hard} bytes) must be larger than --backpressure-soft (${soft} bytes): give a hard ` +
+        `limit above ${soft} or a soft limit below ${hard}`,
       'C1M_BACKPRESSURE_LIMITS',
     );
   }

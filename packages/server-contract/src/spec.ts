@@ -5,7 +5,10 @@ import { WORKLOADS, type Workload } from '@c1m/protocol';
 import { parseServerPackage } from '@c1m/schema';
 import type { ServerSpec } from './options.ts';
 
-/** Builds the spec from a server's package.json, checking the "c1m" field; `usesWorkers` is the one fact only the code knows. */
+/**
+ * Builds the spec from a server's package.json, checking the "c1m" field; `usesWorkers` is the one fact only the code
+ * knows.
+ */
 export function specFromPackage(pkg: unknown, usesWorkers: boolean): ServerSpec {
   const { name, description, c1m } = parseServerPackage(pkg);
   const workload = c1m.workload as Workload | undefined;

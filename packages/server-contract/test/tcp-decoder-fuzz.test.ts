@@ -60,17 +60,20 @@ function splitAt(bytes: Uint8Array, points: number[]): Uint8Array[] {
 }
 
 describe('server-side TCP decoding of random streams', () => {
-  it('split anywhere, decodes exactly as whole; fails only with C1M_FRAME_TOO_LARGE; holds at most 4 + maxFrame', () => {
-    fc.assert(
-      fc.property(stream, cuts, (bytes, points) => {
-        const whole = decode([bytes]);
-        const split = decode(splitAt(bytes, points));
-        expect(split.frames).toEqual(whole.frames);
-        expect(split.error).toBe(whole.error);
-        expect([undefined, 'C1M_FRAME_TOO_LARGE']).toContain(split.error);
-        expect(split.maxHeld).toBeLessThanOrEqual(4 + MAX_FRAME);
-      }),
-      { seed: fuzzSeed(), numRuns: 2000, interruptAfterTimeLimit: 4000 },
-    );
-  });
+  it(
+    'split anywhere, decodes exactly as whole; fails only ' + 'with C1M_FRAME_TOO_LARGE; holds at most 4 + maxFrame',
+    () => {
+      fc.assert(
+        fc.property(stream, cuts, (bytes, points) => {
+          const whole = decode([bytes]);
+          const split = decode(splitAt(bytes, points));
+          expect(split.frames).toEqual(whole.frames);
+          expect(split.error).toBe(whole.error);
+          expect([undefined, 'C1M_FRAME_TOO_LARGE']).toContain(split.error);
+          expect(split.maxHeld).toBeLessThanOrEqual(4 + MAX_FRAME);
+        }),
+        { seed: fuzzSeed(), numRuns: 2000, interruptAfterTimeLimit: 4000 },
+      );
+    },
+  );
 });

@@ -109,8 +109,8 @@ export class StatsCounters {
 }
 
 /**
- * Merges snapshots: sums, except the per-source peak, the event-loop delay and the unpausable flag, which take the maximum
- * (the merged peak is then a lower bound of the true concurrent peak; see StatsContext.observedPeak).
+ * Merges snapshots: sums, except the per-source peak, the event-loop delay and the unpausable flag, which take the
+ * maximum (the merged peak is then a lower bound of the true concurrent peak; see StatsContext.observedPeak).
  */
 export function mergeSnapshots(snapshots: readonly CounterSnapshot[]): CounterSnapshot {
   const out = new Array<number>(COUNTER_SLOTS).fill(0);

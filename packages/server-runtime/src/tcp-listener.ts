@@ -29,7 +29,10 @@ export interface TcpListener {
 export interface TcpListenOptions {
   host: string;
   port: number;
-  /** The descriptor budget (shared with uWS listeners of the same process): beyond it new connections are reset and counted as refused. */
+  /**
+   * The descriptor budget (shared with uWS listeners of the same process): beyond it new connections are reset and
+   * counted as refused.
+   */
   gate: ConnectionGate;
   context: TcpSessionContext;
   serve: ServeSession;
@@ -154,7 +157,8 @@ async function drain(
       await nextTurn();
     } while (seen !== arrivals.count && Date.now() < quietUntil);
   }
-  // A paused server is closed already: its callback then fires (with ERR_SERVER_NOT_RUNNING) once its sessions are gone.
+  // A paused server is closed already: its callback then fires (with ERR_SERVER_NOT_RUNNING) once its sessions are
+  // gone.
   const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
   await sleep(Math.max(0, quietUntil - Date.now()));
   for (const s of sessions) s.endWhenSettled();

@@ -23,7 +23,8 @@ export function createUwsApp(tls?: TlsMaterial): ReturnType<Uws['App']> {
   } catch (err) {
     throw new C1mError(
       'C1M_TLS_UNSUPPORTED',
-      `${build.packageName} ${build.version} cannot create an SSL app (${(err as Error).message}): this build has no usable TLS`,
+      `${build.packageName} ${build.version} cannot create an SSL app (${(err as Error).message}): this build ` +
+        `has no usable TLS`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

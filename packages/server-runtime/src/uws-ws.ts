@@ -201,7 +201,10 @@ export function listenUwsWs(host: string, port: number, ctx: UwsWsContext): Prom
 /** Tries to pick a shareable port this many times before giving up. */
 const SHARED_PORT_ATTEMPTS = 5;
 
-/** Listens on host:port; with `shared` and port 0, re-binds the picked port by number (see UwsWsContext). Shared with uws-http. */
+/**
+ * Listens on host:port; with `shared` and port 0, re-binds the picked port by number (see UwsWsContext). Shared with
+ * uws-http.
+ */
 export async function bindPort(uws: Uws, app: App, host: string, port: number, shared: boolean): Promise<ListenSocket> {
   const listen = (p: number) =>
     new Promise<ListenSocket | false>((resolve) => app.listen(host, p, (s: ListenSocket) => resolve(s || false)));

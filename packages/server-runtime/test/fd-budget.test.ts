@@ -16,7 +16,9 @@ describe('connectionBudget', () => {
 
   it('is what a process started under prlimit computes for itself', () => {
     const source = new URL('../src/fd-budget.ts', import.meta.url).pathname;
-    const script = `import('${source}').then((m) => console.log(JSON.stringify({ ...m.readFdLimit(), budget: m.connectionBudget() })))`;
+    const script =
+      `import('${source}').then((m) => console.log(JSON.stringify({ ...m.readFdLimit(), budget: ` +
+      `m.connectionBudget() })))`;
     const out = execFileSync('prlimit', ['--nofile=700:900', process.execPath, '--import', 'tsx', '-e', script], {
       encoding: 'utf8',
       cwd: new URL('..', import.meta.url).pathname,

@@ -104,29 +104,32 @@ describe('TcpSession backpressure', () => {
 });
 
 describe('TcpSession drain', () => {
-  it('stops decoding before its FIN: a frame sent after endWhenSettled is not counted, the one before is answered', async () => {
-    // An async handler keeps the first reply in flight while the drain begins.
-    const handle: FrameHandler = (body) => new Promise((r) => setTimeout(() => r(body), 100));
-    const { counters, sessions, port } = await serve({
-      softBytes: 64 * 1024,
-      hardBytes: 1024 * 1024,
-      handle,
-      asyncHandler: true,
-    });
-    const c = await client(port);
-    const replies: Buffer[] = [];
-    const decoder = new FrameDecoder(1024, (b) => replies.push(Buffer.from(b)));
-    c.on('data', (d: Buffer) => decoder.push(d));
-    const ended = new Promise((r) => c.once('end', r));
-    c.write(encodeFrame(Buffer.from('before')));
-    expect(await until(() => snapshotOf(counters).framesIn === 1)).toBe(true);
-    sessions[0]!.endWhenSettled();
-    c.write(encodeFrame(Buffer.from('after')));
-    await ended;
-    expect(replies.map((r) => r.toString())).toEqual(['before']);
-    const stats = snapshotOf(counters);
-    expect([stats.framesIn, stats.framesOut]).toEqual([1, 1]);
-  });
+  it(
+    'stops decoding before its FIN: a frame sent after ' + 'endWhenSettled is not counted, the one before is answered',
+    async () => {
+      // An async handler keeps the first reply in flight while the drain begins.
+      const handle: FrameHandler = (body) => new Promise((r) => setTimeout(() => r(body), 100));
+      const { counters, sessions, port } = await serve({
+        softBytes: 64 * 1024,
+        hardBytes: 1024 * 1024,
+        handle,
+        asyncHandler: true,
+      });
+      const c = await client(port);
+      const replies: Buffer[] = [];
+      const decoder = new FrameDecoder(1024, (b) => replies.push(Buffer.from(b)));
+      c.on('data', (d: Buffer) => decoder.push(d));
+      const ended = new Promise((r) => c.once('end', r));
+      c.write(encodeFrame(Buffer.from('before')));
+      expect(await until(() => snapshotOf(counters).framesIn === 1)).toBe(true);
+      sessions[0]!.endWhenSettled();
+      c.write(encodeFrame(Buffer.from('after')));
+      await ended;
+      expect(replies.map((r) => r.toString())).toEqual(['before']);
+      const stats = snapshotOf(counters);
+      expect([stats.framesIn, stats.framesOut]).toEqual([1, 1]);
+    },
+  );
 });
 
 /** The counters of one block as /stats reports them. */

@@ -142,8 +142,10 @@ async function main(): Promise<void> {
       results.push(r);
       const label = `${r.server} ${r.style} ${r.transport}${r.cpuRounds ? ` rounds=${r.cpuRounds}` : ''}`;
       process.stdout.write(
-        `${label.padEnd(40)} ${String(r.messagesPerSecond).padStart(8)} msg/s  p50 ${String(r.latencyP50Us).padStart(6)} µs  p99 ${String(r.latencyP99Us).padStart(6)} µs  ` +
-          `${String(r.serverCpuSecondsPerMillionMessages).padStart(7)} cpu-s/M  rss ${(r.serverRssBytes / 2 ** 20).toFixed(0)} MiB${r.passed ? '' : '  FAILED'}\n`,
+        `${label.padEnd(40)} ${String(r.messagesPerSecond).padStart(8)} msg/s  ` +
+          `p50 ${String(r.latencyP50Us).padStart(6)} µs  p99 ${String(r.latencyP99Us).padStart(6)} µs  ` +
+          `${String(r.serverCpuSecondsPerMillionMessages).padStart(7)} cpu-s/M  ` +
+          `rss ${(r.serverRssBytes / 2 ** 20).toFixed(0)} MiB${r.passed ? '' : '  FAILED'}\n`,
       );
     }
   }
@@ -151,7 +153,11 @@ async function main(): Promise<void> {
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(
     out,
-    `${JSON.stringify({ env: captureEnv(), connections: values.connections, duration: values.duration, results }, null, 2)}\n`,
+    `${JSON.stringify(
+      { env: captureEnv(), connections: values.connections, duration: values.duration, results },
+      null,
+      2,
+    )}\n`,
   );
   process.stdout.write(`wrote ${out}\n`);
 }

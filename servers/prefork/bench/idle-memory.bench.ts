@@ -254,11 +254,15 @@ async function main(): Promise<void> {
       results.push(r);
       const children =
         r.childBaselineRssBytes.length > 0
-          ? `  children ${r.childBaselineRssBytes.map((b, i) => `${mib(b)} (${mib(r.childBaselinePrivateBytes[i]!)})`).join(', ')}`
+          ? `  children ${r.childBaselineRssBytes
+              .map((b, i) => `${mib(b)} (${mib(r.childBaselinePrivateBytes[i]!)})`)
+              .join(', ')}`
           : '';
       process.stdout.write(
-        `round ${round}  ${label(r).padEnd(20)} ${String(r.rssBytesPerConnection).padStart(5)} B/conn (private ${r.privateBytesPerConnection}) at ${r.connections}  ` +
-          `${mib(r.baselineRssBytes)} -> ${mib(r.loadedRssBytes)}  baselines (private): primary ${mib(r.primaryBaselineRssBytes)} (${mib(r.primaryBaselinePrivateBytes)})${children}  ` +
+        `round ${round}  ${label(r).padEnd(20)} ${String(r.rssBytesPerConnection).padStart(5)} B/conn ` +
+          `(private ${r.privateBytesPerConnection}) at ${r.connections}  ` +
+          `${mib(r.baselineRssBytes)} -> ${mib(r.loadedRssBytes)}  baselines (private): ` +
+          `primary ${mib(r.primaryBaselineRssBytes)} (${mib(r.primaryBaselinePrivateBytes)})${children}  ` +
           `spread [${r.connectionsBySource.join(', ')}]${r.driverPassed ? '' : '  DRIVER FAILED'}\n`,
       );
     }
@@ -284,16 +288,26 @@ async function main(): Promise<void> {
   );
   for (const s of summary) {
     process.stdout.write(
-      `${label(s).padEnd(20)} ${String(s.rssBytesPerConnectionMedian).padStart(5)} B/conn (${s.rssBytesPerConnectionMin}-${s.rssBytesPerConnectionMax})  ` +
-        `baselines (private): primary ${mib(s.primaryBaselineRssBytesMedian)} (${mib(s.primaryBaselinePrivateBytesMedian)})` +
-        `${s.childBaselineRssBytesMedian === null ? '' : `  child ${mib(s.childBaselineRssBytesMedian)} (${mib(s.childBaselinePrivateBytesMedian!)})`}\n`,
+      `${label(s).padEnd(20)} ${String(s.rssBytesPerConnectionMedian).padStart(5)} B/conn ` +
+        `(${s.rssBytesPerConnectionMin}-${s.rssBytesPerConnectionMax})  ` +
+        `baselines (private): primary ${mib(s.primaryBaselineRssBytesMedian)} ` +
+        `(${mib(s.primaryBaselinePrivateBytesMedian)})` +
+        `${
+          s.childBaselineRssBytesMedian === null
+            ? ''
+            : `  child ${mib(s.childBaselineRssBytesMedian)} (${mib(s.childBaselinePrivateBytesMedian!)})`
+        }\n`,
     );
   }
   const out = resolve(REPO_ROOT, options.json);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(
     out,
-    `${JSON.stringify({ env: captureEnv(), connections: options.connections, nodeFlags: options.nodeFlags, summary, results }, null, 2)}\n`,
+    `${JSON.stringify(
+      { env: captureEnv(), connections: options.connections, nodeFlags: options.nodeFlags, summary, results },
+      null,
+      2,
+    )}\n`,
   );
   process.stdout.write(`wrote ${out}\n`);
 }

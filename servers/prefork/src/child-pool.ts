@@ -135,7 +135,9 @@ export class ChildPool {
     }
   }
 
-  /** tcp children share the cluster's handle, keyed by the flag's port; uWS children (ws, http) bind the port by number. */
+  /**
+   * tcp children share the cluster's handle, keyed by the flag's port; uWS children (ws, http) bind the port by number.
+   */
   private childPort(): number {
     return this.options.transport === 'tcp' ? this.options.port : this.port;
   }

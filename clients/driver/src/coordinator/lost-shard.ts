@@ -99,5 +99,8 @@ export function lostReply<T extends FromShard['type']>(type: T, ctx: LostShardCo
 
 /** The failure line naming a lost shard. */
 export function lostShardFailure(s: LostShard): string {
-  return `shard ${s.index} (pid ${s.pid}) died during ${s.during} (${s.exit}): its ${s.connections} connections and their figures are missing from this result`;
+  return (
+    `shard ${s.index} (pid ${s.pid}) died during ${s.during} (${s.exit}): its ${s.connections} connections ` +
+    `and their figures are missing from this result`
+  );
 }

@@ -15,7 +15,9 @@ const TABLE: FlagTable<MergeFlags> = {
   json: {
     flag: 'json',
     kind: 'string',
-    help: 'Write the merged DriverResult here (- = stdout, the summary then goes to stderr); default DIR/merged.json when one directory is given',
+    help:
+      'Write the merged DriverResult here (- = stdout, the summary then goes to stderr); default ' +
+      'DIR/merged.json when one directory is given',
     default: '',
   },
 };
@@ -41,11 +43,14 @@ const int = (n: number) => Math.round(n).toLocaleString('en-US');
 export function formatSlices(merge: MergeSection): string {
   const hosts = new Set(merge.perShard.map((s) => s.hostname)).size;
   const lines = [
-    `slices       ${merge.perShard.length} merged from ${hosts} host${hosts === 1 ? '' : 's'}, start offsets spread ${merge.startOffsetSpreadMs} ms`,
+    `slices       ${merge.perShard.length} merged from ${hosts} host${hosts === 1 ? '' : 's'}, start offsets ` +
+      `spread ${merge.startOffsetSpreadMs} ms`,
   ];
   for (const s of merge.perShard) {
     lines.push(
-      `  slice ${s.index} on ${s.hostname}: ${int(s.established)} established, ${int(s.sent)} sent, ${int(s.received)} received, ${int(s.missing)} missing, ${int(s.messagesPerSecond)} msgs/s, p99 ${int(s.latencyP99Us)} µs, started +${s.startOffsetMs} ms, ${s.passed ? 'passed' : 'FAILED'}`,
+      `  slice ${s.index} on ${s.hostname}: ${int(s.established)} established, ${int(s.sent)} ` +
+        `sent, ${int(s.received)} received, ${int(s.missing)} missing, ${int(s.messagesPerSecond)} msgs/s, ` +
+        `p99 ${int(s.latencyP99Us)} µs, started +${s.startOffsetMs} ms, ${s.passed ? 'passed' : 'FAILED'}`,
     );
   }
   return lines.join('\n');
@@ -56,7 +61,11 @@ export function runMergeCommand(argv: readonly string[], command: string[]): num
   const { options, positionals, help } = parseFlags(TABLE, argv, true);
   if (help) {
     process.stdout.write(
-      `${formatHelp('Usage: c1m-load merge FILES|DIRS… [--json out.json]', 'Merges the result files (or pod logs) of every slice of one run: counts and histograms added exactly.', TABLE)}\n`,
+      `${formatHelp(
+        'Usage: c1m-load merge FILES|DIRS… [--json out.json]',
+        'Merges the result files (or pod logs) of every slice of one run: counts and histograms added exactly.',
+        TABLE,
+      )}\n`,
     );
     return 0;
   }

@@ -118,7 +118,9 @@ export function checkSameRun(slices: readonly SliceFile[]): void {
       ) {
         throw new MergeError(
           'C1M_MERGE_MIXED_HISTOGRAM',
-          `${file}: histogram ${name} has lowest ${settings.lowestDiscernibleValue}, ${settings.significantDigits} significant digits; ${first!.file} has ${want.lowestDiscernibleValue}, ${want.significantDigits}`,
+          `${file}: histogram ${name} has ` +
+            `lowest ${settings.lowestDiscernibleValue}, ${settings.significantDigits} significant ` +
+            `digits; ${first!.file} has ${want.lowestDiscernibleValue}, ${want.significantDigits}`,
         );
       }
     }

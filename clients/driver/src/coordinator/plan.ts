@@ -35,7 +35,9 @@ export function shardCount(options: Options): number {
   if (options.shards === 0) return Math.max(1, Math.ceil(sockets / perShard));
   if (Math.ceil(sockets / options.shards) > perShard) {
     throw new UsageError(
-      `--shards ${options.shards}: ${Math.ceil(sockets / options.shards)} sockets per shard exceed the ${perShard} a process may hold here (RLIMIT_NOFILE); use --shards ${Math.ceil(sockets / perShard)} or more, or 0 for auto`,
+      `--shards ${options.shards}: ${Math.ceil(sockets / options.shards)} sockets per shard exceed ` +
+        `the ${perShard} a process may hold here (RLIMIT_NOFILE); use --shards ${Math.ceil(sockets / perShard)} ` +
+        `or more, or 0 for auto`,
     );
   }
   return options.shards;
@@ -79,7 +81,8 @@ export function shardSlice(options: Options, index: number, shards: number, prog
   if (ports && sourceIps.length > 0 && total / sourceIps.length > ports.last - ports.first + 1) {
     const need = Math.ceil(total / (ports.last - ports.first + 1));
     throw new UsageError(
-      `--source-ips: ${sourceIps.length} addresses give ${ports.last - ports.first + 1} local ports each, too few for ${total} connections; give at least ${need}`,
+      `--source-ips: ${sourceIps.length} addresses give ${ports.last - ports.first + 1} local ports each, too ` +
+        `few for ${total} connections; give at least ${need}`,
     );
   }
   const base = Math.floor(total / shards);

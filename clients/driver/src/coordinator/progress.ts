@@ -35,7 +35,8 @@ export class ProgressLine {
     this.lastAt = now;
     const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
     process.stderr.write(
-      `\r\x1b[2K${this.label}: ${fmt(open)} connections  ${fmt(rate)} msgs/s  p99 ${fmt(p99Us)} µs (max over shards)  errors ${fmt(errors)}`,
+      `\r\x1b[2K${this.label}: ${fmt(open)} connections  ${fmt(rate)} msgs/s  p99 ${fmt(p99Us)} µs (max over ` +
+        `shards)  errors ${fmt(errors)}`,
     );
   }
 

@@ -21,12 +21,15 @@ export function slicePlan(options: Options, spec: SliceSpec, progress: boolean):
   const total = socketsNeeded(options);
   if (init.connections === 0) {
     throw new UsageError(
-      `C1M_SHARD_EMPTY: slice ${spec.index} of ${spec.count} gets no connection of ${total}; use --shard-count ${total} or fewer`,
+      `C1M_SHARD_EMPTY: slice ${spec.index} of ${spec.count} gets no connection of ${total}; use ` +
+        `--shard-count ${total} or fewer`,
     );
   }
   if (init.connections > socketsPerShard()) {
     throw new UsageError(
-      `C1M_SHARD_TOO_BIG: slice ${spec.index} holds ${init.connections} connections, more than the ${socketsPerShard()} one process may hold here (RLIMIT_NOFILE); use --shard-count ${Math.ceil(total / socketsPerShard())} or more`,
+      `C1M_SHARD_TOO_BIG: slice ${spec.index} holds ${init.connections} connections, more than ` +
+        `the ${socketsPerShard()} one process may hold here (RLIMIT_NOFILE); use ` +
+        `--shard-count ${Math.ceil(total / socketsPerShard())} or more`,
     );
   }
   // The same split the coordinator makes (rateShares), by planned rather than established

@@ -13,7 +13,10 @@ function bytesPerSecond(n: number): string {
 
 function latencyLine(s: LatencySummaryUs): string {
   if (s.count === 0) return 'no samples';
-  return `p50 ${int(s.p50Us)}  p90 ${int(s.p90Us)}  p99 ${int(s.p99Us)}  p99.9 ${int(s.p999Us)}  max ${int(s.maxUs)}  (mean ${int(s.meanUs)}, n ${int(s.count)})`;
+  return (
+    `p50 ${int(s.p50Us)}  p90 ${int(s.p90Us)}  p99 ${int(s.p99Us)}  p99.9 ${int(s.p999Us)}  ` +
+    `max ${int(s.maxUs)}  (mean ${int(s.meanUs)}, n ${int(s.count)})`
+  );
 }
 
 function causes(map: Record<string, number>): string {
@@ -44,11 +47,23 @@ export function formatSummary(r: DriverResult): string {
         : `closed loop, pipeline ${o.pipeline}`
       : r.scenario;
   const lines = [
-    `c1m-load ${r.scenario}: ${r.target.join(' ')}  (${mode}, ${o.workload}, ${r.target[0]?.startsWith('http') ? `${o.bodySize} B bodies, keep-alive ${o.keepAlive}` : `~${Math.round(o.meanSizeBytes ?? 0)} B bodies`}, ${r.driver.shards} shard${r.driver.shards === 1 ? '' : 's'})`,
-    `connections  ${int(r.connections.established)} established of ${int(r.connections.requested)}, ${int(r.connections.failed)} failed${r.connections.failed > 0 ? ` (${causes(r.connections.failedByCause)})` : ''}, in ${r.connections.connectSeconds.toFixed(2)}s`,
+    `c1m-load ${r.scenario}: ${r.target.join(' ')}  ` +
+      `(${mode}, ${o.workload}, ${
+        r.target[0]?.startsWith('http')
+          ? `${o.bodySize} B bodies, keep-alive ${o.keepAlive}`
+          : `~${Math.round(o.meanSizeBytes ?? 0)} B bodies`
+      }, ${r.driver.shards} shard${r.driver.shards === 1 ? '' : 's'})`,
+    `connections  ${int(r.connections.established)} established ` +
+      `of ${int(r.connections.requested)}, ${int(r.connections.failed)} failed${
+        r.connections.failed > 0 ? ` (${causes(r.connections.failedByCause)})` : ''
+      }, in ${r.connections.connectSeconds.toFixed(2)}s`,
     `connect µs   ${latencyLine(r.connectTimeUs)}`,
-    `messages     ${int(r.messages.sent)} sent, ${int(r.messages.received)} received, ${int(r.messages.mismatches)} mismatched, ${int(r.messages.missing)} missing${r.messages.notSent ? `, ${int(r.messages.notSent)} not sent` : ''}`,
-    `throughput   ${int(r.messagesPerSecond)} msgs/s over ${r.durationSeconds}s, ${bytesPerSecond(r.bytesSentPerSecond)} out, ${bytesPerSecond(r.bytesReceivedPerSecond)} in`,
+    `messages     ${int(r.messages.sent)} sent, ${int(r.messages.received)} ` +
+      `received, ${int(r.messages.mismatches)} mismatched, ${int(r.messages.missing)} ` +
+      `missing${r.messages.notSent ? `, ${int(r.messages.notSent)} not sent` : ''}`,
+    `throughput   ${int(r.messagesPerSecond)} msgs/s ` +
+      `over ${r.durationSeconds}s, ${bytesPerSecond(r.bytesSentPerSecond)} ` +
+      `out, ${bytesPerSecond(r.bytesReceivedPerSecond)} in`,
     `latency µs   ${latencyLine(r.latencyUs)}`,
   ];
   if (o.mode === 'open' || r.scenario === 'max-rate' || r.scenario === 'hold') {
@@ -71,14 +86,17 @@ export function formatSummary(r: DriverResult): string {
     lines.push(`max-rate     best ${int(r.maxRate.bestRate)} msgs/s with p99 ≤ ${int(r.maxRate.sloP99Us)} µs`);
     for (const s of r.maxRate.steps) {
       lines.push(
-        `  rate ${int(s.rate).padStart(10)}: ${int(s.messagesPerSecond).padStart(10)} msgs/s, p99 ${int(s.p99Us).padStart(9)} µs ${s.withinSlo ? 'within' : 'over'}`,
+        `  rate ${int(s.rate).padStart(10)}: ${int(s.messagesPerSecond).padStart(10)} msgs/s, ` +
+          `p99 ${int(s.p99Us).padStart(9)} µs ${s.withinSlo ? 'within' : 'over'}`,
       );
     }
   }
   lines.push('buckets (from the scheduled send time):', ...formatBuckets(r.buckets));
   const perConn = r.driver.rssBytesPerConnection;
   lines.push(
-    `driver       ${r.driver.cpuSeconds.toFixed(2)} CPU-s, peak RSS ${(r.driver.rssBytesPeak / 1024 / 1024).toFixed(1)} MiB${perConn === undefined ? '' : `, ${int(perConn)} B per connection`}`,
+    `driver       ${r.driver.cpuSeconds.toFixed(2)} CPU-s, peak ` +
+      `RSS ${(r.driver.rssBytesPeak / 1024 / 1024).toFixed(1)} ` +
+      `MiB${perConn === undefined ? '' : `, ${int(perConn)} B per connection`}`,
   );
   lines.push(r.passed ? 'result       PASSED' : `result       FAILED: ${r.failures.join('; ')}`);
   return lines.join('\n');

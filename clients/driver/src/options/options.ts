@@ -73,7 +73,9 @@ const TABLE: FlagTable<RawOptions> = {
   target: {
     flag: 'target',
     kind: 'string',
-    help: 'tcp://HOST:PORT, ws://HOST:PORT/PATH or http://HOST:PORT/PATH; a port range (tcp://127.0.0.1:9000-9003) or repeating --target spreads connections over several',
+    help:
+      'tcp://HOST:PORT, ws://HOST:PORT/PATH or http://HOST:PORT/PATH; a port range ' +
+      '(tcp://127.0.0.1:9000-9003) or repeating --target spreads connections over several',
     default: '',
   },
   connections: {
@@ -87,7 +89,9 @@ const TABLE: FlagTable<RawOptions> = {
   connectRate: {
     flag: 'connect-rate',
     kind: 'string',
-    help: `New connections per second over all shards; 0 = unbounded; auto = ${DEFAULT_CONNECT_RATE}, unbounded for short`,
+    help:
+      `New connections per second over all shards; 0 = unbounded; auto = ${DEFAULT_CONNECT_RATE}, unbounded ` +
+      `for short`,
     default: 'auto',
   },
   connectTimeoutMs: {
@@ -114,7 +118,9 @@ const TABLE: FlagTable<RawOptions> = {
   size: {
     flag: 'size',
     kind: 'string',
-    help: 'Body bytes per message incl. the 12-byte header: 64, 1KiB, a list 64,1024 (each equally likely) or a range 64-1024 (uniform); io: bytes to read; auto = 64, 100 for short',
+    help:
+      'Body bytes per message incl. the 12-byte header: 64, 1KiB, a list 64,1024 (each equally likely) or a ' +
+      'range 64-1024 (uniform); io: bytes to read; auto = 64, 100 for short',
     default: 'auto',
   },
   rate: {
@@ -136,7 +142,9 @@ const TABLE: FlagTable<RawOptions> = {
   timing: {
     flag: 'timing',
     kind: 'choice',
-    help: "Open loop: precise = spin the last ~200 µs before each send (µs-exact, costs up to a core); timer = event-loop timers (adds up to ~1 ms of the driver's own lateness to corrected latency, like wrk2)",
+    help:
+      'Open loop: precise = spin the last ~200 µs before each send (µs-exact, costs up to a core); timer = ' +
+      "event-loop timers (adds up to ~1 ms of the driver's own lateness to corrected latency, like wrk2)",
     default: 'precise',
     choices: ['precise', 'timer'],
   },
@@ -173,7 +181,9 @@ const TABLE: FlagTable<RawOptions> = {
   sourceIps: {
     flag: 'source-ips',
     kind: 'string',
-    help: 'Client addresses to bind: 127.0.0.2-127.0.0.50 or a comma list; auto = one loopback address per 20000 connections above 20000',
+    help:
+      'Client addresses to bind: 127.0.0.2-127.0.0.50 or a comma list; auto = one loopback address per ' +
+      '20000 connections above 20000',
     default: 'auto',
   },
   shards: {
@@ -203,13 +213,17 @@ const TABLE: FlagTable<RawOptions> = {
     flag: 'ping-kind',
     kind: 'choice',
     choices: ['echo', 'ws-ping'],
-    help: "hold: how a connection proves itself alive: an echo message through the server application, or (ws only) a WebSocket ping answered by the server's WebSocket engine",
+    help:
+      'hold: how a connection proves itself alive: an echo message through the server application, or (ws ' +
+      "only) a WebSocket ping answered by the server's WebSocket engine",
     default: 'echo',
   },
   minFreeMemoryBytes: {
     flag: 'min-free-memory',
     kind: 'bytes',
-    help: "Ramps stop opening connections while the machine's MemAvailable is below this (0 = never), so a big run ends cleanly instead of meeting the OOM killer",
+    help:
+      "Ramps stop opening connections while the machine's MemAvailable is below this (0 = never), so a big " +
+      'run ends cleanly instead of meeting the OOM killer',
     default: 1024 ** 3,
     min: 0,
   },
@@ -287,7 +301,9 @@ const TABLE: FlagTable<RawOptions> = {
   startAt: {
     flag: 'start-at',
     kind: 'string',
-    help: `With --shard-count: ISO time every slice starts its ramp at (the start barrier); default $${SHARD_ENV.startAt}`,
+    help:
+      `With --shard-count: ISO time every slice starts its ramp at (the start barrier); default ` +
+      `$${SHARD_ENV.startAt}`,
     default: '',
   },
 };
@@ -310,7 +326,8 @@ export interface Options
 }
 
 const USAGE =
-  'Usage: c1m-load [echo|hold|short|max-rate] --target tcp://127.0.0.1:9000 | ws://127.0.0.1:9000/ | http://127.0.0.1:9000/ [options]';
+  'Usage: c1m-load [echo|hold|short|max-rate] --target tcp://127.0.0.1:9000 | ws://127.0.0.1:9000/ | ' +
+  'http://127.0.0.1:9000/ [options]';
 const DESCRIPTION = [
   'Load generator for c1m wire protocol v1 (tcp, ws) and its HTTP/1.1 transport. Scenarios:',
   '  echo      throughput and latency, closed loop (--pipeline) or open loop (--rate); the default',
@@ -391,7 +408,8 @@ export function parseOptions(argv: readonly string[]): Options | null {
       throw new UsageError('--ping-kind ws-ping is for hold over ws:// targets');
     if (raw.workload !== 'echo' || maxSize(size) > MAX_CONTROL_PAYLOAD)
       throw new UsageError(
-        `--ping-kind ws-ping carries the echo body in a ping: --workload echo and --size at most ${MAX_CONTROL_PAYLOAD}`,
+        `--ping-kind ws-ping carries the echo body in a ping: --workload echo and --size at ` +
+          `most ${MAX_CONTROL_PAYLOAD}`,
       );
   }
   return { ...rest, scenario, targets, connectRate, size, sourceIps, sloUs, slice };

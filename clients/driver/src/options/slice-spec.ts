@@ -55,14 +55,16 @@ export function parseSliceSpec(
   if (count < 1) throw new UsageError('C1M_SHARD_FLAG: --shard-count must be at least 1');
   if (indexText === '')
     throw new UsageError(
-      `C1M_SHARD_INDEX_MISSING: --shard-count ${count} needs --shard-index 0…${count - 1} (or $${SHARD_ENV.index}, which an Indexed Job sets)`,
+      `C1M_SHARD_INDEX_MISSING: --shard-count ${count} needs --shard-index 0…${count - 1} (or ` +
+        `$${SHARD_ENV.index}, which an Indexed Job sets)`,
     );
   const index = whole('shard-index', SHARD_ENV.index, indexText);
   if (index >= count)
     throw new UsageError(`C1M_SHARD_FLAG: --shard-index ${index} is outside 0…${count - 1} (--shard-count ${count})`);
   if (!(SLICEABLE_SCENARIOS as readonly string[]).includes(scenario)) {
     throw new UsageError(
-      `C1M_SHARD_SCENARIO: ${scenario} cannot be sliced over machines (its steps depend on every shard's replies); sliceable scenarios: ${SLICEABLE_SCENARIOS.join(', ')}`,
+      `C1M_SHARD_SCENARIO: ${scenario} cannot be sliced over machines (its steps depend on every shard's ` +
+        `replies); sliceable scenarios: ${SLICEABLE_SCENARIOS.join(', ')}`,
     );
   }
   let startAtMs: number | null = null;
@@ -71,7 +73,8 @@ export function parseSliceSpec(
     startAtMs = /(Z|[+-]\d\d:?\d\d)$/.test(startText) ? Date.parse(startText) : Number.NaN;
     if (Number.isNaN(startAtMs))
       throw new UsageError(
-        `C1M_SHARD_START_AT: --start-at (or $${SHARD_ENV.startAt}) "${startText}" must be an ISO time with a zone, e.g. 2026-12-03T12:00:00Z`,
+        `C1M_SHARD_START_AT: --start-at (or $${SHARD_ENV.startAt}) "${startText}" must be an ISO time with a ` +
+          `zone, e.g. 2026-12-03T12:00:00Z`,
       );
   }
   return { index, count, startAtMs };

@@ -39,7 +39,8 @@ export function parseTargets(text: string): Target[] {
     const m = TARGET_RE.exec(item);
     if (!m)
       throw new UsageError(
-        `--target "${item}": expected tcp://HOST:PORT[-PORT], ws://HOST:PORT[-PORT]/PATH or http://HOST:PORT[-PORT]/PATH (tls://, wss://, https:// inside TLS)`,
+        `--target "${item}": expected tcp://HOST:PORT[-PORT], ws://HOST:PORT[-PORT]/PATH or ` +
+          `http://HOST:PORT[-PORT]/PATH (tls://, wss://, https:// inside TLS)`,
       );
     const scheme = m[1]!;
     const { transport, tls } = SCHEMES[scheme]!;

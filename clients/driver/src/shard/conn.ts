@@ -73,7 +73,9 @@ export function resetSocket(socket: net.Socket): void {
   } else socket.resetAndDestroy();
 }
 
-/** A client connection over tcp (length-prefixed frames), ws (RFC 6455 after an upgrade) or http (HTTP/1.1 responses). */
+/**
+ * A client connection over tcp (length-prefixed frames), ws (RFC 6455 after an upgrade) or http (HTTP/1.1 responses).
+ */
 export class Conn {
   socket: ConnSocket | null = null;
   state = CONNECTING;

@@ -87,7 +87,9 @@ export function rampConnections(
       // Without /proc/meminfo (not Linux) there is nothing to guard with.
       const available = readMeminfo()?.availableBytes ?? Number.POSITIVE_INFINITY;
       if (available >= minFreeBytes) return false;
-      report.stoppedReason = `MemAvailable ${Math.round(available / 2 ** 20)} MiB fell below the floor of ${Math.round(minFreeBytes / 2 ** 20)} MiB after ${started} of ${count} connects`;
+      report.stoppedReason =
+        `MemAvailable ${Math.round(available / 2 ** 20)} MiB fell below the floor ` +
+        `of ${Math.round(minFreeBytes / 2 ** 20)} MiB after ${started} of ${count} connects`;
       target = started;
       return true;
     };

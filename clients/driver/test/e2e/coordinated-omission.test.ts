@@ -77,53 +77,56 @@ describe('coordinated omission', () => {
     expect(ms(r.latencyUs.maxUs)).toBeGreaterThan(stalledMs - 0.15 * STALL_MS);
   });
 
-  it('a stalled server: the open loop keeps sending, both figures show the stall; a closed loop hides it from p99', async () => {
-    // The stall starts after one second's requests.
-    const open = await servers.start(startTcpEcho({ stall: { afterFrames: RATE, ms: STALL_MS } }));
-    const openRun = await runDriver([
-      'echo',
-      '--target',
-      open.url,
-      '--connections',
-      '10',
-      '--rate',
-      String(RATE),
-      '--warmup',
-      '0',
-      '--duration',
-      `${DURATION_S}s`,
-      '--timing',
-      'timer',
-    ]);
-    expect(openRun.code, openRun.stderr).toBe(0);
-    const o = openRun.result!;
-    for (const p99 of [ms(o.latencyUs.p99Us), ms(o.latencyUncorrectedUs.p99Us)]) {
-      expect(p99).toBeGreaterThan(STALL_MS - P99_BELOW_STALL_MS);
-      expect(p99).toBeLessThan(STALL_MS + OVER_STALL_MS);
-    }
-    // Sent on schedule through the stall: the two differ by the driver's own lateness only.
-    expect(Math.abs(o.latencyUs.p99Us - o.latencyUncorrectedUs.p99Us) / 1000).toBeLessThan(OVER_STALL_MS);
+  it(
+    'a stalled server: the open loop keeps sending, both ' + 'figures show the stall; a closed loop hides it from p99',
+    async () => {
+      // The stall starts after one second's requests.
+      const open = await servers.start(startTcpEcho({ stall: { afterFrames: RATE, ms: STALL_MS } }));
+      const openRun = await runDriver([
+        'echo',
+        '--target',
+        open.url,
+        '--connections',
+        '10',
+        '--rate',
+        String(RATE),
+        '--warmup',
+        '0',
+        '--duration',
+        `${DURATION_S}s`,
+        '--timing',
+        'timer',
+      ]);
+      expect(openRun.code, openRun.stderr).toBe(0);
+      const o = openRun.result!;
+      for (const p99 of [ms(o.latencyUs.p99Us), ms(o.latencyUncorrectedUs.p99Us)]) {
+        expect(p99).toBeGreaterThan(STALL_MS - P99_BELOW_STALL_MS);
+        expect(p99).toBeLessThan(STALL_MS + OVER_STALL_MS);
+      }
+      // Sent on schedule through the stall: the two differ by the driver's own lateness only.
+      expect(Math.abs(o.latencyUs.p99Us - o.latencyUncorrectedUs.p99Us) / 1000).toBeLessThan(OVER_STALL_MS);
 
-    const closed = await servers.start(startTcpEcho({ stall: { afterFrames: RATE, ms: STALL_MS } }));
-    const closedRun = await runDriver([
-      'echo',
-      '--target',
-      closed.url,
-      '--connections',
-      '10',
-      '--pipeline',
-      '1',
-      '--warmup',
-      '0',
-      '--duration',
-      `${DURATION_S}s`,
-    ]);
-    expect(closedRun.code, closedRun.stderr).toBe(0);
-    const c = closedRun.result!;
-    // Ten requests waited out the stall (max) among thousands answered at once: p99 never sees it.
-    expect(ms(c.latencyUs.maxUs)).toBeGreaterThan(STALL_MS - OVER_STALL_MS);
-    expect(ms(c.latencyUs.p99Us)).toBeLessThan(STALL_MS / 5);
-    // A closed loop's due time is its send time, save the µs between reading a reply and writing the next request.
-    expect(Math.abs(c.latencyUs.p99Us - c.latencyUncorrectedUs.p99Us)).toBeLessThan(1000);
-  });
+      const closed = await servers.start(startTcpEcho({ stall: { afterFrames: RATE, ms: STALL_MS } }));
+      const closedRun = await runDriver([
+        'echo',
+        '--target',
+        closed.url,
+        '--connections',
+        '10',
+        '--pipeline',
+        '1',
+        '--warmup',
+        '0',
+        '--duration',
+        `${DURATION_S}s`,
+      ]);
+      expect(closedRun.code, closedRun.stderr).toBe(0);
+      const c = closedRun.result!;
+      // Ten requests waited out the stall (max) among thousands answered at once: p99 never sees it.
+      expect(ms(c.latencyUs.maxUs)).toBeGreaterThan(STALL_MS - OVER_STALL_MS);
+      expect(ms(c.latencyUs.p99Us)).toBeLessThan(STALL_MS / 5);
+      // A closed loop's due time is its send time, save the µs between reading a reply and writing the next request.
+      expect(Math.abs(c.latencyUs.p99Us - c.latencyUncorrectedUs.p99Us)).toBeLessThan(1000);
+    },
+  );
 });

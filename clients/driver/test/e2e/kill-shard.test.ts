@@ -61,7 +61,8 @@ describe('c1m-load with a shard killed', () => {
     const lost = r.driver.lostShards![0]!;
     expect(lost).toMatchObject({ pid: victim, exit: 'SIGKILL', during: 'load', connections: 10 });
     expect(r.failures[0]).toBe(
-      `shard ${lost.index} (pid ${victim}) died during load (SIGKILL): its 10 connections and their figures are missing from this result`,
+      `shard ${lost.index} (pid ${victim}) died during load (SIGKILL): its 10 connections and their figures are ` +
+        `missing from this result`,
     );
     expect(run.stdout).toContain(`shard ${lost.index} (pid ${victim}) died during load`);
     // The dead shard's connections are counted lost; the survivor's figures are all there.

@@ -89,39 +89,43 @@ function unmask(frame: Buffer): Buffer {
 
 /** Declares the fuzz case inside a suite's describe block. */
 export function fuzzTests(h: SuiteHarness): void {
-  it(`survives random ${h.transport === 'tcp' ? 'byte streams' : 'WebSocket frames'} split anywhere: counts every close it makes, a healthy connection keeps echoing`, async () => {
-    const seed = fuzzSeed();
-    const s = await h.start(['--max-frame', String(MAX_FRAME)]);
-    const healthy = await h.open(s.ready.port);
-    const random = seededRandom(seed);
-    let closedByServer = 0;
-    await fc.assert(
-      fc.asyncProperty(streams(h.transport), fc.array(fc.nat(), { maxLength: 16 }), async (bytes, cuts) => {
-        const before = await s.stats();
-        const fuzzed = await h.open(s.ready.port);
-        await fuzzed.writeSplit(bytes, cuts);
-        const closed = await fuzzed.closedWithin(CLOSE_WAIT_MS);
-        const after = await s.stats();
-        if (closed) {
-          closedByServer++;
-          expect(
-            countedCloses(after) - countedCloses(before),
-            'a close the server made was not counted',
-          ).toBeGreaterThan(0);
-        }
-        expect(await echo(healthy, h.workload, random, h.params)).toBe(true);
-        // Reset a connection the server kept, and wait until the server has seen it go, so that
-        // its close (counted as abnormal on uWS) is not taken for the next stream's.
-        fuzzed.destroy();
-        await waitFor(async () => (await s.stats()).connections.current === 1);
-      }),
-      { seed, numRuns: RUNS },
-    );
-    // The property held on runs where the server did close: a run that never closed tested nothing.
-    expect(closedByServer).toBeGreaterThan(0);
-    expect(s.child.exitCode).toBeNull();
-    expect(await echo(healthy, h.workload, random, h.params)).toBe(true);
-  });
+  it(
+    `survives random ${h.transport === 'tcp' ? 'byte streams' : 'WebSocket frames'} split anywhere: counts ` +
+      `every close it makes, a healthy connection keeps echoing`,
+    async () => {
+      const seed = fuzzSeed();
+      const s = await h.start(['--max-frame', String(MAX_FRAME)]);
+      const healthy = await h.open(s.ready.port);
+      const random = seededRandom(seed);
+      let closedByServer = 0;
+      await fc.assert(
+        fc.asyncProperty(streams(h.transport), fc.array(fc.nat(), { maxLength: 16 }), async (bytes, cuts) => {
+          const before = await s.stats();
+          const fuzzed = await h.open(s.ready.port);
+          await fuzzed.writeSplit(bytes, cuts);
+          const closed = await fuzzed.closedWithin(CLOSE_WAIT_MS);
+          const after = await s.stats();
+          if (closed) {
+            closedByServer++;
+            expect(
+              countedCloses(after) - countedCloses(before),
+              'a close the server made was not counted',
+            ).toBeGreaterThan(0);
+          }
+          expect(await echo(healthy, h.workload, random, h.params)).toBe(true);
+          // Reset a connection the server kept, and wait until the server has seen it go, so that
+          // its close (counted as abnormal on uWS) is not taken for the next stream's.
+          fuzzed.destroy();
+          await waitFor(async () => (await s.stats()).connections.current === 1);
+        }),
+        { seed, numRuns: RUNS },
+      );
+      // The property held on runs where the server did close: a run that never closed tested nothing.
+      expect(closedByServer).toBeGreaterThan(0);
+      expect(s.child.exitCode).toBeNull();
+      expect(await echo(healthy, h.workload, random, h.params)).toBe(true);
+    },
+  );
 }
 
 async function echo(

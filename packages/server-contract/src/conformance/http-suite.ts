@@ -52,23 +52,27 @@ export function describeHttpConformance(target: HttpConformanceTarget): void {
       await Promise.all(servers.splice(0).map((s) => s.stop('SIGKILL')));
     });
 
-    it('prints its ready line and answers pipelined GETs on many keep-alive connections with the static body; /stats counts them', async () => {
-      const s = await start('static', ['--body-size', '3000']);
-      expect(s.ready).toMatchObject({ event: 'ready', transport: 'http', workload: 'static' });
-      const conns = await Promise.all(Array.from({ length: CONNECTIONS }, () => open(s.ready.port)));
-      for (const c of conns) c.get(REQUESTS);
-      const replies = await Promise.all(conns.map((c) => c.waitForReplies(REQUESTS)));
-      for (const rs of replies)
-        for (const r of rs) expect(r.status === 200 && isCorrectHttpBody('static', 3000, r.body)).toBe(true);
-      const stats = await s.stats();
-      expect(stats.framesIn).toBe(CONNECTIONS * REQUESTS);
-      expect(stats.framesOut).toBe(CONNECTIONS * REQUESTS);
-      expect(stats.bytesOut).toBe(CONNECTIONS * REQUESTS * 3000);
-      expect(stats.bytesIn).toBe(CONNECTIONS * REQUESTS * 'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'.length);
-      expect(stats.protocolErrors).toEqual({});
-      if (target.httpEngine === 'node')
-        expect(stats.connections).toMatchObject({ current: CONNECTIONS, total: CONNECTIONS });
-    });
+    it(
+      'prints its ready line and answers pipelined GETs on many keep-alive connections with the static body; ' +
+        '/stats counts them',
+      async () => {
+        const s = await start('static', ['--body-size', '3000']);
+        expect(s.ready).toMatchObject({ event: 'ready', transport: 'http', workload: 'static' });
+        const conns = await Promise.all(Array.from({ length: CONNECTIONS }, () => open(s.ready.port)));
+        for (const c of conns) c.get(REQUESTS);
+        const replies = await Promise.all(conns.map((c) => c.waitForReplies(REQUESTS)));
+        for (const rs of replies)
+          for (const r of rs) expect(r.status === 200 && isCorrectHttpBody('static', 3000, r.body)).toBe(true);
+        const stats = await s.stats();
+        expect(stats.framesIn).toBe(CONNECTIONS * REQUESTS);
+        expect(stats.framesOut).toBe(CONNECTIONS * REQUESTS);
+        expect(stats.bytesOut).toBe(CONNECTIONS * REQUESTS * 3000);
+        expect(stats.bytesIn).toBe(CONNECTIONS * REQUESTS * 'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'.length);
+        expect(stats.protocolErrors).toEqual({});
+        if (target.httpEngine === 'node')
+          expect(stats.connections).toMatchObject({ current: CONNECTIONS, total: CONNECTIONS });
+      },
+    );
 
     it('encrypts each aes body afresh with the spec key, and sleep answers after its wait', async () => {
       const aes = await start('aes');
@@ -98,7 +102,8 @@ export function describeHttpConformance(target: HttpConformanceTarget): void {
       // With sleep, the first GET waits 30 ms while the POST's 405 is ready at once: a server
       // that ignored request order would answer the POST first.
       c.writeRaw(
-        'GET / HTTP/1.1\r\nHost: x\r\n\r\nPOST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n',
+        'GET / HTTP/1.1\r\nHost: x\r\n\r\nPOST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\nGET /b HTTP/1.1' +
+          '\r\nHost: x\r\n\r\n',
       );
       const replies = await c.waitForReplies(3);
       expect(replies.map((r) => r.status)).toEqual([200, 405, 200]);
@@ -106,18 +111,21 @@ export function describeHttpConformance(target: HttpConformanceTarget): void {
       expect(isCorrectHttpBody(pipelined, 16, replies[2]!.body)).toBe(true);
     });
 
-    it('keeps a connection open between requests (keep-alive on) and closes it after Connection: close (off)', async () => {
-      const s = await start('static');
-      const kept = await open(s.ready.port);
-      expect(await works(kept, 'static', 1024)).toBe(true);
-      expect(await kept.closedWithin(300)).toBe(false);
-      expect(await works(kept, 'static', 1024)).toBe(true);
-      const once = await open(s.ready.port);
-      once.get(1, true);
-      const [r] = await once.waitForReplies(1);
-      expect(r!.status).toBe(200);
-      expect(await once.closedWithin(5000)).toBe(true);
-    });
+    it(
+      'keeps a connection open between requests (keep-alive ' + 'on) and closes it after Connection: close (off)',
+      async () => {
+        const s = await start('static');
+        const kept = await open(s.ready.port);
+        expect(await works(kept, 'static', 1024)).toBe(true);
+        expect(await kept.closedWithin(300)).toBe(false);
+        expect(await works(kept, 'static', 1024)).toBe(true);
+        const once = await open(s.ready.port);
+        once.get(1, true);
+        const [r] = await once.waitForReplies(1);
+        expect(r!.status).toBe(200);
+        expect(await once.closedWithin(5000)).toBe(true);
+      },
+    );
 
     it('refuses a malformed request line and an oversized head without disturbing other connections', async () => {
       const s = await start('static');

@@ -90,41 +90,47 @@ export function describeConformance(target: ConformanceTarget): void {
         expect(stats.rssBytes).toBeGreaterThan(0);
       });
 
-      it(`answers ${CONNECTIONS} connections correctly with random sizes split at random boundaries; /stats counts match`, async () => {
-        const seed = testSeed();
-        const random = seededRandom(seed);
-        const s = await start();
-        const conns = await Promise.all(Array.from({ length: CONNECTIONS }, () => open(s.ready.port)));
-        let bytesIn = 0;
-        const sent: Buffer[][] = [];
-        await Promise.all(
-          conns.map(async (c, i) => {
-            const requests = Array.from({ length: FRAMES_PER_CONNECTION }, (_, k) =>
-              makeRequest(workload, i * FRAMES_PER_CONNECTION + k, Math.floor(random() * (MAX_BODY + 1)), random),
-            );
-            sent[i] = requests;
-            bytesIn += requests.reduce((n, r) => n + r.length, 0);
-            const wire = Buffer.concat(requests.map((r) => c.frame(r)));
-            const cuts = Array.from({ length: 1 + Math.floor(random() * 6) }, () => Math.floor(random() * wire.length));
-            await c.writeSplit(wire, cuts);
-          }),
-        );
-        const replies = await Promise.all(conns.map((c) => c.waitForReplies(FRAMES_PER_CONNECTION, 30_000)));
-        replies.forEach((rs, i) =>
-          rs.forEach((r, k) => {
-            const ok = isCorrectReply(workload, sent[i]![k]!, r.body, params);
-            if (!ok) throw new Error(`seed ${seed}: connection ${i} reply ${k} is wrong (${r.body.length} bytes)`);
-          }),
-        );
-        const stats = await s.stats();
-        expect(stats.connections.total).toBe(CONNECTIONS);
-        expect(stats.connections.current).toBe(CONNECTIONS);
-        expect(stats.connections.peak).toBe(CONNECTIONS);
-        expect(stats.framesIn).toBe(CONNECTIONS * FRAMES_PER_CONNECTION);
-        expect(stats.framesOut).toBe(CONNECTIONS * FRAMES_PER_CONNECTION);
-        expect(stats.bytesIn).toBe(bytesIn);
-        expect(stats.protocolErrors).toEqual({});
-      });
+      it(
+        `answers ${CONNECTIONS} connections correctly with random sizes split at random boundaries; /stats ` +
+          `counts match`,
+        async () => {
+          const seed = testSeed();
+          const random = seededRandom(seed);
+          const s = await start();
+          const conns = await Promise.all(Array.from({ length: CONNECTIONS }, () => open(s.ready.port)));
+          let bytesIn = 0;
+          const sent: Buffer[][] = [];
+          await Promise.all(
+            conns.map(async (c, i) => {
+              const requests = Array.from({ length: FRAMES_PER_CONNECTION }, (_, k) =>
+                makeRequest(workload, i * FRAMES_PER_CONNECTION + k, Math.floor(random() * (MAX_BODY + 1)), random),
+              );
+              sent[i] = requests;
+              bytesIn += requests.reduce((n, r) => n + r.length, 0);
+              const wire = Buffer.concat(requests.map((r) => c.frame(r)));
+              const cuts = Array.from({ length: 1 + Math.floor(random() * 6) }, () =>
+                Math.floor(random() * wire.length),
+              );
+              await c.writeSplit(wire, cuts);
+            }),
+          );
+          const replies = await Promise.all(conns.map((c) => c.waitForReplies(FRAMES_PER_CONNECTION, 30_000)));
+          replies.forEach((rs, i) =>
+            rs.forEach((r, k) => {
+              const ok = isCorrectReply(workload, sent[i]![k]!, r.body, params);
+              if (!ok) throw new Error(`seed ${seed}: connection ${i} reply ${k} is wrong (${r.body.length} bytes)`);
+            }),
+          );
+          const stats = await s.stats();
+          expect(stats.connections.total).toBe(CONNECTIONS);
+          expect(stats.connections.current).toBe(CONNECTIONS);
+          expect(stats.connections.peak).toBe(CONNECTIONS);
+          expect(stats.framesIn).toBe(CONNECTIONS * FRAMES_PER_CONNECTION);
+          expect(stats.framesOut).toBe(CONNECTIONS * FRAMES_PER_CONNECTION);
+          expect(stats.bytesIn).toBe(bytesIn);
+          expect(stats.protocolErrors).toEqual({});
+        },
+      );
 
       if (workload === 'echo' && transport === 'ws') {
         it('echoes text messages as text and binary as binary', async () => {

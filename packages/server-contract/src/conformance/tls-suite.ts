@@ -47,7 +47,8 @@ function exchange(socket: TLSSocket, transport: 'tcp' | 'ws' | 'http', body: Buf
         if (head.includes('\r\n\r\n')) resolve(head.startsWith('HTTP/1.1 101'));
       });
       socket.write(
-        'GET / HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+        'GET / HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ' +
+          'dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
       );
     }
   });
@@ -74,14 +75,18 @@ export function describeTlsConformance(target: TlsConformanceTarget): void {
       });
       const body = Buffer.from('c1m over tls: twelve+ bytes');
 
-      it('says tls in its ready line, completes the handshake with its generated certificate and answers through it', async () => {
-        const s = await start();
-        expect(s.ready).toMatchObject({ transport, tls: true, tlsCertificate: 'generated self-signed' });
-        const socket = await open(s.ready.port, false);
-        sockets.push(socket);
-        expect(socket.getPeerCertificate().subject?.CN).toBe('localhost');
-        expect(await exchange(socket, transport, body)).toBe(true);
-      });
+      it(
+        'says tls in its ready line, completes the handshake with its generated certificate and answers ' +
+          'through it',
+        async () => {
+          const s = await start();
+          expect(s.ready).toMatchObject({ transport, tls: true, tlsCertificate: 'generated self-signed' });
+          const socket = await open(s.ready.port, false);
+          sockets.push(socket);
+          expect(socket.getPeerCertificate().subject?.CN).toBe('localhost');
+          expect(await exchange(socket, transport, body)).toBe(true);
+        },
+      );
 
       it('is refused by a client that verifies certificates (self-signed), and keeps serving others', async () => {
         const s = await start();

@@ -53,7 +53,10 @@ describe('every server refuses bad input with exit 2', () => {
         what: 'a hard backpressure limit equal to the soft one',
         args: ['--backpressure-soft', '64KiB', '--backpressure-hard', '64KiB'],
         code: 'C1M_BACKPRESSURE_LIMITS',
-        says: /--backpressure-hard \(65536 bytes\) must be larger than --backpressure-soft \(65536 bytes\): give a hard limit above 65536/,
+        says: new RegExp(
+          String.raw`--backpressure-hard \(65536 bytes\) must be larger than ` +
+            String.raw`--backpressure-soft \(65536 bytes\): give a hard limit above 65536`,
+        ),
       },
       {
         what: 'a hard backpressure limit below the soft one',

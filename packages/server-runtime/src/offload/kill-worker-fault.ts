@@ -1,8 +1,8 @@
 // Fault injection for the fault tests (pnpm test:faults): with C1M_FAULT_INJECTION=1 in the
 // environment, SIGUSR2 arms a kill: the next worker thread about to be handed a batch of jobs is
 // terminated just before the batch goes out, the way a crashing thread ends, so a test can kill one
-// thread of a live server from outside with replies certainly in flight on it. Without the variable nothing is installed and
-// SIGUSR2 keeps its default action.
+// thread of a live server from outside with replies certainly in flight on it. Without the variable nothing is
+// installed and SIGUSR2 keeps its default action.
 import type { PoolThread } from './offload-pool.ts';
 
 /** The environment variable that enables the hook. */

@@ -32,31 +32,34 @@ for (const style of ['loop', 'offload'] as const) {
       });
 
       for (const cpuRounds of [1, 1000]) {
-        it(`answers pipelined bodies at --cpu-rounds ${cpuRounds}; a short body closes only its connection`, async () => {
-          const s = await start(['--cpu-rounds', String(cpuRounds)]);
-          expect(s.ready).toMatchObject({
-            architecture: 'cpu-bound',
-            workload: 'cpu',
-            style,
-            threads: style === 'offload' ? 3 : 1,
-          });
-          const [good, short] = [await open(s), await open(s)];
-          const count = cpuRounds === 1 ? 300 : 40;
-          const requests = Array.from({ length: count }, (_, i) => makeBody(i, BigInt(i), (i * 37) % 2000));
-          good.writeRaw(Buffer.concat(requests.map((r) => good.frame(r))));
-          short.send(Buffer.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]));
+        it(
+          `answers pipelined bodies at --cpu-rounds ` + `${cpuRounds}; a short body closes only its connection`,
+          async () => {
+            const s = await start(['--cpu-rounds', String(cpuRounds)]);
+            expect(s.ready).toMatchObject({
+              architecture: 'cpu-bound',
+              workload: 'cpu',
+              style,
+              threads: style === 'offload' ? 3 : 1,
+            });
+            const [good, short] = [await open(s), await open(s)];
+            const count = cpuRounds === 1 ? 300 : 40;
+            const requests = Array.from({ length: count }, (_, i) => makeBody(i, BigInt(i), (i * 37) % 2000));
+            good.writeRaw(Buffer.concat(requests.map((r) => good.frame(r))));
+            short.send(Buffer.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]));
 
-          const replies = await good.waitForReplies(count);
-          const wrong = replies
-            .map((r, i) => (isCorrectReply('cpu', requests[i]!, r.body, { cpuRounds }) ? -1 : i))
-            .filter((i) => i >= 0);
-          expect(wrong).toEqual([]);
-          expect(await short.closedWithin(10_000)).toBe(true);
-          const stats = await s.stats();
-          expect(stats.architecture).toBe('cpu-bound');
-          expect(stats.protocolErrors).toEqual({ C1M_BODY_TOO_SHORT: 1 });
-          expect(stats.framesOut).toBe(count);
-        });
+            const replies = await good.waitForReplies(count);
+            const wrong = replies
+              .map((r, i) => (isCorrectReply('cpu', requests[i]!, r.body, { cpuRounds }) ? -1 : i))
+              .filter((i) => i >= 0);
+            expect(wrong).toEqual([]);
+            expect(await short.closedWithin(10_000)).toBe(true);
+            const stats = await s.stats();
+            expect(stats.architecture).toBe('cpu-bound');
+            expect(stats.protocolErrors).toEqual({ C1M_BODY_TOO_SHORT: 1 });
+            expect(stats.framesOut).toBe(count);
+          },
+        );
       }
 
       if (style === 'offload') {

@@ -53,37 +53,40 @@ describe('worker-pool offloads to worker threads', () => {
     expect(replies.every((r, i) => isCorrectReply('io', requests[i]!, r.body, { cpuRounds: 1 }))).toBe(true);
   });
 
-  it('sheds a flood past --queue-limit (C1M_OVERLOADED, connection closed, memory bounded) and keeps serving', async () => {
-    const s = await start(['--workload', 'cpu', '--cpu-rounds', '3000', '--queue-limit', '4']);
-    const rssBefore = (await s.stats()).rssBytes;
-    // Four connections each pipeline 64 heavy requests of 256 KiB: 64 MiB that must not be queued.
-    const floodBytes = 4 * 64 * 256 * 1024;
-    const flooders = await Promise.all(Array.from({ length: 4 }, () => open(s)));
-    for (const [k, f] of flooders.entries()) {
-      f.writeRaw(Buffer.concat(Array.from({ length: 64 }, (_, i) => f.frame(makeBody(k * 64 + i, 0n, 256 * 1024)))));
-    }
-    for (const f of flooders) expect(await f.closedWithin(10_000)).toBe(true);
-    const stats = await s.stats();
-    expect(stats.protocolErrors.C1M_OVERLOADED).toBeGreaterThanOrEqual(1);
-    // Only requests admitted to the queue were computed: the flood was not.
-    expect(stats.framesOut).toBeLessThan(4 * 64);
-    // Queued without a bound, every body and its copy in a worker batch would stay: about twice
-    // the flood (measured: ~120 MiB). Shed, the flood passes through as short-lived garbage.
-    expect(stats.rssBytes - rssBefore).toBeLessThan(floodBytes);
+  it(
+    'sheds a flood past --queue-limit (C1M_OVERLOADED, ' + 'connection closed, memory bounded) and keeps serving',
+    async () => {
+      const s = await start(['--workload', 'cpu', '--cpu-rounds', '3000', '--queue-limit', '4']);
+      const rssBefore = (await s.stats()).rssBytes;
+      // Four connections each pipeline 64 heavy requests of 256 KiB: 64 MiB that must not be queued.
+      const floodBytes = 4 * 64 * 256 * 1024;
+      const flooders = await Promise.all(Array.from({ length: 4 }, () => open(s)));
+      for (const [k, f] of flooders.entries()) {
+        f.writeRaw(Buffer.concat(Array.from({ length: 64 }, (_, i) => f.frame(makeBody(k * 64 + i, 0n, 256 * 1024)))));
+      }
+      for (const f of flooders) expect(await f.closedWithin(10_000)).toBe(true);
+      const stats = await s.stats();
+      expect(stats.protocolErrors.C1M_OVERLOADED).toBeGreaterThanOrEqual(1);
+      // Only requests admitted to the queue were computed: the flood was not.
+      expect(stats.framesOut).toBeLessThan(4 * 64);
+      // Queued without a bound, every body and its copy in a worker batch would stay: about twice
+      // the flood (measured: ~120 MiB). Shed, the flood passes through as short-lived garbage.
+      expect(stats.rssBytes - rssBefore).toBeLessThan(floodBytes);
 
-    // The jobs admitted before the shed may still occupy the queue for a moment; then a polite
-    // client is served as before.
-    let served = false;
-    for (let attempt = 0; attempt < 20 && !served; attempt++) {
-      const c = await open(s);
-      const request = makeBody(attempt, 0n, 32);
-      c.send(request);
-      const reply = await c.waitForReplies(1, 5000).catch(() => []);
-      served = reply.length === 1 && isCorrectReply('cpu', request, reply[0]!.body, { cpuRounds: 3000 });
-      if (!served) await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(served).toBe(true);
-  });
+      // The jobs admitted before the shed may still occupy the queue for a moment; then a polite
+      // client is served as before.
+      let served = false;
+      for (let attempt = 0; attempt < 20 && !served; attempt++) {
+        const c = await open(s);
+        const request = makeBody(attempt, 0n, 32);
+        c.send(request);
+        const reply = await c.waitForReplies(1, 5000).catch(() => []);
+        served = reply.length === 1 && isCorrectReply('cpu', request, reply[0]!.body, { cpuRounds: 3000 });
+        if (!served) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(served).toBe(true);
+    },
+  );
 
   it('on SIGTERM answers what was admitted, terminates its workers and exits 0', async () => {
     const s = await start(['--workload', 'cpu', '--cpu-rounds', '200']);
