@@ -9,6 +9,7 @@ import { HTTP_MAX_HEAD_BYTES } from '@c1m/protocol';
 import type { ConnectionGate } from './connection-gate.ts';
 import type { StatsCounters } from './stats-counters.ts';
 import type { FrameHandler } from './workload-handler.ts';
+import { DRAIN_QUIET_MS, sleep } from './drain.ts';
 
 /** What the server needs from its owner. */
 export interface NodeHttpContext {
@@ -28,8 +29,6 @@ export interface NodeHttpServer {
 }
 
 const NO_BODY = Buffer.alloc(0);
-/** How long a drain keeps reading before closing idle connections (as the tcp listener does). */
-const DRAIN_QUIET_MS = 100;
 /** A head that does not complete within this is a client that stalls; node closes it (408). */
 const HEADERS_TIMEOUT_MS = 10_000;
 
@@ -110,7 +109,7 @@ export async function listenNodeHttp(ctx: NodeHttpContext): Promise<NodeHttpServ
       const deadline = Date.now() + deadlineMs;
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       // Requests already sent may still sit unread in a socket that looks idle: read them first.
-      await new Promise((resolve) => setTimeout(resolve, Math.min(DRAIN_QUIET_MS, deadlineMs)));
+      await sleep(Math.min(DRAIN_QUIET_MS, deadlineMs));
       server.closeIdleConnections();
       while (owed > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
       const forced = owed > 0;

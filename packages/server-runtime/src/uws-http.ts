@@ -9,6 +9,7 @@ import type { TlsMaterial } from '@c1m/server-contract';
 import { createUwsApp } from './uws-app.ts';
 import { bindPort } from './uws-ws.ts';
 import type { FrameHandler } from './workload-handler.ts';
+import { DRAIN_QUIET_MS, sleep } from './drain.ts';
 
 /** What the app needs from its server. */
 export interface UwsHttpContext {
@@ -58,9 +59,6 @@ function headBytes(req: Req): number {
 }
 
 const NO_BODY = Buffer.alloc(0);
-/** How long a drain keeps reading before closing connections (as the tcp listener does). */
-const DRAIN_QUIET_MS = 100;
-
 /** Creates the app and listens on host:port (0 = any; shared with siblings via SO_REUSEPORT). */
 export async function listenUwsHttp(host: string, port: number, ctx: UwsHttpContext): Promise<UwsHttpServer> {
   const { uws } = loadUws();
@@ -123,7 +121,7 @@ export async function listenUwsHttp(host: string, port: number, ctx: UwsHttpCont
       const deadline = Date.now() + deadlineMs;
       uws.us_listen_socket_close(listenSocket as never);
       // Requests already sent may still be unread: let the loop read them before closing sockets.
-      await new Promise((resolve) => setTimeout(resolve, Math.min(DRAIN_QUIET_MS, deadlineMs)));
+      await sleep(Math.min(DRAIN_QUIET_MS, deadlineMs));
       while (owed > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
       const forced = owed > 0;
       // close() exists on the native app though the bundled typings omit it; it closes every socket.
