@@ -114,7 +114,7 @@ describe('worker-pool offloads to worker threads', () => {
     expect(code).toBe(0);
   });
 
-  it('computes http bodies in the pool: past --queue-limit a request is shed with 503 (counted), then served', async () => {
+  it('computes http bodies in the pool: past --queue-limit a request gets 503 (counted)', async () => {
     const s = await start(['--transport', 'http', '--workload', 'sleep', '--sleep', '300ms', '--queue-limit', '1']);
     const first = await openHttp(s);
     first.get();
