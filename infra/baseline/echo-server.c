@@ -7,11 +7,17 @@
  * accept at once are kept per connection and the connection is not read again until they are
  * written (backpressure), so memory stays bounded whatever the client does.
  *
- * Usage: echo-server [--host 127.0.0.1] [--port 0]
+ * With --http it is instead the metal of the http cases: keep-alive HTTP/1.1 answering every GET
+ * with the static body of --body-size bytes (http-serve.c parses and picks the response), 400 and
+ * close on a malformed request. Pipelined requests are answered in order from one read; the
+ * responses of one read are written before the connection is read again.
+ *
+ * Usage: echo-server [--host 127.0.0.1] [--port 0] [--http [--body-size 1024]]
  * Prints one JSON line {"event":"ready",...} when accepting (same shape as the Node servers'
  * readiness line), and {"event":"closed",...} on SIGTERM/SIGINT, then exits 0. It has no stats
  * port: on SIGUSR1 it prints {"event":"stats",...} with its byte and connection counters, which
- * bench:all turns into frames (fixed-size echo frames) to compute CPU per message.
+ * bench:all turns into frames (fixed-size echo frames) to compute CPU per message; in --http mode
+ * the line also counts requests and responses (framesIn, framesOut) and bad requests.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -29,6 +35,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "http-serve.h"
+
 #define READ_BUFFER_BYTES 65536
 #define MAX_EVENTS 512
 
@@ -38,6 +46,10 @@ struct conn {
   char *pending;
   size_t pending_len;
   size_t pending_off;
+  /* --http: the start of a head still incomplete (NULL when none), and the connection's state. */
+  char *in;
+  size_t in_len;
+  struct http_conn_state http;
 };
 
 static volatile sig_atomic_t stopping = 0;
@@ -51,6 +63,10 @@ static long refused_connections = 0;
 /* Held open so that at EMFILE one descriptor can be freed to accept-and-close the newcomer,
  * instead of leaving it in the backlog where a level-triggered listener would spin. */
 static int spare_fd = -1;
+static int http_mode = 0;
+static struct http_counters http_counts;
+/* The responses of one read, written at once; reused across connections. */
+static struct out_buffer http_out;
 
 static void on_signal(int sig) {
   if (sig == SIGUSR1) stats_requested = 1;
@@ -59,15 +75,20 @@ static void on_signal(int sig) {
 
 static void print_stats(void) {
   printf("{\"event\":\"stats\",\"bytesIn\":%llu,\"bytesOut\":%llu,\"connections\":"
-         "{\"current\":%ld,\"peak\":%ld,\"total\":%ld},\"refusedConnections\":%ld}\n",
-         bytes_in, bytes_out, current_connections, peak_connections, total_connections,
-         refused_connections);
+         "{\"current\":%ld,\"peak\":%ld,\"total\":%ld},\"refusedConnections\":%ld",
+         http_mode ? http_counts.head_bytes : bytes_in, http_mode ? http_counts.body_bytes : bytes_out,
+         current_connections, peak_connections, total_connections, refused_connections);
+  if (http_mode)
+    printf(",\"framesIn\":%llu,\"framesOut\":%llu,\"badRequests\":%llu", http_counts.requests,
+           http_counts.responses, http_counts.bad_requests);
+  printf("}\n");
   fflush(stdout);
 }
 
 static void close_conn(struct conn *c) {
   close(c->fd);
   free(c->pending);
+  free(c->in);
   free(c);
   current_connections--;
 }
@@ -93,14 +114,73 @@ static int flush_pending(struct conn *c) {
   return 1;
 }
 
-/* Echoes everything readable until the socket is drained (edge-triggered) or full.
- * Returns -1 when the connection must be closed. */
+/* Writes data[0..len); keeps what the socket does not take as the connection's pending output.
+ * Returns 1 when all of it is out, 0 when some is pending, -1 on error. */
+static int write_or_keep(struct conn *c, const char *data, size_t len) {
+  size_t off = 0;
+  while (off < len) {
+    ssize_t w = write(c->fd, data + off, len - off);
+    if (w > 0) {
+      off += (size_t)w;
+      bytes_out += (unsigned long long)w;
+    } else if (w < 0 && errno == EINTR) {
+      continue;
+    } else if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      c->pending_len = len - off;
+      c->pending = malloc(c->pending_len);
+      if (!c->pending) return -1;
+      memcpy(c->pending, data + off, c->pending_len);
+      c->pending_off = 0;
+      return 0;
+    } else {
+      return -1;
+    }
+  }
+  return 1;
+}
+
+/* --http: answers the requests in read_buffer[0..n), keeping an incomplete head for the next
+ * read. Returns -1 when out of memory. */
+static int serve_http(struct conn *c, size_t n) {
+  size_t off = 0;
+  http_out.len = 0;
+  while (off < n && !c->http.closing) {
+    if (c->in_len == 0) {
+      size_t used = http_serve(read_buffer + off, n - off, &c->http, &http_out, &http_counts);
+      if (used == (size_t)-1) return -1;
+      off += used;
+      if (off == n || c->http.closing) break;
+      /* The rest is an incomplete head, shorter than HTTP_MAX_HEAD_BYTES (http_serve refuses longer). */
+      if (!c->in && !(c->in = malloc(HTTP_MAX_HEAD_BYTES))) return -1;
+      memcpy(c->in, read_buffer + off, n - off);
+      c->in_len = n - off;
+      break;
+    }
+    size_t take = n - off < HTTP_MAX_HEAD_BYTES - c->in_len ? n - off : HTTP_MAX_HEAD_BYTES - c->in_len;
+    memcpy(c->in + c->in_len, read_buffer + off, take);
+    c->in_len += take;
+    off += take;
+    size_t used = http_serve(c->in, c->in_len, &c->http, &http_out, &http_counts);
+    if (used == (size_t)-1) return -1;
+    memmove(c->in, c->in + used, c->in_len - used);
+    c->in_len -= used;
+  }
+  if (c->in_len == 0 && c->in) {
+    free(c->in); /* an idle connection keeps no buffer */
+    c->in = NULL;
+  }
+  return http_out.len ? write_or_keep(c, http_out.data, http_out.len) : 1;
+}
+
+/* Serves everything readable until the socket is drained (edge-triggered) or full: echoes it,
+ * or answers its HTTP requests. Returns -1 when the connection must be closed. */
 static int service(struct conn *c) {
   for (;;) {
     if (c->pending) {
       int r = flush_pending(c);
       if (r <= 0) return r; /* wait for EPOLLOUT, or error */
     }
+    if (c->http.closing) return -1; /* its last response is out */
     ssize_t n = read(c->fd, read_buffer, sizeof read_buffer);
     if (n == 0) return -1;
     if (n < 0) {
@@ -109,25 +189,9 @@ static int service(struct conn *c) {
       return -1;
     }
     bytes_in += (unsigned long long)n;
-    size_t off = 0;
-    while (off < (size_t)n) {
-      ssize_t w = write(c->fd, read_buffer + off, (size_t)n - off);
-      if (w > 0) {
-        off += (size_t)w;
-        bytes_out += (unsigned long long)w;
-      } else if (w < 0 && errno == EINTR) {
-        continue;
-      } else if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-        c->pending_len = (size_t)n - off;
-        c->pending = malloc(c->pending_len);
-        if (!c->pending) return -1;
-        memcpy(c->pending, read_buffer + off, c->pending_len);
-        c->pending_off = 0;
-        return 0;
-      } else {
-        return -1;
-      }
-    }
+    int r = http_mode ? serve_http(c, (size_t)n) : write_or_keep(c, read_buffer, (size_t)n);
+    if (r <= 0) return r;
+    if (c->http.closing) return -1;
     /* A short read emptied the receive queue: the next arrival raises a new edge, so the
      * read that would only return EAGAIN is skipped (one syscall less per message). */
     if ((size_t)n < sizeof read_buffer) return 0;
@@ -175,16 +239,30 @@ static void accept_all(int listen_fd, int epfd) {
   }
 }
 
-static int parse_args(int argc, char **argv, const char **host, int *port) {
+static int parse_args(int argc, char **argv, const char **host, int *port, long *body_size) {
   for (int i = 1; i < argc; i++) {
+    char *end = NULL;
     if (strcmp(argv[i], "--host") == 0 && i + 1 < argc) {
       *host = argv[++i];
     } else if (strcmp(argv[i], "--port") == 0 && i + 1 < argc) {
       *port = atoi(argv[++i]);
+    } else if (strcmp(argv[i], "--http") == 0) {
+      http_mode = 1;
+    } else if (strcmp(argv[i], "--body-size") == 0 && i + 1 < argc) {
+      *body_size = strtol(argv[++i], &end, 10);
+      if (*end != '\0' || *body_size < 0 || *body_size > 64L * 1024 * 1024) {
+        fprintf(stderr, "C1M_BAD_FLAG_VALUE: --body-size %s: must be bytes from 0 to 67108864\n", argv[i]);
+        return -1;
+      }
     } else {
-      fprintf(stderr, "unknown or incomplete flag %s; valid: --host ADDR --port N\n", argv[i]);
+      fprintf(stderr, "C1M_BAD_FLAG: unknown or incomplete flag %s; valid: --host ADDR --port N --http "
+              "--body-size BYTES\n", argv[i]);
       return -1;
     }
+  }
+  if (*body_size >= 0 && !http_mode) {
+    fprintf(stderr, "C1M_BAD_FLAG: --body-size is only valid with --http\n");
+    return -1;
   }
   return 0;
 }
@@ -192,7 +270,12 @@ static int parse_args(int argc, char **argv, const char **host, int *port) {
 int main(int argc, char **argv) {
   const char *host = "127.0.0.1";
   int port = 0;
-  if (parse_args(argc, argv, &host, &port) < 0) return 2;
+  long body_size = -1;
+  if (parse_args(argc, argv, &host, &port, &body_size) < 0) return 2;
+  if (http_mode && http_init(body_size < 0 ? 1024 : (size_t)body_size) < 0) {
+    fprintf(stderr, "out of memory for the http responses\n");
+    return 1;
+  }
 
   struct rlimit rl;
   getrlimit(RLIMIT_NOFILE, &rl);
@@ -228,10 +311,10 @@ int main(int argc, char **argv) {
 
   /* Descriptors kept for stdio, the listener, epoll and the spare. */
   long max_connections = (long)rl.rlim_cur - 6;
-  printf("{\"event\":\"ready\",\"architecture\":\"baseline-c\",\"transport\":\"tcp\",\"workload\":\"echo\","
+  printf("{\"event\":\"ready\",\"architecture\":\"baseline-c\",\"transport\":\"%s\",\"workload\":\"%s\","
          "\"port\":%d,\"statsPort\":null,\"pid\":%d,"
          "\"fdLimit\":%ld,\"maxConnections\":%ld,\"processes\":1,\"threads\":1}\n",
-         ntohs(addr.sin_port), (int)getpid(), (long)rl.rlim_cur, max_connections);
+         http_mode ? "http" : "tcp", http_mode ? "static" : "echo", ntohs(addr.sin_port), (int)getpid(), (long)rl.rlim_cur, max_connections);
   fflush(stdout);
 
   struct epoll_event events[MAX_EVENTS];

@@ -11,11 +11,16 @@ export type BaselineBuild =
   | { ok: true; server: string; client: string; compiler: string }
   | { ok: false; reason: string };
 
-const PROGRAMS = ['echo-server', 'echo-client'] as const;
+/** Each program and the files it is built from (the first ones compiled, headers only watched). */
+const PROGRAMS = {
+  'echo-server': { sources: ['echo-server.c', 'http-serve.c'], headers: ['http-serve.h'] },
+  'echo-client': { sources: ['echo-client.c'], headers: [] },
+} as const;
 
-function newer(source: string, binary: string): boolean {
+function newer(inputs: string[], binary: string): boolean {
   try {
-    return statSync(source).mtimeMs > statSync(binary).mtimeMs;
+    const built = statSync(binary).mtimeMs;
+    return inputs.some((input) => statSync(input).mtimeMs > built);
   } catch {
     return true; // binary missing
   }
@@ -28,14 +33,14 @@ export async function buildBaseline(): Promise<BaselineBuild> {
     return { ok: false, reason: 'no C compiler (cc/gcc) on PATH: baseline row skipped' };
   }
   mkdirSync(baselineBuildDir, { recursive: true });
-  for (const name of PROGRAMS) {
-    const source = join(baselineSourceDir, `${name}.c`);
+  for (const [name, files] of Object.entries(PROGRAMS)) {
+    const sources = files.sources.map((f) => join(baselineSourceDir, f));
     const binary = join(baselineBuildDir, name);
-    if (!newer(source, binary)) continue;
+    if (!newer([...sources, ...files.headers.map((f) => join(baselineSourceDir, f))], binary)) continue;
     const out = await $({
       nothrow: true,
       quiet: true,
-    })`${compiler} -O2 -Wall -Wextra -std=gnu11 -o ${binary} ${source}`;
+    })`${compiler} -O2 -Wall -Wextra -std=gnu11 -o ${binary} ${sources}`;
     if (out.exitCode !== 0) {
       return { ok: false, reason: `${compiler} failed on ${name}.c: ${out.stderr.trim().slice(0, 500)}` };
     }

@@ -1,8 +1,9 @@
 // The bench:all matrix: every server × transport × scenario (styles for the workload servers),
-// the C baseline interleaved so each architecture has a baseline measured close in time, sized
+// the C baseline interleaved so each architecture has a baseline measured close in time (and in
+// http case 2 the C server's --http mode before the servers), sized
 // by the profile and capped by the machine's limits — each cap said in the case and the notes.
 import { BASELINE_SERVER, type CaseSpec, type ScenarioId } from '../model/case-result.ts';
-import { HTTP_SCENARIOS } from '../model/http-scenarios.ts';
+import { HTTP_SCENARIOS, REFERENCE_SCENARIO } from '../model/http-scenarios.ts';
 import { httpDrafts } from './http-cases.ts';
 import { tlsHoldDraft } from './tls-cases.ts';
 import { type Limits, memoryCap } from './limits.ts';
@@ -226,6 +227,9 @@ export function planMatrix(servers: ServerInfo[], limits: Limits, req: PlanReque
       warmupSeconds: req.profile.warmupSeconds,
       pipeline: 1,
     });
+    // The metal of the http cases: the C server's --http mode in case 2 (static 1 kB, keep-alive on).
+    const metal = httpDrafts(BASELINE_SERVER, req.profile).find((d) => d.scenario === REFERENCE_SCENARIO)!;
+    baselineDrafts.set(REFERENCE_SCENARIO, metal);
   } else if (!req.baseline) {
     notes.add('no C baseline: ratios to the metal are not available in this run');
   }

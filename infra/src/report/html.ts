@@ -79,14 +79,16 @@ function referenceHtml(cases: LoadedRun['cases']): string {
         `<td>${escapeHtml(formatRatio(r.requestsRatio) || '—')}</td><td>${n(r.driverP99Us)}</td>` +
         `<td>${n(r.referenceP99Us)}</td>` +
         `<td>${escapeHtml(formatRatio(r.p99Ratio) || '—')}</td>` +
+        `<td>${escapeHtml(formatRatio(r.metalRatio) || '—')}</td>` +
         `<td class="notes">${escapeHtml(r.error ?? '')}</td></tr>`,
     )
     .join('');
   return (
     `<p>The same server driven by autocannon (npm) right after c1m, same connections and ` +
-    `duration.</p><table><thead><tr><th>server</th><th>c1m req/s</th><th>autocannon req/s</th><th>c1m / ` +
-    `autocannon</th><th>c1m p99 µs</th><th>autocannon p99 µs</th><th>p99 ` +
-    `ratio</th><th>notes</th></tr></thead><tbody>${body}</tbody></table>`
+    `duration; the metal column divides c1m's requests/s by its requests/s against the C baseline ` +
+    `server's --http mode.</p><table><thead><tr><th>server</th><th>c1m req/s</th><th>autocannon req/s</th>` +
+    `<th>c1m / autocannon</th><th>c1m p99 µs</th><th>autocannon p99 µs</th><th>p99 ratio</th>` +
+    `<th>c1m req/s / the metal</th><th>notes</th></tr></thead><tbody>${body}</tbody></table>`
   );
 }
 

@@ -30,7 +30,8 @@ export interface RunningServer {
 export function serverCommand(spec: CaseSpec, drainTimeoutSeconds: number, baselineServer?: string): string[] {
   if (spec.server === BASELINE_SERVER) {
     if (!baselineServer) throw new Error('baseline case without a compiled C server');
-    return [baselineServer, '--host', '127.0.0.1', '--port', '0'];
+    const http = spec.http ? ['--http', '--body-size', String(spec.http.bodySize)] : [];
+    return [baselineServer, '--host', '127.0.0.1', '--port', '0', ...http];
   }
   const args = [
     process.execPath,
@@ -105,7 +106,8 @@ export async function startServer(command: string[], spec: CaseSpec, timeoutMs: 
       // An answer of the wrong shape is a bug in the server, not a slow server: it fails the case.
       return parseServerStats(body);
     }
-    // The C server answers SIGUSR1 with a stats line of byte counters: fixed-size echo frames.
+    // The C server answers SIGUSR1 with a stats line of byte counters: fixed-size echo frames, or
+    // in --http mode its own request and response counts.
     const line = await new Promise<BaselineStatsLine | undefined>((resolve) => {
       const timer = setTimeout(() => resolve(undefined), 1000);
       statsWaiters.push((s) => {
@@ -120,8 +122,9 @@ export async function startServer(command: string[], spec: CaseSpec, timeoutMs: 
       bytesIn: line.bytesIn,
       bytesOut: line.bytesOut,
       refusedConnections: line.refusedConnections,
-      framesIn: Math.floor(Number(line.bytesIn) / frameBytes),
-      framesOut: Math.floor(Number(line.bytesOut) / frameBytes),
+      framesIn: line.framesIn ?? Math.floor(Number(line.bytesIn) / frameBytes),
+      framesOut: line.framesOut ?? Math.floor(Number(line.bytesOut) / frameBytes),
+      ...(line.badRequests === undefined ? {} : { protocolErrors: { C1M_HTTP_BAD_REQUEST: line.badRequests } }),
     };
   };
   return { tracked, ready, stats, closedLine: () => closed };

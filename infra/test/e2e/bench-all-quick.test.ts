@@ -50,6 +50,14 @@ describe('bench:all --quick', () => {
     expect(reference?.requestsPerSecond).toBeGreaterThan(0);
     expect(reference?.driverToReferenceRequestsRatio).toBeGreaterThan(0);
     expect(summary).toMatch(/\| single-loop \/ http \| [\d,]+ \| [\d,]+ \| [\d.]+× \|/);
+    // The metal of case 2: the C server's --http mode passed the driver's checks, and each server's
+    // c1m req/s is shown as a ratio to it (the column after the p99 ratio).
+    if (servers.has('baseline-c')) {
+      expect(loaded.cases.find((c) => c.case.key === 'http-static baseline-c http')?.status).toBe('passed');
+      expect(summary).toMatch(
+        /\| single-loop \/ http \| [\d,]+ \| [\d,]+ \| [\d.]+× \| [\d,]+ \| [\d,]+ \| [\d.]+× \| [\d.]+× \|/,
+      );
+    }
 
     const browser = await launchChromium();
     try {

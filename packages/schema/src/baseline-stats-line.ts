@@ -2,13 +2,17 @@
 // port, so it prints its counters as one JSON line instead.
 import { shapeParser, type ShapeOf } from './shape.ts';
 
-/** `{"event":"stats",…}`: bytes and connections (the C server counts no frames). */
+/** `{"event":"stats",…}`: bytes and connections (the C server counts frames only in --http mode). */
 export interface BaselineStatsLine {
   event: 'stats';
   bytesIn: number;
   bytesOut: number;
   connections: { current: number; peak: number; total: number };
   refusedConnections: number;
+  /** --http mode: requests parsed, 200 responses sent, and requests refused (400, 431). */
+  framesIn?: number;
+  framesOut?: number;
+  badRequests?: number;
 }
 
 const SHAPE: ShapeOf<BaselineStatsLine> = {
@@ -17,6 +21,9 @@ const SHAPE: ShapeOf<BaselineStatsLine> = {
   bytesOut: 'number',
   connections: { current: 'number', peak: 'number', total: 'number' },
   refusedConnections: 'number',
+  framesIn: 'number?',
+  framesOut: 'number?',
+  badRequests: 'number?',
 };
 
 /** Validates a parsed stats line; throws SchemaError (C1M_SCHEMA_INVALID) naming the bad field. */

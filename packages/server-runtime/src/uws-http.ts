@@ -2,7 +2,7 @@
 // (single-loop, multi-loop, prefork) serves GET with the workload's body here. uWS parses,
 // keeps connections alive, closes after `Connection: close` and answers pipelined requests in
 // order; it reports no connection events and no parse errors to the application (see the README).
-import { HTTP_MAX_HEAD_BYTES } from '@c1m/protocol';
+import { HTTP_MAX_HEAD_BYTES, isC1mError } from '@c1m/protocol';
 import { loadUws } from '@c1m/uws';
 import type { StatsCounters } from './stats-counters.ts';
 import type { TlsMaterial } from '@c1m/server-contract';
@@ -70,7 +70,12 @@ export async function listenUwsHttp(host: string, port: number, ctx: UwsHttpCont
     res.writeStatus('200 OK').writeHeader('Content-Type', 'application/octet-stream').end(body);
     counters.frameOut(body.length);
   };
-  const failed = (res: Res) => res.writeStatus('500 Internal Server Error').end('', true);
+  // A shed request (an offload pool's full queue) is 503 and counted; any other failure is 500.
+  const failed = (res: Res, err: unknown) => {
+    if (isC1mError(err)) counters.protocolError(err.code);
+    const status = isC1mError(err, 'C1M_OVERLOADED') ? '503 Service Unavailable' : '500 Internal Server Error';
+    res.writeStatus(status).end('', true);
+  };
 
   app.get('/*', (resIn, reqIn) => {
     const res = resIn as unknown as Res;
@@ -85,8 +90,8 @@ export async function listenUwsHttp(host: string, port: number, ctx: UwsHttpCont
       let body: Buffer;
       try {
         body = ctx.handle(NO_BODY) as Buffer;
-      } catch {
-        failed(res);
+      } catch (err) {
+        failed(res, err);
         return;
       }
       send(res, body);
@@ -103,9 +108,9 @@ export async function listenUwsHttp(host: string, port: number, ctx: UwsHttpCont
         owed--;
         if (!aborted) res.cork(() => send(res, body));
       },
-      () => {
+      (err: unknown) => {
         owed--;
-        if (!aborted) res.cork(() => failed(res));
+        if (!aborted) res.cork(() => failed(res, err));
       },
     );
   });

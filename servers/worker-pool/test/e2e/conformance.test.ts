@@ -1,7 +1,7 @@
 // The shared conformance suite against the reactor: echo (every frame still crosses to a worker
-// and back) and the cpu workload it exists for.
+// and back), the cpu workload it exists for, and http, whose every body a worker computes.
 import { fileURLToPath } from 'node:url';
-import { describeConformance } from '@c1m/server-contract/conformance';
+import { describeConformance, describeHttpConformance, describeTlsConformance } from '@c1m/server-contract/conformance';
 
 const packageDir = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -14,3 +14,13 @@ describeConformance({
   cpuRounds: 3,
   wsEngine: 'uws',
 });
+
+describeHttpConformance({
+  name: 'worker-pool',
+  packageDir,
+  args: ['--workers', '2'],
+  httpEngine: 'uws',
+  asyncReplies: true,
+});
+
+describeTlsConformance({ name: 'worker-pool', packageDir, transports: ['ws', 'http'], args: ['--workers', '2'] });

@@ -3,8 +3,8 @@
 // while the server keeps answering other clients.
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isCorrectReply, makeBody, makeIoRequest } from '@c1m/protocol';
-import { spawnServer, TestClient, type ServerProcess } from '@c1m/server-contract/conformance';
+import { isCorrectHttpBody, isCorrectReply, makeBody, makeIoRequest } from '@c1m/protocol';
+import { HttpTestClient, spawnServer, TestClient, type ServerProcess } from '@c1m/server-contract/conformance';
 
 const packageDir = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -21,8 +21,14 @@ describe('worker-pool offloads to worker threads', () => {
     clients.push(c);
     return c;
   };
+  const httpClients: HttpTestClient[] = [];
+  const openHttp = async (s: ServerProcess) => {
+    const c = await HttpTestClient.open(s.ready.port);
+    httpClients.push(c);
+    return c;
+  };
   afterEach(async () => {
-    for (const c of clients.splice(0)) c.destroy();
+    for (const c of [...clients.splice(0), ...httpClients.splice(0)]) c.destroy();
     await Promise.all(servers.splice(0).map((s) => s.stop('SIGKILL')));
   });
 
@@ -106,5 +112,24 @@ describe('worker-pool offloads to worker threads', () => {
     const { code, closed } = await stopped;
     expect(closed).toMatchObject({ event: 'closed', forced: false, framesIn: 400, framesOut: 400 });
     expect(code).toBe(0);
+  });
+
+  it('computes http bodies in the pool: past --queue-limit a request gets 503 (counted)', async () => {
+    const s = await start(['--transport', 'http', '--workload', 'sleep', '--sleep', '300ms', '--queue-limit', '1']);
+    const first = await openHttp(s);
+    first.get();
+    // The first request holds the one queue place (a worker sleeps 300 ms on it) once the loop has read it.
+    while ((await s.stats()).framesIn < 1) await new Promise((r) => setTimeout(r, 10));
+    const second = await openHttp(s);
+    second.get();
+    expect(await second.closedWithin(5000)).toBe(true);
+    expect(second.replies.map((r) => r.status)).toEqual([503]);
+    const [ok] = await first.waitForReplies(1);
+    expect(ok!.status === 200 && isCorrectHttpBody('sleep', 1024, ok!.body)).toBe(true);
+    expect((await s.stats()).protocolErrors).toEqual({ C1M_OVERLOADED: 1 });
+    const third = await openHttp(s);
+    third.get();
+    const [later] = await third.waitForReplies(1);
+    expect(later!.status).toBe(200);
   });
 });
