@@ -41,6 +41,22 @@ export interface TcpEchoOptions {
    * (requests keep being read), then send every held reply at once, as a server whose loop was blocked.
    */
   stall?: { afterFrames: number; ms: number };
+  /**
+   * A slow reader: read one chunk every this many milliseconds (0 = as fast as bytes come). The
+   * client's writes then back up in its socket's queue, as under a server that cannot keep up.
+   */
+  slowReadMs?: number;
+}
+
+/** Makes `source` read one chunk (one 'data' or 'message' event) per `everyMs`; the timer stops when it closes. */
+function readSlowly(
+  source: { pause(): void; resume(): void; on(event: 'close', f: () => void): unknown },
+  everyMs: number,
+): () => void {
+  source.pause();
+  const timer = setInterval(() => source.resume(), everyMs);
+  source.on('close', () => clearInterval(timer));
+  return () => source.pause();
 }
 
 /** The correct reply to `body` under `workload`. */
@@ -65,6 +81,7 @@ export function startTcpEcho(options: TcpEchoOptions = {}): Promise<TestServer> 
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => {});
+    const afterRead = options.slowReadMs ? readSlowly(socket, options.slowReadMs) : null;
     const decoder = new FrameDecoder(DEFAULT_MAX_FRAME, (body) => {
       frames++;
       if (options.dropEvery && frames % options.dropEvery === 0) return;
@@ -76,6 +93,7 @@ export function startTcpEcho(options: TcpEchoOptions = {}): Promise<TestServer> 
       else socket.write(encodeFrame(reply));
     });
     socket.on('data', (chunk) => {
+      afterRead?.();
       try {
         decoder.push(chunk);
       } catch {
@@ -100,8 +118,8 @@ export function startTcpEcho(options: TcpEchoOptions = {}): Promise<TestServer> 
   });
 }
 
-/** A `ws` server echoing each message with its opcode. */
-export function startWsEcho(): Promise<TestServer> {
+/** A `ws` server echoing each message with its opcode (reading one message per `slowReadMs` when set). */
+export function startWsEcho(options: { slowReadMs?: number } = {}): Promise<TestServer> {
   let accepted = 0;
   let messages = 0;
   let pings = 0;
@@ -110,7 +128,9 @@ export function startWsEcho(): Promise<TestServer> {
     accepted++;
     // ws answers every ping with a pong of the same payload by itself; it is only counted here.
     ws.on('ping', () => pings++);
+    const afterRead = options.slowReadMs ? readSlowly(ws, options.slowReadMs) : null;
     ws.on('message', (data, isBinary) => {
+      afterRead?.();
       messages++;
       ws.send(data as Buffer, { binary: isBinary });
     });

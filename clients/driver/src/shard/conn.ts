@@ -21,6 +21,7 @@ import {
   type ServerFrameHandlers,
 } from '@c1m/protocol';
 import type { Target } from '../options/values.ts';
+import type { SentRequest } from './requests.ts';
 
 export const CONNECTING = 0;
 export const UPGRADING = 1;
@@ -30,11 +31,14 @@ export const CLOSED = 3;
 export const CLOSING = 4;
 
 /** One request in flight. */
-export class Pending {
+export class Pending implements SentRequest {
   constructor(
     readonly seq: number,
-    /** The body sent (unmasked), to check the reply against. */
-    readonly req: Buffer,
+    /** The body sent (unmasked), to check the reply against; null for echo (see SentRequest). */
+    readonly req: Buffer | null,
+    readonly bodyBytes: number,
+    /** The send time written into the body (µs since the epoch). */
+    readonly sendTimeUs: number,
     /** When it was due (open loop) or sent (closed loop), nowUs clock. */
     readonly schedUs: number,
     readonly sentUs: number,
