@@ -46,6 +46,12 @@ export interface TcpEchoOptions {
    * client's writes then back up in its socket's queue, as under a server that cannot keep up.
    */
   slowReadMs?: number;
+  /**
+   * Write the replies to each received chunk in pieces of this many bytes, one per loop turn, so
+   * the client reads split headers, split bodies and the end of one frame with the start of the
+   * next (0 = whole).
+   */
+  splitBytes?: number;
 }
 
 /** Makes `source` read one chunk (one 'data' or 'message' event) per `everyMs`; the timer stops when it closes. */
@@ -82,6 +88,7 @@ export function startTcpEcho(options: TcpEchoOptions = {}): Promise<TestServer> 
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => {});
     const afterRead = options.slowReadMs ? readSlowly(socket, options.slowReadMs) : null;
+    const split: Buffer[] = [];
     const decoder = new FrameDecoder(DEFAULT_MAX_FRAME, (body) => {
       frames++;
       if (options.dropEvery && frames % options.dropEvery === 0) return;
@@ -90,8 +97,17 @@ export function startTcpEcho(options: TcpEchoOptions = {}): Promise<TestServer> 
       if (options.stall && frames === options.stall.afterFrames) stallEndsAt = Date.now() + options.stall.ms;
       const delayMs = Math.max(options.delayMs ?? 0, stallEndsAt - Date.now());
       if (delayMs > 0) setTimeout(() => socket.writable && socket.write(encodeFrame(reply)), delayMs);
+      else if (options.splitBytes) split.push(encodeFrame(reply));
       else socket.write(encodeFrame(reply));
     });
+    // One chain of pieces per socket: replies to a later chunk queue behind the earlier ones.
+    let unsent = Buffer.alloc(0);
+    const writePiece = () => {
+      if (unsent.length === 0 || !socket.writable) return;
+      socket.write(unsent.subarray(0, options.splitBytes));
+      unsent = unsent.subarray(options.splitBytes);
+      setImmediate(writePiece);
+    };
     socket.on('data', (chunk) => {
       afterRead?.();
       try {
@@ -99,6 +115,10 @@ export function startTcpEcho(options: TcpEchoOptions = {}): Promise<TestServer> 
       } catch {
         socket.destroy();
       }
+      if (split.length === 0) return;
+      const idle = unsent.length === 0;
+      unsent = Buffer.concat([unsent, ...split.splice(0)]);
+      if (idle) writePiece();
     });
   });
   return new Promise((resolve) => {

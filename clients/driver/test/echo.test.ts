@@ -119,6 +119,29 @@ describe('c1m-load echo', () => {
     expect(run.result!.target).toEqual([s.url]);
   });
 
+  // A read holding exactly one whole reply skips the decoder; these replies come split and run
+  // together, so they take the decoder path, including a frame finished by a read that starts the next.
+  it('checks replies that arrive split across reads and run together in one read', async () => {
+    const s = await server(startTcpEcho({ splitBytes: 7 }));
+    const run = await runDriver([
+      'echo',
+      '--target',
+      s.url,
+      '--connections',
+      '3',
+      '--pipeline',
+      '4',
+      '--size',
+      '12-300',
+      '--duration',
+      '600ms',
+      '--warmup',
+      '100ms',
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expectConsistent(run.result!);
+  });
+
   // Echo requests are built in one reused buffer; a write the kernel cannot take at once stays
   // queued in the socket, holding that buffer. Against a slow reader most writes queue: had the
   // buffer been overwritten, the queued requests (and so their echoes) would carry later bodies.
