@@ -357,6 +357,14 @@ runCli('bench:c1m', async () => {
         `kernel ${(f.kernelBytesPerConnection / 1024).toFixed(2)} KB/conn, lowest ` +
         `MemAvailable ${gib(f.memAvailableBytesMin)}`,
     );
+    const cost = f.pingCostWhileFull;
+    if (cost) {
+      say(
+        `    each ping cost the server ${cost.serverCpuUsPerPing} CPU-µs and the load generator ` +
+          `${cost.driverCpuUsPerPing} CPU-µs (${cost.pingsPerSecond.toLocaleString('en-US')} pings/s over ` +
+          `${cost.seconds}s while every connection was held)`,
+      );
+    }
     return f;
   };
 

@@ -4,12 +4,18 @@
 //   because this shared machine's speed drifts by 2-3x within minutes);
 // - driver CPU-seconds per million messages beside the C client's;
 // - p50 at 1000 msgs/s open loop beside the C client's one-connection round trip;
-// - RSS per idle connection (hold) at 18,000 connections (one shard) and at --idle N (default 100,000).
-// Run: pnpm --filter @c1m/driver build && pnpm --filter @c1m/driver bench [-- --rounds 3 --idle 100000]
+// - RSS per idle connection (hold) at 18,000 connections (one shard) and at --idle N (default 100,000;
+//   0 skips both).
+// With --pin split (the default, as bench:c1m) the server runs on the upper half of the CPUs and
+// either client on the lower half (taskset), for the C client and the driver alike: unpinned, a
+// client's write wakes the server on the client's own CPU and the wake-up preempts the client
+// (measured: ~9,000 involuntary context switches/s of the driver's shard, ~100/s pinned).
+// --compare-cli <another build's dist/cli.js> runs that build's closed loop in every round too.
+// Run: pnpm --filter @c1m/driver build && pnpm --filter @c1m/driver bench [-- --rounds 3 --idle 100000 --pin none]
 // Not a test: prints a table and writes results/driver-bench/<time>.json (git-ignored).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -26,11 +32,40 @@ const { values: flags } = parseArgs({
     rounds: { type: 'string', default: '3' },
     duration: { type: 'string', default: '5' },
     idle: { type: 'string', default: '100000' },
+    pin: { type: 'string', default: 'split' },
+    // Another build's dist/cli.js (e.g. the commit before a change): its closed loop runs in every round too.
+    'compare-cli': { type: 'string', default: '' },
   },
 });
+if (flags.pin !== 'split' && flags.pin !== 'none') {
+  console.error(`C1M_BAD_FLAG_VALUE: --pin ${flags.pin}: valid choices are split, none`);
+  process.exit(2);
+}
 const ROUNDS = Number(flags.rounds);
 const DURATION_S = Number(flags.duration);
 const IDLE = Number(flags.idle);
+
+/** The closed-loop target the issue set: the driver at ≥ 0.75x the C client's rate. */
+const TARGET_RATIO = 0.75;
+
+/** taskset CPU lists: the lower half of the CPUs for clients, the upper half for the server (undefined: unpinned). */
+const pinning = ((): { client: string; server: string } | undefined => {
+  const cpus = availableParallelism();
+  if (flags.pin === 'none' || cpus < 2) return undefined;
+  try {
+    execFileSync('which', ['taskset'], { stdio: 'ignore' });
+  } catch {
+    return undefined;
+  }
+  const half = Math.floor(cpus / 2);
+  const range = (from: number, to: number) => (from === to ? String(from) : `${from}-${to}`);
+  return { client: range(0, half - 1), server: range(half, cpus - 1) };
+})();
+
+/** `command args` on the given CPUs (children inherit the affinity). */
+function onCpus(cpus: string | undefined, command: string, args: string[]): [string, string[]] {
+  return cpus === undefined ? [command, args] : ['taskset', ['-c', cpus, command, ...args]];
+}
 
 const children: ChildProcess[] = [];
 process.on('exit', () => children.forEach((c) => c.kill('SIGTERM')));
@@ -55,7 +90,7 @@ function buildBaseline(): { server: string; client: string } | null {
 
 /** Starts a server process and resolves with its port from the JSON ready line. */
 function startServer(command: string, args: string[]): Promise<number> {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(...onCpus(pinning?.server, command, args), { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   return new Promise((resolve, reject) => {
     let buffered = '';
@@ -74,10 +109,10 @@ const net = require('node:net');
 const s = net.createServer((c) => { c.on('data', (d) => c.write(d)); c.on('error', () => {}); });
 s.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ event: 'ready', port: s.address().port })));`;
 
-function runDriver(args: string[]): DriverResult {
+function runDriver(args: string[], entry = cli): DriverResult {
   const json = join(mkdtempSync(join(tmpdir(), 'c1m-bench-')), 'r.json');
   try {
-    execFileSync(process.execPath, [cli, ...args, '--json', json], {
+    execFileSync(...onCpus(pinning?.client, process.execPath, [entry, ...args, '--json', json]), {
       stdio: ['ignore', 'ignore', 'inherit'],
       maxBuffer: 64 << 20,
     });
@@ -96,18 +131,10 @@ interface CResult {
 }
 
 function runCClient(client: string, port: number, connections: number, seconds: number): CResult {
-  const out = execFileSync(client, [
-    '--port',
-    String(port),
-    '--connections',
-    String(connections),
-    '--size',
-    '64',
-    '--duration',
-    String(seconds),
-    '--warmup',
-    '1',
-  ]);
+  const args = ['--port', String(port), '--connections', String(connections), '--size', '64'];
+  const out = execFileSync(
+    ...onCpus(pinning?.client, client, [...args, '--duration', String(seconds), '--warmup', '1']),
+  );
   return JSON.parse(out.toString()) as CResult;
 }
 
@@ -130,24 +157,16 @@ async function main(): Promise<void> {
     ? await startServer(baseline.server, ['--port', '0'])
     : await startServer(process.execPath, ['-e', NODE_ECHO]);
   const target = `tcp://127.0.0.1:${port}`;
-  console.log(`reference: ${reference}; ${ROUNDS} interleaved rounds of ${DURATION_S}s`);
+  const placement = pinning ? `server on CPU ${pinning.server}, clients on CPU ${pinning.client}` : 'unpinned';
+  console.log(`reference: ${reference}; ${ROUNDS} interleaved rounds of ${DURATION_S}s; ${placement}`);
 
   const rounds: Array<Record<string, number>> = [];
   for (let k = 1; k <= ROUNDS; k++) {
     const c = baseline ? runCClient(baseline.client, port, 100, DURATION_S) : null;
-    const d = runDriver([
-      'echo',
-      '--target',
-      target,
-      '--connections',
-      '100',
-      '--size',
-      '64',
-      '--duration',
-      `${DURATION_S}s`,
-      '--warmup',
-      '1s',
-    ]);
+    const closed = ['echo', '--target', target, '--connections', '100', '--size', '64'];
+    closed.push('--duration', `${DURATION_S}s`, '--warmup', '1s');
+    const d = runDriver(closed);
+    const other = flags['compare-cli'] ? runDriver(closed, flags['compare-cli']) : null;
     const c1 = baseline ? runCClient(baseline.client, port, 1, DURATION_S) : null;
     const o = runDriver([
       'echo',
@@ -176,6 +195,14 @@ async function main(): Promise<void> {
       openLoopP50UncorrectedUs: o.latencyUncorrectedUs.p50Us,
       openLoopP99Us: o.latencyUs.p99Us,
       cOneConnectionP50Us: c1?.latencyP50Us ?? 0,
+      ...(other
+        ? {
+            otherMsgsPerSecond: other.messagesPerSecond,
+            otherCpuSecondsPerMillion: cpuPerMillion(other),
+            otherRatio: c ? other.messagesPerSecond / c.messagesPerSecond : 0,
+            otherPassed: other.passed ? 1 : 0,
+          }
+        : {}),
     };
     rounds.push(row);
     console.log(
@@ -184,28 +211,36 @@ async function main(): Promise<void> {
           ? ` | C ${fmt(row.cMsgsPerSecond)} msgs/s (${fmt(row.cCpuSecondsPerMillion, 2)} CPU-s/M) | ` +
             `ratio ${fmt(row.ratio, 2)}`
           : '') +
+        (other
+          ? ` | compared build ${fmt(row.otherMsgsPerSecond!)} msgs/s ` +
+            `(${fmt(row.otherCpuSecondsPerMillion!, 2)} CPU-s/M, ratio ${fmt(row.otherRatio!, 2)})`
+          : '') +
         ` | open 1000/s p50 ${row.openLoopP50Us} µs (uncorrected ${row.openLoopP50UncorrectedUs}), C 1-conn ` +
         `p50 ${row.cOneConnectionP50Us} µs`,
     );
   }
 
-  // Idle memory: one shard at 18,000, then --idle N over as many shards and servers as it takes.
-  const hold18k = runDriver([
-    'hold',
-    '--target',
-    target,
-    '--connections',
-    '18000',
-    '--duration',
-    '10s',
-    '--ping-interval',
-    '5s',
-  ]);
-  console.log(
-    `hold 18,000 (1 shard): ${fmt(hold18k.driver.rssBytesPerConnection ?? 0)} B/connection over ` +
-      `a ${fmt(hold18k.driver.rssBytesBaseline! / 1048576, 1)} MiB baseline, ` +
-      `passed ${hold18k.passed} ${hold18k.failures.join('; ')}`,
-  );
+  const ratio = median(rounds.map((r) => r.ratio));
+  if (baseline) {
+    console.log(
+      `closed loop: driver ${fmt(median(rounds.map((r) => r.driverMsgsPerSecond)))} msgs/s vs C client ` +
+        `${fmt(median(rounds.map((r) => r.cMsgsPerSecond)))}: median ratio ${fmt(ratio, 2)} ` +
+        `(target ≥ ${TARGET_RATIO}, ${ratio >= TARGET_RATIO ? 'met' : 'not met'})`,
+    );
+  }
+
+  // Idle memory: one shard at 18,000, then --idle N over as many shards and servers as it takes (--idle 0: neither).
+  const hold18k =
+    IDLE === 0
+      ? null
+      : runDriver(['hold', '--target', target, '--connections', '18000', '--duration', '10s', '--ping-interval', '5s']);
+  if (hold18k) {
+    console.log(
+      `hold 18,000 (1 shard): ${fmt(hold18k.driver.rssBytesPerConnection ?? 0)} B/connection over ` +
+        `a ${fmt(hold18k.driver.rssBytesBaseline! / 1048576, 1)} MiB baseline, ` +
+        `passed ${hold18k.passed} ${hold18k.failures.join('; ')}`,
+    );
+  }
   let holdBig: DriverResult | null = null;
   if (IDLE > 18000) {
     const perServer = 17_000;
@@ -249,8 +284,19 @@ async function main(): Promise<void> {
     openLoop1000P50Us: median(rounds.map((r) => r.openLoopP50Us)),
     openLoop1000P50UncorrectedUs: median(rounds.map((r) => r.openLoopP50UncorrectedUs)),
     cOneConnectionP50Us: median(rounds.map((r) => r.cOneConnectionP50Us)),
-    rssBytesPerIdleConnection18k: hold18k.driver.rssBytesPerConnection ?? 0,
-    rssBytesShardBaseline: hold18k.driver.rssBytesBaseline ?? 0,
+    ...(flags['compare-cli']
+      ? {
+          comparedMsgsPerSecond: median(rounds.map((r) => r.otherMsgsPerSecond!)),
+          comparedRatioToC: median(rounds.map((r) => r.otherRatio!)),
+          comparedCpuSecondsPerMillion: median(rounds.map((r) => r.otherCpuSecondsPerMillion!)),
+        }
+      : {}),
+    ...(hold18k
+      ? {
+          rssBytesPerIdleConnection18k: hold18k.driver.rssBytesPerConnection ?? 0,
+          rssBytesShardBaseline: hold18k.driver.rssBytesBaseline ?? 0,
+        }
+      : {}),
     ...(holdBig
       ? {
           rssBytesPerIdleConnectionBig: holdBig.driver.rssBytesPerConnection ?? 0,
@@ -260,29 +306,22 @@ async function main(): Promise<void> {
   };
   console.log('\nmedians:');
   for (const [k, v] of Object.entries(summary))
-    console.log(`  ${k.padEnd(32)} ${fmt(v, k.includes('ratio') || k.includes('PerMillion') ? 2 : 0)}`);
+    console.log(`  ${k.padEnd(32)} ${fmt(v, k.toLowerCase().includes('ratio') || k.includes('PerMillion') ? 2 : 0)}`);
   const outDir = join(root, 'results', 'driver-bench');
   mkdirSync(outDir, { recursive: true });
   const file = join(outDir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  const holdRecord = (r: DriverResult) => ({
+    passed: r.passed,
+    failures: r.failures,
+    driver: r.driver,
+    connections: r.connections,
+  });
   const holds = {
-    hold18k: {
-      passed: hold18k.passed,
-      failures: hold18k.failures,
-      driver: hold18k.driver,
-      connections: hold18k.connections,
-    },
-    ...(holdBig
-      ? {
-          holdBig: {
-            passed: holdBig.passed,
-            failures: holdBig.failures,
-            driver: holdBig.driver,
-            connections: holdBig.connections,
-          },
-        }
-      : {}),
+    ...(hold18k ? { hold18k: holdRecord(hold18k) } : {}),
+    ...(holdBig ? { holdBig: holdRecord(holdBig) } : {}),
   };
-  writeFileSync(file, `${JSON.stringify({ reference, rounds, summary, holds, env: captureEnv() }, null, 2)}\n`);
+  const record = { reference, pinning: pinning ?? 'none', rounds, summary, holds, env: captureEnv() };
+  writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
   console.log(`\nwritten ${file}`);
 }
 

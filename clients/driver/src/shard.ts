@@ -28,7 +28,8 @@ function startProgress(p: Pool): void {
     const s = p.stats;
     let errors = 0;
     for (const n of Object.values(s.errors)) errors += n;
-    const p99Us = s.corrected.totalCount > 0 ? s.corrected.getValueAtPercentile(99) : 0;
+    const corrected = s.corrected.flush();
+    const p99Us = corrected.totalCount > 0 ? corrected.getValueAtPercentile(99) : 0;
     send({ type: 'progress', open: p.openCount, sent: s.counts.sent, received: s.counts.received, errors, p99Us });
   }, 1000);
   progressTimer.unref();

@@ -12,8 +12,13 @@ beforeAll(() => ensureBuilt(), 60_000);
 afterAll(() => servers.closeAll());
 
 describe('c1m-load checks', () => {
-  it('exits 1 and counts mismatches when the server corrupts replies', async () => {
-    const s = await servers.start(startTcpEcho({ corruptEvery: 10 }));
+  // Split: the replies come in 5-byte pieces, so they are checked on the decoder's path rather
+  // than the one-whole-reply-per-read path.
+  it.each([
+    ['whole', { corruptEvery: 10 }],
+    ['split', { corruptEvery: 3, splitBytes: 5 }],
+  ] as const)('exits 1 and counts mismatches when the server corrupts replies (%s)', async (_, options) => {
+    const s = await servers.start(startTcpEcho(options));
     const run = await runDriver([
       'echo',
       '--target',

@@ -41,6 +41,28 @@ export interface TcpEchoOptions {
    * (requests keep being read), then send every held reply at once, as a server whose loop was blocked.
    */
   stall?: { afterFrames: number; ms: number };
+  /**
+   * A slow reader: read one chunk every this many milliseconds (0 = as fast as bytes come). The
+   * client's writes then back up in its socket's queue, as under a server that cannot keep up.
+   */
+  slowReadMs?: number;
+  /**
+   * Write the replies to each received chunk in pieces of this many bytes, one per loop turn, so
+   * the client reads split headers, split bodies and the end of one frame with the start of the
+   * next (0 = whole).
+   */
+  splitBytes?: number;
+}
+
+/** Makes `source` read one chunk (one 'data' or 'message' event) per `everyMs`; the timer stops when it closes. */
+function readSlowly(
+  source: { pause(): void; resume(): void; on(event: 'close', f: () => void): unknown },
+  everyMs: number,
+): () => void {
+  source.pause();
+  const timer = setInterval(() => source.resume(), everyMs);
+  source.on('close', () => clearInterval(timer));
+  return () => source.pause();
 }
 
 /** The correct reply to `body` under `workload`. */
@@ -65,6 +87,8 @@ export function startTcpEcho(options: TcpEchoOptions = {}): Promise<TestServer> 
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => {});
+    const afterRead = options.slowReadMs ? readSlowly(socket, options.slowReadMs) : null;
+    const split: Buffer[] = [];
     const decoder = new FrameDecoder(DEFAULT_MAX_FRAME, (body) => {
       frames++;
       if (options.dropEvery && frames % options.dropEvery === 0) return;
@@ -73,14 +97,28 @@ export function startTcpEcho(options: TcpEchoOptions = {}): Promise<TestServer> 
       if (options.stall && frames === options.stall.afterFrames) stallEndsAt = Date.now() + options.stall.ms;
       const delayMs = Math.max(options.delayMs ?? 0, stallEndsAt - Date.now());
       if (delayMs > 0) setTimeout(() => socket.writable && socket.write(encodeFrame(reply)), delayMs);
+      else if (options.splitBytes) split.push(encodeFrame(reply));
       else socket.write(encodeFrame(reply));
     });
+    // One chain of pieces per socket: replies to a later chunk queue behind the earlier ones.
+    let unsent = Buffer.alloc(0);
+    const writePiece = () => {
+      if (unsent.length === 0 || !socket.writable) return;
+      socket.write(unsent.subarray(0, options.splitBytes));
+      unsent = unsent.subarray(options.splitBytes);
+      setImmediate(writePiece);
+    };
     socket.on('data', (chunk) => {
+      afterRead?.();
       try {
         decoder.push(chunk);
       } catch {
         socket.destroy();
       }
+      if (split.length === 0) return;
+      const idle = unsent.length === 0;
+      unsent = Buffer.concat([unsent, ...split.splice(0)]);
+      if (idle) writePiece();
     });
   });
   return new Promise((resolve) => {
@@ -100,8 +138,8 @@ export function startTcpEcho(options: TcpEchoOptions = {}): Promise<TestServer> 
   });
 }
 
-/** A `ws` server echoing each message with its opcode. */
-export function startWsEcho(): Promise<TestServer> {
+/** A `ws` server echoing each message with its opcode (reading one message per `slowReadMs` when set). */
+export function startWsEcho(options: { slowReadMs?: number } = {}): Promise<TestServer> {
   let accepted = 0;
   let messages = 0;
   let pings = 0;
@@ -110,7 +148,9 @@ export function startWsEcho(): Promise<TestServer> {
     accepted++;
     // ws answers every ping with a pong of the same payload by itself; it is only counted here.
     ws.on('ping', () => pings++);
+    const afterRead = options.slowReadMs ? readSlowly(ws, options.slowReadMs) : null;
     ws.on('message', (data, isBinary) => {
+      afterRead?.();
       messages++;
       ws.send(data as Buffer, { binary: isBinary });
     });

@@ -1,5 +1,6 @@
 // Request building and reply checking: every workload's requests are answered correctly by the
-// reference replies, and any changed byte, seq or opcode is a mismatch.
+// reference replies, and any changed byte, seq, send time, length or opcode is a mismatch. Echo
+// requests are built in one reused frame buffer and checked without a copy of their body.
 import { describe, expect, it } from 'vitest';
 import {
   FrameDecoder,
@@ -7,10 +8,12 @@ import {
   OPCODE_TEXT,
   cpuReply,
   fillIoPattern,
+  makeBody,
   parseIoRequest,
   readSeq,
+  staticHttpBody,
 } from '@c1m/protocol';
-import { RequestFactory } from '../src/shard/requests.ts';
+import { RequestFactory, type SentRequest } from '../src/shard/requests.ts';
 
 function decodeTcp(frame: Buffer): Buffer {
   let out: Buffer | null = null;
@@ -18,76 +21,123 @@ function decodeTcp(frame: Buffer): Buffer {
   return out!;
 }
 
+/** Unmasks a client frame by hand: header, then payload XOR key. */
+function unmaskWs(frame: Buffer): Buffer {
+  const len = frame[1]! & 0x7f;
+  const at = len < 126 ? 2 : 4;
+  const n = len < 126 ? len : frame.readUInt16BE(2);
+  const key = frame.subarray(at, at + 4);
+  const payload = Buffer.from(frame.subarray(at + 4).map((b, i) => b ^ key[i % 4]!));
+  expect(payload.length).toBe(n);
+  return payload;
+}
+
+/** What a Pending entry records of the request `f` built last. */
+function sent(f: RequestFactory, seq: number, sendTimeUs: number): SentRequest {
+  return { seq, sendTimeUs, bodyBytes: f.bodyBytes, req: f.body };
+}
+
+const echoSpec = (transport: 'tcp' | 'ws', sizes: number[]) =>
+  ({ transport, workload: 'echo', cpuRounds: 1, size: { kind: 'list', sizes }, wsPingFrames: false }) as const;
+
 describe('RequestFactory', () => {
-  it('builds tcp echo frames whose body carries seq, time and a seq pattern', () => {
-    const f = new RequestFactory(
-      { transport: 'tcp', workload: 'echo', cpuRounds: 1, size: { kind: 'list', sizes: [40] }, wsPingFrames: false },
-      1,
-    );
-    const frame = f.build(7, 123456);
+  it('builds tcp echo frames carrying seq, time and a seq pattern, and checks replies by rebuilding them', () => {
+    const f = new RequestFactory(echoSpec('tcp', [40]), 1);
+    const t = 1_764_000_000_123_456; // a real epoch µs: above 2^32, so both u32 halves matter
+    const frame = f.build(7, t);
     expect(frame.length).toBe(44);
     const body = decodeTcp(frame);
-    expect(body.equals(f.body)).toBe(true);
+    // The wire bytes are those of the protocol's reference body.
+    expect(body.equals(makeBody(7, BigInt(t), 28))).toBe(true);
+    expect(body.equals(f.echoBody(7, t, 40))).toBe(true);
     expect(readSeq(body)).toBe(7);
-    expect(body.readBigUInt64BE(4)).toBe(123456n);
-    expect(body[12]).toBe(7);
-    expect(f.verify(f.body, Buffer.from(body), OPCODE_BINARY)).toBe(true);
-    const corrupt = Buffer.from(body);
-    corrupt[30]! ^= 1;
-    expect(f.verify(f.body, corrupt, OPCODE_BINARY)).toBe(false);
-    expect(f.verify(f.body, Buffer.from(body), OPCODE_TEXT)).toBe(false);
+    expect(body.readBigUInt64BE(4)).toBe(BigInt(t));
+    const request = sent(f, 7, t);
+    expect(request.req).toBeNull();
+    expect(f.verify(request, Buffer.from(body), OPCODE_BINARY)).toBe(true);
+    for (const at of [0, 3, 4, 8, 11, 12, 30, 39]) {
+      const corrupt = Buffer.from(body);
+      corrupt[at]! ^= 1;
+      expect(f.verify(request, corrupt, OPCODE_BINARY), `byte ${at} flipped`).toBe(false);
+    }
+    expect(f.verify(request, body.subarray(0, 39), OPCODE_BINARY)).toBe(false);
+    expect(f.verify(request, Buffer.concat([body, Buffer.from([0])]), OPCODE_BINARY)).toBe(false);
+    expect(f.verify({ ...request, sendTimeUs: t + 1 }, body, OPCODE_BINARY)).toBe(false);
+    expect(f.verify(request, Buffer.from(body), OPCODE_TEXT)).toBe(false);
     expect(f.replyWireBytes(40)).toBe(44);
   });
 
-  it('masks ws frames and keeps the unmasked body for checking', () => {
-    const f = new RequestFactory(
-      {
-        transport: 'ws',
-        workload: 'echo',
-        cpuRounds: 1,
-        size: { kind: 'range', min: 12, max: 200 },
-        wsPingFrames: false,
-      },
-      2,
-    );
+  it('checks long echo bodies (compared natively) byte for byte too', () => {
+    const f = new RequestFactory(echoSpec('tcp', [5000]), 5);
+    const frame = f.build(300, 99);
+    const body = decodeTcp(frame);
+    const request = sent(f, 300, 99);
+    expect(f.verify(request, body, OPCODE_BINARY)).toBe(true);
+    body[4321]! ^= 0x80;
+    expect(f.verify(request, body, OPCODE_BINARY)).toBe(false);
+  });
+
+  it('reuses the echo frame buffer only while writes leave nothing queued', () => {
+    const f = new RequestFactory(echoSpec('tcp', [64]), 6);
+    const first = f.build(1, 10);
+    f.afterWrite(false);
+    const second = f.build(2, 20);
+    expect(second).toBe(first); // the kernel has the bytes of the first: its buffer is free
+    const kept = Buffer.from(second);
+    f.afterWrite(true); // the socket still holds `second`
+    const third = f.build(3, 30);
+    expect(third).not.toBe(second);
+    expect(second.equals(kept)).toBe(true); // what the socket holds was not overwritten
+    expect(readSeq(decodeTcp(third))).toBe(3);
+  });
+
+  it('masks ws echo frames in place, every size of a range', () => {
+    const f = new RequestFactory({ ...echoSpec('ws', []), size: { kind: 'range', min: 12, max: 200 } }, 2);
     for (let seq = 0; seq < 50; seq++) {
-      const frame = f.build(seq, seq);
-      // Unmask the client frame by hand: header, then payload XOR key.
-      const len = frame[1]! & 0x7f;
-      const at = len < 126 ? 2 : 4;
-      const n = len < 126 ? len : frame.readUInt16BE(2);
-      const key = frame.subarray(at, at + 4);
-      const payload = Buffer.from(frame.subarray(at + 4).map((b, i) => b ^ key[i % 4]!));
-      expect(payload.length).toBe(n);
-      expect(payload.equals(f.body)).toBe(true);
-      expect(n).toBeGreaterThanOrEqual(12);
-      expect(n).toBeLessThanOrEqual(200);
+      const frame = f.build(seq, seq * 1000);
+      const payload = unmaskWs(frame);
+      expect(payload.length).toBe(f.bodyBytes);
+      expect(payload.length).toBeGreaterThanOrEqual(12);
+      expect(payload.length).toBeLessThanOrEqual(200);
+      expect(payload.equals(f.echoBody(seq, seq * 1000, f.bodyBytes))).toBe(true);
+      expect(f.verify(sent(f, seq, seq * 1000), payload, OPCODE_BINARY)).toBe(true);
+      f.afterWrite(false);
     }
     expect(f.replyWireBytes(100)).toBe(102);
     expect(f.replyWireBytes(1000)).toBe(1004);
   });
 
   it('verifies cpu and io replies against the workload definitions', () => {
-    const cpu = new RequestFactory(
-      { transport: 'tcp', workload: 'cpu', cpuRounds: 3, size: { kind: 'list', sizes: [64] }, wsPingFrames: false },
-      3,
-    );
+    const cpu = new RequestFactory({ ...echoSpec('tcp', [64]), workload: 'cpu', cpuRounds: 3 }, 3);
     cpu.build(1, 1);
-    expect(cpu.verify(cpu.body, cpuReply(cpu.body, 3), OPCODE_BINARY)).toBe(true);
-    expect(cpu.verify(cpu.body, cpuReply(cpu.body, 1), OPCODE_BINARY)).toBe(false);
+    const cpuBody = cpu.body!;
+    expect(cpu.verify(sent(cpu, 1, 1), cpuReply(cpuBody, 3), OPCODE_BINARY)).toBe(true);
+    expect(cpu.verify(sent(cpu, 1, 1), cpuReply(cpuBody, 1), OPCODE_BINARY)).toBe(false);
 
-    const io = new RequestFactory(
-      { transport: 'tcp', workload: 'io', cpuRounds: 1, size: { kind: 'list', sizes: [300] }, wsPingFrames: false },
-      4,
-    );
+    const io = new RequestFactory({ ...echoSpec('tcp', [300]), workload: 'io' }, 4);
     io.build(9, 1);
-    const { offset, length } = parseIoRequest(io.body, 65536);
+    const ioBody = io.body!;
+    const { offset, length } = parseIoRequest(ioBody, 65536);
     expect(length).toBe(300);
     const reply = Buffer.alloc(12 + length);
-    io.body.copy(reply, 0, 0, 12);
+    ioBody.copy(reply, 0, 0, 12);
     fillIoPattern(reply.subarray(12), offset);
-    expect(io.verify(io.body, reply, OPCODE_BINARY)).toBe(true);
+    expect(io.verify(sent(io, 9, 1), reply, OPCODE_BINARY)).toBe(true);
     reply[100]! ^= 1;
-    expect(io.verify(io.body, reply, OPCODE_BINARY)).toBe(false);
+    expect(io.verify(sent(io, 9, 1), reply, OPCODE_BINARY)).toBe(false);
+  });
+
+  it('sends every http GET from one constant buffer, whether or not a socket still holds it', () => {
+    const request = 'GET / HTTP/1.1\r\nHost: x\r\n\r\n';
+    const http = { request, bodySize: 100, keepAlive: true };
+    const f = new RequestFactory({ ...echoSpec('tcp', [12]), transport: 'http', workload: 'static', http }, 7);
+    const first = f.build(0, 1);
+    f.afterWrite(true);
+    const second = f.build(1, 2);
+    expect(second).toBe(first);
+    expect(second.toString('latin1')).toBe(request);
+    expect(f.verify(sent(f, 1, 2), staticHttpBody(100), 200)).toBe(true);
+    expect(f.verify(sent(f, 1, 2), staticHttpBody(100), 500)).toBe(false);
+    expect(f.verify(sent(f, 1, 2), staticHttpBody(99), 200)).toBe(false);
   });
 });

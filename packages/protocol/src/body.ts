@@ -4,10 +4,20 @@
 /** Bytes of the seq + send-time header. */
 export const BODY_HEADER_BYTES = 12;
 
-/** Writes seq and send time (a bigint or a non-negative integer number) into a body. */
-export function writeBodyHeader(body: Buffer, seq: number, sendTime: bigint | number): void {
-  body.writeUInt32BE(seq >>> 0, 0);
-  body.writeBigUInt64BE(typeof sendTime === 'bigint' ? sendTime : BigInt(Math.floor(sendTime)), 4);
+/**
+ * Writes seq and send time (a bigint or a non-negative number, floored) into a body that starts
+ * at `offset` of `target`. A number is written as two u32 halves: no BigInt on the send path.
+ */
+export function writeBodyHeader(target: Buffer, seq: number, sendTime: bigint | number, offset = 0): void {
+  target.writeUInt32BE(seq >>> 0, offset);
+  if (typeof sendTime === 'bigint') {
+    target.writeBigUInt64BE(sendTime, offset + 4);
+    return;
+  }
+  const t = Math.floor(sendTime);
+  const high = Math.floor(t / 0x100000000);
+  target.writeUInt32BE(high, offset + 4);
+  target.writeUInt32BE(t - high * 0x100000000, offset + 8);
 }
 
 /** Allocates a body of header + payloadBytes, filling the payload with a seq-dependent pattern. */

@@ -75,6 +75,11 @@ export class ServerFrameDecoder {
     return this.state === 1;
   }
 
+  /** True between frames: nothing half-received, no fragmented message open, no close or error seen. */
+  get idle(): boolean {
+    return this.state === 0 && this.headerHave === 0 && this.partial === null && this.messageOpcode === 0;
+  }
+
   /** Bytes held for incomplete frames and messages. */
   get bufferedBytes(): number {
     return this.headerHave + (this.partial === null ? 0 : this.partialHave) + this.messageBytes;

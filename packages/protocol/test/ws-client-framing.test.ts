@@ -232,6 +232,24 @@ describe('ServerFrameDecoder', () => {
     );
   });
 
+  test('is idle only between frames, outside a fragmented message, before a close', () => {
+    const { decoder } = recorder();
+    expect(decoder.idle).toBe(true);
+    const frame = serverFrame({ opcode: 2, payload: Buffer.from('abcdef') });
+    decoder.push(frame.subarray(0, 1)); // half a header
+    expect(decoder.idle).toBe(false);
+    decoder.push(frame.subarray(1, 4)); // header done, half the payload
+    expect(decoder.idle).toBe(false);
+    decoder.push(frame.subarray(4));
+    expect(decoder.idle).toBe(true);
+    decoder.push(serverFrame({ opcode: 2, payload: Buffer.from('a'), fin: false })); // a message left open
+    expect(decoder.idle).toBe(false);
+    decoder.push(serverFrame({ opcode: 0, payload: Buffer.from('b') }));
+    expect(decoder.idle).toBe(true);
+    decoder.push(serverFrame({ opcode: OPCODE_CLOSE, payload: Buffer.from([0x03, 0xe8]) }));
+    expect(decoder.idle).toBe(false);
+  });
+
   test('every length encoding decodes, including non-minimal ones', () => {
     const { decoder, events } = recorder();
     const p = Buffer.from('abc');

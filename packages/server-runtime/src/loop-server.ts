@@ -108,6 +108,7 @@ export function listenLoop(
       counters,
       handle: handler.handle,
       asyncHandler: handler.async,
+      echo: options.workload === 'echo',
       maxFrameBytes: options.maxFrameBytes,
       softBytes: options.backpressureSoftBytes,
       hardBytes: options.backpressureHardBytes,

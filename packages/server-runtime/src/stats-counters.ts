@@ -65,8 +65,9 @@ export class StatsCounters {
     this.values[INDEX.bytesIn]! += bytes;
   }
 
-  frameOut(bytes: number): void {
-    this.values[INDEX.framesOut]! += 1;
+  /** One reply of `bytes` body bytes written, or `frames` replies with `bytes` of bodies between them. */
+  frameOut(bytes: number, frames = 1): void {
+    this.values[INDEX.framesOut]! += frames;
     this.values[INDEX.bytesOut]! += bytes;
   }
 

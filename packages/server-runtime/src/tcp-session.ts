@@ -1,8 +1,10 @@
 // One TCP connection speaking wire protocol v1: decodes frames, computes replies with the
 // workload handler, writes them in order, and enforces backpressure. The architecture decides
 // only how chunks arrive (an event callback or a `for await` loop); everything else is here.
+// Synchronous replies to the frames of one chunk leave in one write (see ReplyBatch).
 import type { Socket } from 'node:net';
 import { encodeFrame, FrameDecoder, isC1mError } from '@c1m/protocol';
+import { ReplyBatch } from './reply-batch.ts';
 import type { StatsCounters } from './stats-counters.ts';
 import type { FrameHandler } from './workload-handler.ts';
 
@@ -11,6 +13,8 @@ export interface TcpSessionContext {
   counters: StatsCounters;
   handle: FrameHandler;
   asyncHandler: boolean;
+  /** The handler echoes each body unchanged: a reply is the request frame's own bytes. */
+  echo: boolean;
   maxFrameBytes: number;
   softBytes: number;
   hardBytes: number;
@@ -18,6 +22,9 @@ export interface TcpSessionContext {
 
 /** Async replies in flight per connection before reading pauses. */
 const MAX_IN_FLIGHT = 256;
+
+/** The replies to the chunk being decoded; decoding is synchronous, so every session of the thread shares it. */
+const batch = new ReplyBatch();
 
 /** Protocol state of one TCP connection. */
 export class TcpSession {
@@ -39,19 +46,23 @@ export class TcpSession {
   }
 
   /**
-   * Feeds received bytes. Returns false when the connection was closed for a protocol error. Once
-   * the drain has stopped reading, bytes are dropped undecoded: no frame is counted in framesIn
-   * that the server will not answer.
+   * Feeds received bytes; the chunk must not be reused afterwards (a reply may be a view of it).
+   * Returns false when the connection was closed for a protocol error. Once the drain has stopped
+   * reading, bytes are dropped undecoded: no frame is counted in framesIn that the server will not answer.
    */
   onChunk(chunk: Buffer): boolean {
     if (this.closed) return false;
     if (!this.reading) return true;
+    batch.begin(chunk);
     try {
       this.decoder.push(chunk);
     } catch (err) {
+      // The frames before the bad one are answered, as they would have been one write at a time.
+      this.flushBatch();
       this.fail(err);
       return false;
     }
+    this.flushBatch();
     return !this.closed;
   }
 
@@ -105,7 +116,8 @@ export class TcpSession {
     const { counters } = this.ctx;
     counters.frameIn(body.length);
     if (!this.ctx.asyncHandler) {
-      this.write(this.ctx.handle(body) as Buffer);
+      if (this.ctx.echo) batch.echo(body);
+      else batch.reply(this.ctx.handle(body) as Buffer);
       return;
     }
     // Async workloads: keep replies in request order with one chain per connection. The body may
@@ -139,12 +151,28 @@ export class TcpSession {
       );
   }
 
+  /** Writes the synchronous replies to the chunk just decoded. */
+  private flushBatch(): void {
+    // framesOut counts replies handed to the socket; those that cannot be written any more are not.
+    if (this.closed || !this.socket.writable) {
+      batch.discard();
+      return;
+    }
+    batch.flush(this.socket);
+    if (batch.replies === 0) return;
+    this.ctx.counters.frameOut(batch.bodyBytes, batch.replies);
+    this.checkHardLimit();
+  }
+
+  /** An async reply, written as it completes (in request order). */
   private write(reply: Buffer): void {
-    // framesOut counts replies handed to the socket; one that cannot be written any more is not.
     if (this.closed || !this.socket.writable) return;
-    const frame = encodeFrame(reply);
-    this.socket.write(frame);
+    this.socket.write(encodeFrame(reply));
     this.ctx.counters.frameOut(reply.length);
+    this.checkHardLimit();
+  }
+
+  private checkHardLimit(): void {
     if (this.socket.writableLength > this.ctx.hardBytes) {
       this.ctx.counters.backpressureClose();
       this.closed = true;

@@ -5,10 +5,11 @@ import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeFrame, FrameDecoder } from '@c1m/protocol';
 import { ConnectionGate } from '../src/connection-gate.ts';
-import { StatsCounters, toServerStats } from '../src/stats-counters.ts';
+import { StatsCounters } from '../src/stats-counters.ts';
 import { listenTcp, readWithEvents, type TcpListener } from '../src/tcp-listener.ts';
 import type { TcpSession } from '../src/tcp-session.ts';
 import type { FrameHandler } from '../src/workload-handler.ts';
+import { snapshotOf } from './snapshot-of.ts';
 
 const listeners: TcpListener[] = [];
 const sockets: Socket[] = [];
@@ -33,6 +34,7 @@ async function serve(opts: { softBytes: number; hardBytes: number; handle?: Fram
       counters,
       handle: opts.handle ?? ((body) => body),
       asyncHandler: opts.asyncHandler ?? false,
+      echo: opts.handle === undefined,
       maxFrameBytes: 1024 * 1024,
       softBytes: opts.softBytes,
       hardBytes: opts.hardBytes,
@@ -131,20 +133,3 @@ describe('TcpSession drain', () => {
     },
   );
 });
-
-/** The counters of one block as /stats reports them. */
-function snapshotOf(counters: StatsCounters) {
-  const stats = toServerStats(counters.snapshot(), {
-    architecture: 'test',
-    pid: process.pid,
-    processes: 1,
-    threads: 1,
-    startedAtMs: 0,
-    fdLimit: 0,
-    maxConnections: 0,
-    rssBytes: 0,
-    cpuSeconds: 0,
-    observedPeak: 0,
-  });
-  return { ...stats, connectionsCurrent: stats.connections.current };
-}

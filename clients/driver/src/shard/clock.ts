@@ -8,9 +8,12 @@ export function nowUs(): number {
   return performance.now() * 1000;
 }
 
+/** performance.timeOrigin in µs: fixed for the process, and a getter call each time it is read. */
+const TIME_ORIGIN_US = performance.timeOrigin * 1000;
+
 /** Microseconds since the Unix epoch for a nowUs() reading: the opaque send time put in bodies. */
 export function epochUs(monoUs: number): number {
-  return Math.floor(performance.timeOrigin * 1000 + monoUs);
+  return Math.floor(TIME_ORIGIN_US + monoUs);
 }
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));

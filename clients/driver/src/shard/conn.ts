@@ -5,6 +5,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import {
+  FRAME_HEADER_BYTES,
   FrameDecoder,
   HttpResponseParser,
   OPCODE_BINARY,
@@ -21,6 +22,7 @@ import {
   type ServerFrameHandlers,
 } from '@c1m/protocol';
 import type { Target } from '../options/values.ts';
+import type { SentRequest } from './requests.ts';
 
 export const CONNECTING = 0;
 export const UPGRADING = 1;
@@ -30,11 +32,14 @@ export const CLOSED = 3;
 export const CLOSING = 4;
 
 /** One request in flight. */
-export class Pending {
+export class Pending implements SentRequest {
   constructor(
     readonly seq: number,
-    /** The body sent (unmasked), to check the reply against. */
-    readonly req: Buffer,
+    /** The body sent (unmasked), to check the reply against; null for echo (see SentRequest). */
+    readonly req: Buffer | null,
+    readonly bodyBytes: number,
+    /** The send time written into the body (µs since the epoch). */
+    readonly sendTimeUs: number,
     /** When it was due (open loop) or sent (closed loop), nowUs clock. */
     readonly schedUs: number,
     readonly sentUs: number,
@@ -234,11 +239,55 @@ function onRead(this: ConnSocket, nread: number, buffer: Buffer): void {
   const conn = this.conn;
   if (conn.state === CLOSED || conn.state === CLOSING) return;
   try {
+    // The usual read: exactly one whole reply and nothing half-decoded before it. Its body goes
+    // out as one view of the read buffer, without the decoder (tcp: created per reply otherwise).
+    const transport = conn.target.transport;
+    if (conn.state === OPEN && transport !== 'http') {
+      const at = transport === 'tcp' ? wholeTcpFrame(conn, buffer, nread) : wholeWsFrame(conn, buffer, nread);
+      if (at > 0) {
+        // tcp frames are binary; a ws frame's opcode is the low nibble of its first byte.
+        conn.owner.frame(conn, buffer.subarray(at, nread), transport === 'tcp' ? OPCODE_BINARY : buffer[0]! & 0x0f);
+        return;
+      }
+    }
     conn.chunk(buffer.subarray(0, nread));
   } catch (err) {
     conn.owner.lost(conn, failureCause(err));
     if (!isC1mError(err)) throw err;
   }
+}
+
+/**
+ * Where the body starts when `buffer[0..nread)` is exactly one tcp frame within maxFrameBytes and no
+ * frame is half-decoded; else -1.
+ */
+function wholeTcpFrame(conn: Conn, buffer: Buffer, nread: number): number {
+  if (conn.decoder !== null && !(conn.decoder as FrameDecoder).idle) return -1;
+  if (nread < FRAME_HEADER_BYTES) return -1;
+  const length = buffer.readUInt32BE(0);
+  return length === nread - FRAME_HEADER_BYTES && length <= conn.owner.maxFrameBytes ? FRAME_HEADER_BYTES : -1;
+}
+
+/**
+ * Where the payload starts when `buffer[0..nread)` is exactly one final, unmasked binary frame
+ * (or a pong, when pongs are replies) of up to 65535 bytes within maxFrameBytes, and the decoder
+ * is between frames; else -1. Everything else (text to validate, control frames, fragments,
+ * errors) goes through the decoder.
+ */
+function wholeWsFrame(conn: Conn, buffer: Buffer, nread: number): number {
+  if (nread < 2 || !(conn.decoder as ServerFrameDecoder).idle) return -1;
+  const b0 = buffer[0]!;
+  if (b0 !== 0x80 + OPCODE_BINARY && (b0 !== 0x80 + OPCODE_PONG || !conn.owner.pongReplies)) return -1;
+  const b1 = buffer[1]!;
+  let at = 2;
+  let length = b1;
+  if (b1 === 126) {
+    if (nread < 4) return -1;
+    at = 4;
+    length = buffer.readUInt16BE(2);
+  } else if (b1 > 126) return -1; // masked, or a 64-bit length
+  if (b0 === 0x80 + OPCODE_PONG && length > 125) return -1;
+  return nread === at + length && length <= conn.owner.maxFrameBytes ? at : -1;
 }
 
 function onData(this: ConnSocket, chunk: Buffer): void {

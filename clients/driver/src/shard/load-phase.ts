@@ -5,7 +5,6 @@
 //   due time (coordinated omission corrected) and from the actual send;
 // - hold: the open loop at one ping per connection per --ping-interval, counted per round.
 // One scheduler drives every connection; no connection has a timer of its own.
-import { recordUs } from '@c1m/results';
 import { blockUntilUs, epochMsToNowUs, nowUs } from './clock.ts';
 import { OPEN, type Conn, type Pending } from './conn.ts';
 import { settledRssBytes } from './memory.ts';
@@ -224,8 +223,8 @@ class LoadPhase implements PhaseListener {
     if (correct && entry.schedUs >= this.measureFromUs && entry.schedUs < this.sendEndUs) {
       stats.counts.measured++;
       stats.counts.bytesReceivedMeasured += wireBytes;
-      recordUs(stats.corrected, atUs - entry.schedUs);
-      recordUs(stats.uncorrected, atUs - entry.sentUs);
+      stats.corrected.record(atUs - entry.schedUs);
+      stats.uncorrected.record(atUs - entry.sentUs);
     }
     if (this.step.mode === 'hold') {
       // In time: before the connection's next ping is due (for the last round, when it would be).

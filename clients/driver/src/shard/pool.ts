@@ -139,7 +139,7 @@ export class Pool implements ConnOwner {
     this.listener.opened(conn, nowUs());
     // http keep-alive off: the requests sent while this connection was being made go out now.
     if (conn.pending !== null && this.requests.newConnectionPerRequest)
-      for (const entry of conn.pending) conn.write(entry.req);
+      for (const entry of conn.pending) conn.write(entry.req!);
   }
 
   lost(conn: Conn, cause: FailureCause): void {
@@ -213,13 +213,16 @@ export class Pool implements ConnOwner {
     const seq = conn.seq;
     conn.seq = (seq + 1) >>> 0;
     const sentUs = nowUs();
-    const frame = this.requests.build(seq, epochUs(sentUs));
-    const entry = new Pending(seq, this.requests.body, schedUs, sentUs, round);
+    const sendTimeUs = epochUs(sentUs);
+    const requests = this.requests;
+    const frame = requests.build(seq, sendTimeUs);
+    const entry = new Pending(seq, requests.body, requests.bodyBytes, sendTimeUs, schedUs, sentUs, round);
     if (conn.pending === null) conn.pending = [entry];
     else conn.pending.push(entry);
     this.inflight++;
     this.stats.counts.sent++;
-    conn.write(frame);
+    // Bytes left in the socket's queue keep the frame buffer referenced: the next is built elsewhere.
+    if (conn.write(frame)) requests.afterWrite(conn.socket!.writableLength > 0);
     return frame.length;
   }
 
@@ -244,7 +247,7 @@ export class Pool implements ConnOwner {
     if (i === 0) list!.shift();
     else list!.splice(i, 1);
     if (list!.length === 0) conn.pending = null;
-    const correct = this.requests.verify(entry.req, body, opcode);
+    const correct = this.requests.verify(entry, body, opcode);
     if (correct) stats.counts.received++;
     else {
       stats.counts.mismatches++;

@@ -1,6 +1,8 @@
 // Builds the requests a shard sends (body per workload, framed per transport) and checks each
-// reply against the request it answers. Bodies are written straight into the frame buffer
-// (TCP) and the payload is copied from a precomputed pattern, so a send costs one allocation.
+// reply against the request it answers. An echo request is written straight into one reusable
+// frame buffer and never kept: its body is a function of seq, send time and size, so the reply is
+// checked against that function instead of a copy (no allocation per send). cpu and io requests
+// keep their body, since their replies are computed from it; every http GET is one constant buffer.
 import {
   BODY_HEADER_BYTES,
   FRAME_HEADER_BYTES,
@@ -13,8 +15,10 @@ import {
   isCorrectHttpBody,
   isCorrectReply,
   makeIoRequest,
+  maskPayloadInPlace,
   staticHttpBody,
   writeBodyHeader,
+  writeClientFrameHeader,
   writeFrameHeader,
   type HttpWorkload,
   type Workload,
@@ -35,21 +39,48 @@ interface HttpParts {
 /** io requests read from a window of this many bytes of the server's data (offsets wrap anyway). */
 const IO_OFFSET_SPAN = 1 << 20;
 
+/** What a reply is checked against (the Pending entry of its request carries these). */
+export interface SentRequest {
+  readonly seq: number;
+  /** The send time written into the body (µs since the epoch). */
+  readonly sendTimeUs: number;
+  readonly bodyBytes: number;
+  /** The body sent, unmasked (for http the GET); null for echo, whose body is rebuilt from the fields above. */
+  readonly req: Buffer | null;
+}
+
+/** Echo payloads up to this size are compared in JS; longer ones with one memcmp (Buffer#compare). */
+const JS_COMPARE_MAX_BYTES = 256;
+
 /** Makes request frames and verifies replies. One per shard. */
 export class RequestFactory {
   private readonly spec: RequestSpec;
   private readonly params: WorkloadParams;
   /** pattern[i] = i & 0xff: the payload of seq s is pattern[s & 0xff ...], as makeBody writes it. */
   private readonly pattern: Buffer;
+  /** tcp or ws echo: requests built in `scratch` and checked without a copy. */
+  private readonly echo: boolean;
+  /** Wire bytes of the largest request frame (the size of `scratch`). */
+  private readonly maxFrameBytes: number;
+  /**
+   * The frame buffer echo requests are built in, reused while every write of it went straight to
+   * the kernel; null after a write left bytes queued in the socket (which then holds it).
+   */
+  private scratch: Buffer | null = null;
   private rng: number;
-  /** The body of the frame last returned by build() (unmasked, for verification). */
-  body: Buffer = Buffer.alloc(0);
+  /** The body of the request last built: null for echo (see SentRequest.req). */
+  body: Buffer | null = null;
+  /** Body bytes of the request last built. */
+  bodyBytes = 0;
   private readonly http: HttpParts | null;
 
   constructor(spec: RequestSpec, seed: number) {
     this.spec = spec;
     this.params = { cpuRounds: spec.cpuRounds };
-    this.pattern = Buffer.allocUnsafe(maxSize(spec.size) + 256);
+    this.echo = spec.workload === 'echo' && spec.transport !== 'http';
+    const largest = maxSize(spec.size);
+    this.maxFrameBytes = spec.transport === 'tcp' ? FRAME_HEADER_BYTES + largest : clientFrameBytes(largest);
+    this.pattern = Buffer.allocUnsafe(largest + 256);
     for (let i = 0; i < this.pattern.length; i++) this.pattern[i] = i & 0xff;
     this.rng = (seed * 2654435761 + 1) >>> 0 || 1;
     const http = spec.http;
@@ -79,37 +110,84 @@ export class RequestFactory {
     return size.sizes.length === 1 ? size.sizes[0]! : size.sizes[this.random() % size.sizes.length]!;
   }
 
-  /** A request frame for `seq` stamped with `sendTimeUs`; its body is left in `this.body`. */
+  /**
+   * A request frame for `seq` stamped with `sendTimeUs` (its size in `bodyBytes`, its body in
+   * `body`). An echo frame may be the factory's reusable buffer: write it at once, then call
+   * afterWrite, before the next build.
+   */
   build(seq: number, sendTimeUs: number): Buffer {
     if (this.http) {
-      // Every GET is the same bytes; the response is matched by order, not by a seq.
+      // Every GET is the same bytes, never written to: a socket may hold it queued as long as it likes.
+      // The response is matched by order, not by a seq.
       this.body = this.http.request;
+      this.bodyBytes = this.http.request.length;
       return this.http.request;
     }
     const size = this.nextSize();
+    this.bodyBytes = size;
+    if (this.echo) {
+      this.body = null;
+      return this.spec.transport === 'tcp'
+        ? this.buildTcpEcho(size, seq, sendTimeUs)
+        : this.buildWsEcho(size, seq, sendTimeUs);
+    }
     if (this.spec.workload === 'io') {
       const body = makeIoRequest(seq, BigInt(sendTimeUs), (seq * 4093) % IO_OFFSET_SPAN, size);
       this.body = body;
+      this.bodyBytes = body.length;
       return this.spec.transport === 'tcp' ? encodeFrame(body) : encodeClientFrame(OPCODE_BINARY, body);
     }
-    if (this.spec.transport === 'tcp') {
-      const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + size);
-      writeFrameHeader(frame, 0, size);
-      const body = frame.subarray(FRAME_HEADER_BYTES);
-      this.fillBody(body, seq, sendTimeUs);
-      this.body = body;
-      return frame;
-    }
     const body = Buffer.allocUnsafe(size);
-    this.fillBody(body, seq, sendTimeUs);
+    this.fillBody(body, 0, size, seq, sendTimeUs);
     this.body = body;
-    return encodeClientFrame(this.spec.wsPingFrames ? OPCODE_PING : OPCODE_BINARY, body);
+    return this.spec.transport === 'tcp' ? encodeFrame(body) : encodeClientFrame(this.opcode, body);
   }
 
-  private fillBody(body: Buffer, seq: number, sendTimeUs: number): void {
-    writeBodyHeader(body, seq, sendTimeUs);
+  /**
+   * Tells the factory whether the socket still holds the frame build() returned (`queued`: the
+   * write left bytes in the socket's queue); if so the next echo frame goes into a new buffer.
+   */
+  afterWrite(queued: boolean): void {
+    if (queued) this.scratch = null;
+  }
+
+  private get opcode(): number {
+    return this.spec.wsPingFrames ? OPCODE_PING : OPCODE_BINARY;
+  }
+
+  /** The reusable frame buffer cut to `frameBytes` (itself when every request has the one size). */
+  private frame(frameBytes: number): Buffer {
+    const scratch = (this.scratch ??= Buffer.allocUnsafe(this.maxFrameBytes));
+    return frameBytes === scratch.length ? scratch : scratch.subarray(0, frameBytes);
+  }
+
+  private buildTcpEcho(size: number, seq: number, sendTimeUs: number): Buffer {
+    const frame = this.frame(FRAME_HEADER_BYTES + size);
+    writeFrameHeader(frame, 0, size);
+    this.fillBody(frame, FRAME_HEADER_BYTES, size, seq, sendTimeUs);
+    return frame;
+  }
+
+  private buildWsEcho(size: number, seq: number, sendTimeUs: number): Buffer {
+    const frame = this.frame(clientFrameBytes(size));
+    const payloadAt = writeClientFrameHeader(frame, 0, this.opcode, size);
+    this.fillBody(frame, payloadAt, size, seq, sendTimeUs);
+    maskPayloadInPlace(frame, 0, size);
+    return frame;
+  }
+
+  /** Writes the body of `seq` (header, then the seq's pattern) into `target` at `at`. */
+  private fillBody(target: Buffer, at: number, size: number, seq: number, sendTimeUs: number): void {
+    writeBodyHeader(target, seq, sendTimeUs, at);
     const from = seq & 0xff;
-    this.pattern.copy(body, BODY_HEADER_BYTES, from, from + body.length - BODY_HEADER_BYTES);
+    this.pattern.copy(target, at + BODY_HEADER_BYTES, from, from + size - BODY_HEADER_BYTES);
+  }
+
+  /** The body an echo request of `seq`, `sendTimeUs` and `bodyBytes` carried (tests, diagnostics). */
+  echoBody(seq: number, sendTimeUs: number, bodyBytes: number): Buffer {
+    const body = Buffer.allocUnsafe(bodyBytes);
+    this.fillBody(body, 0, bodyBytes, seq, sendTimeUs);
+    return body;
   }
 
   /** http with keep-alive off: each request goes on a new connection, made after the last response. */
@@ -123,11 +201,36 @@ export class RequestFactory {
   }
 
   /** True when `reply` (opcode: WebSocket opcode, binary for tcp) correctly answers `request`. */
-  verify(request: Buffer, reply: Buffer, opcode: number): boolean {
+  verify(request: SentRequest, reply: Buffer, opcode: number): boolean {
     const http = this.http;
     if (http) return opcode === 200 && isCorrectHttpBody(http.workload, http.bodySize, reply, http.expected);
     const expected = this.spec.wsPingFrames ? OPCODE_PONG : OPCODE_BINARY;
-    return opcode === expected && isCorrectReply(this.spec.workload as Workload, request, reply, this.params);
+    if (opcode !== expected) return false;
+    if (request.req === null) return this.isEchoOf(request, reply);
+    return isCorrectReply(this.spec.workload as Workload, request.req, reply, this.params);
+  }
+
+  /** True when `reply` is byte for byte the body echo request `request` carried (see fillBody). */
+  private isEchoOf(request: SentRequest, reply: Buffer): boolean {
+    const n = request.bodyBytes;
+    if (reply.length !== n || n < BODY_HEADER_BYTES) return false;
+    const t = request.sendTimeUs;
+    const high = Math.floor(t / 0x100000000);
+    if (
+      reply.readUInt32BE(0) !== request.seq >>> 0 ||
+      reply.readUInt32BE(4) !== high ||
+      reply.readUInt32BE(8) !== t - high * 0x100000000
+    ) {
+      return false;
+    }
+    const from = request.seq & 0xff;
+    if (n > JS_COMPARE_MAX_BYTES) {
+      return reply.compare(this.pattern, from, from + n - BODY_HEADER_BYTES, BODY_HEADER_BYTES, n) === 0;
+    }
+    for (let i = BODY_HEADER_BYTES, v = from; i < n; i++, v++) {
+      if (reply[i] !== (v & 0xff)) return false;
+    }
+    return true;
   }
 
   /** Bytes on the wire of a reply whose body has `bodyBytes` (server frames are unmasked). */

@@ -2,7 +2,6 @@
 // connections at once (or at --connect-rate), make --round-trips request/reply exchanges on
 // each (checking every reply), close (FIN, or RST with --linger0), and count each connection
 // finished or failed.
-import { recordUs } from '@c1m/results';
 import { epochMsToNowUs, nowUs } from './clock.ts';
 import type { Conn, Pending } from './conn.ts';
 import { rampConnections } from './connect-phase.ts';
@@ -49,8 +48,8 @@ export async function runShortLoop(
       if (correct) {
         stats.counts.measured++;
         stats.counts.bytesReceivedMeasured += wireBytes;
-        recordUs(stats.corrected, atUs - entry.schedUs);
-        recordUs(stats.uncorrected, atUs - entry.sentUs);
+        stats.corrected.record(atUs - entry.schedUs);
+        stats.uncorrected.record(atUs - entry.sentUs);
         answered[conn.index]! += 1;
         if (answered[conn.index]! < step.roundTrips) {
           pool.send(conn, atUs, 0);
