@@ -8,7 +8,7 @@ import type { RunningServer, ServerOptions } from '@c1m/server-contract';
 import type { ArchitectureStats } from '@c1m/schema';
 import { processBudget, singleProcessServer } from './single-process.ts';
 import { StatsCounters } from './stats-counters.ts';
-import { listenTcp, readWithEvents, type ServeSession, type TcpListener } from './tcp-listener.ts';
+import { listenTcp, SHARED_READ_BUFFER, type ServeSession, type TcpListener } from './tcp-listener.ts';
 import { listenUwsHttp, type UwsHttpServer } from './uws-http.ts';
 import { listenUwsWs, type UwsWsServer } from './uws-ws.ts';
 import { createWorkloadHandler, type WorkloadHandler } from './workload-handler.ts';
@@ -101,7 +101,7 @@ export function listenLoop(
     port,
     gate,
     exclusive: !parts.shared,
-    serve: parts.serveTcp ?? readWithEvents,
+    serve: parts.serveTcp ?? SHARED_READ_BUFFER,
     onCount: parts.onTcpCount,
     tls: options.tlsMaterial,
     context: {

@@ -1,16 +1,16 @@
-// The replies to the frames of one received chunk, written with one socket.write instead of one
-// per frame (each write costs a syscall and the stream's per-write bookkeeping). An echo reply to a
-// frame that arrived whole is that frame's own bytes, so consecutive ones are one range of the
-// chunk, written as a view of it: no encoding, no copy. Any other reply (computed, or a body
-// reassembled across chunks) is framed into the one buffer the batch writes. Replies keep the
-// order of their requests.
+// The replies to the frames of one received chunk, written with one write instead of one per
+// frame (each write costs a syscall). An echo reply to a frame that arrived whole is that frame's
+// own bytes, so consecutive ones are one range of the chunk, written from it: no encoding. Any
+// other reply (computed, or a body reassembled across chunks) is framed into the one buffer the
+// batch writes. Replies keep the order of their requests.
+import { writeCopied } from '@c1m/net-direct';
 import type { Socket } from 'node:net';
 import { FRAME_HEADER_BYTES, writeFrameHeader } from '@c1m/protocol';
 
 /**
  * Collects replies between begin(chunk) and flush(socket). Processing a chunk is synchronous, so
- * one batch serves every session of a thread. The chunk must not be reused by its reader after
- * begin(): the write may hold a view of it (node's 'data' chunks are fresh buffers).
+ * one batch serves every session of a thread. The chunk may be a reused read buffer: the write
+ * copies what the kernel does not take at once (writeCopied).
  */
 export class ReplyBatch {
   private chunk: Buffer | null = null;
@@ -66,7 +66,7 @@ export class ReplyBatch {
   }
 
   /**
-   * Writes what was collected (if anything) with one socket.write and forgets the chunk; `replies`
+   * Writes what was collected (if anything) with one write and forgets the chunk; `replies`
    * and `bodyBytes` keep telling what was written until the next begin().
    */
   flush(socket: Socket): void {
@@ -79,7 +79,7 @@ export class ReplyBatch {
       // One range: every reply was the echo of a whole frame of this chunk.
       const start = segments[0] as number;
       const end = segments[1];
-      socket.write(start === 0 && end === chunk.length ? chunk : chunk.subarray(start, end));
+      writeCopied(socket, chunk, start, end);
       segments.length = 0;
       return;
     }
@@ -97,7 +97,7 @@ export class ReplyBatch {
       }
     }
     segments.length = 0;
-    socket.write(out);
+    writeCopied(socket, out);
   }
 
   /** Forgets what was collected (the connection closed while its chunk was decoded). */

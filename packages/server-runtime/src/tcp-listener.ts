@@ -1,6 +1,8 @@
 // A node:net listener for wire protocol v1 shared by every TCP server: fd budget, session
 // tracking and graceful drain. How a session reads its socket is the architecture's choice,
-// passed in as `serve` (see readWithEvents below for the event-loop style).
+// passed in as `serve`: the event-loop style reads every connection into one buffer of the
+// listener (see readIntoSharedBuffer below), other styles bring their own per-connection code.
+import { acceptIntoBuffer } from '@c1m/net-direct';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import type { TlsMaterial } from '@c1m/server-contract';
@@ -11,12 +13,20 @@ import { TcpSession, type TcpSessionContext } from './tcp-session.ts';
 /** Reads a session's socket until it closes; the architecture's per-connection code. */
 export type ServeSession = (session: TcpSession) => void;
 
+/**
+ * The event-loop style: each read of every connection lands in one buffer of the listener and is
+ * decoded before the next (no Buffer, Readable push or 'data' event per read).
+ */
+export const SHARED_READ_BUFFER = 'shared-read-buffer';
+
 /** A listening TCP server. */
 export interface TcpListener {
   server: Server;
   port: number;
   /** Stops accepting, lets owed replies go out, ends connections; forced at the deadline. */
   close(deadlineMs: number): Promise<{ forced: boolean }>;
+  /** The sessions open now. */
+  readonly sessions: ReadonlySet<TcpSession>;
   /** Whether the listening socket is open (false while paused and once closing). */
   readonly accepting: boolean;
   /** Stops accepting new connections and keeps serving the ones held (no-op unless accepting). */
@@ -35,7 +45,7 @@ export interface TcpListenOptions {
    */
   gate: ConnectionGate;
   context: TcpSessionContext;
-  serve: ServeSession;
+  serve: ServeSession | typeof SHARED_READ_BUFFER;
   /** Accept through an existing handle (prefork children inheriting the parent's socket). */
   handle?: unknown;
   /** Share the port with sibling processes (node:cluster) instead of binding exclusively. */
@@ -64,6 +74,7 @@ export function listenTcp(opts: TcpListenOptions): Promise<TcpListener> {
     }
     opts.onCount?.(opts.gate.current);
     const session = new TcpSession(socket, opts.context);
+    (socket as SessionSocket)[SESSION] = session;
     sessions.add(session);
     counters.connectionOpened();
     socket.on('error', () => session.markClosed());
@@ -74,11 +85,16 @@ export function listenTcp(opts: TcpListenOptions): Promise<TcpListener> {
       counters.connectionClosed();
       opts.onCount?.(opts.gate.current);
     });
-    opts.serve(session);
+    if (opts.serve !== SHARED_READ_BUFFER) opts.serve(session);
+    else if (opts.tls) readWithEvents(session);
+    else socket.on('end', () => session.endWhenSettled());
   };
   const server: Server = opts.tls
     ? createTlsServer({ key: opts.tls.key, cert: opts.tls.cert, noDelay: true, allowHalfOpen: true }, onSocket)
     : createServer({ noDelay: true, allowHalfOpen: true }, onSocket);
+  // TLS sockets decrypt through a stream of their own: they keep 'data' events.
+  if (opts.serve === SHARED_READ_BUFFER && !opts.tls)
+    acceptIntoBuffer(server, Buffer.allocUnsafe(SHARED_READ_BUFFER_BYTES), readIntoSharedBuffer, true);
 
   const listen = (onListening: () => void) => {
     if (opts.handle) server.listen(opts.handle as never, onListening);
@@ -98,6 +114,7 @@ export function listenTcp(opts: TcpListenOptions): Promise<TcpListener> {
       resolve({
         server,
         port,
+        sessions,
         get accepting() {
           return state === 'accepting';
         },
@@ -169,7 +186,28 @@ async function drain(
   return { forced };
 }
 
-/** The event-loop style: a 'data' callback per chunk, pausing the socket under backpressure. */
+/** Bytes of a listener's shared read buffer (libuv's own suggestion for a read). */
+const SHARED_READ_BUFFER_BYTES = 64 * 1024;
+
+const SESSION = Symbol('c1m.tcpSession');
+type SessionSocket = Socket & { [SESSION]?: TcpSession };
+
+/**
+ * A read of the shared buffer: decoded at once (a frame split across reads is copied by the
+ * decoder; replies are copied by their write), so the next read may overwrite it. Returning false
+ * stops reading under backpressure until the session is ready again.
+ */
+function readIntoSharedBuffer(this: Socket, length: number, bytes: Buffer): boolean | undefined {
+  // A connection refused over budget has no session: it is being reset.
+  const session = (this as SessionSocket)[SESSION];
+  if (session === undefined) return false;
+  if (!session.onChunk(bytes.subarray(0, length))) return false;
+  if (!session.mustWait) return undefined;
+  void session.ready().then(() => this.resume());
+  return false;
+}
+
+/** The event-loop style over a stream (TLS): a 'data' callback per chunk, pausing the socket under backpressure. */
 export function readWithEvents(session: TcpSession): void {
   const { socket } = session;
   socket.on('data', (chunk: Buffer) => {

@@ -1,7 +1,10 @@
 // One TCP connection speaking wire protocol v1: decodes frames, computes replies with the
 // workload handler, writes them in order, and enforces backpressure. The architecture decides
 // only how chunks arrive (an event callback or a `for await` loop); everything else is here.
-// Synchronous replies to the frames of one chunk leave in one write (see ReplyBatch).
+// Synchronous replies to the frames of one chunk leave in one write (see ReplyBatch). Writes go
+// straight to the socket's handle (no Writable bookkeeping); a remainder the kernel cannot take at
+// once is copied by the write, so a reply may be a view of a reused read buffer.
+import { queuedBytes, writeCopied } from '@c1m/net-direct';
 import type { Socket } from 'node:net';
 import { encodeFrame, FrameDecoder, isC1mError } from '@c1m/protocol';
 import { ReplyBatch } from './reply-batch.ts';
@@ -66,9 +69,14 @@ export class TcpSession {
     return !this.closed;
   }
 
+  /** Reply bytes handed to the socket that the kernel has not taken yet. */
+  get unsentBytes(): number {
+    return queuedBytes(this.socket);
+  }
+
   /** True when reading should wait: too much unsent output or too many async replies pending. */
   get mustWait(): boolean {
-    return this.socket.writableLength > this.ctx.softBytes || this.inFlight >= MAX_IN_FLIGHT;
+    return queuedBytes(this.socket) > this.ctx.softBytes || this.inFlight >= MAX_IN_FLIGHT;
   }
 
   /** Resolves when reading may go on again (or the connection closed). Counts the pause. */
@@ -77,13 +85,13 @@ export class TcpSession {
     this.ctx.counters.backpressurePause();
     return new Promise((resolve) => {
       this.waiter = resolve;
-      if (this.socket.writableLength > this.ctx.softBytes) this.socket.once('drain', () => this.wake());
+      if (queuedBytes(this.socket) > this.ctx.softBytes) this.socket.once('drain', () => this.wake());
     });
   }
 
   /** True when nothing received is still owed a reply. */
   get settled(): boolean {
-    return this.inFlight === 0 && this.socket.writableLength === 0;
+    return this.inFlight === 0 && queuedBytes(this.socket) === 0;
   }
 
   /** Marks the session as closing: no protocol errors are counted for resets from here on. */
@@ -167,13 +175,13 @@ export class TcpSession {
   /** An async reply, written as it completes (in request order). */
   private write(reply: Buffer): void {
     if (this.closed || !this.socket.writable) return;
-    this.socket.write(encodeFrame(reply));
+    writeCopied(this.socket, encodeFrame(reply));
     this.ctx.counters.frameOut(reply.length);
     this.checkHardLimit();
   }
 
   private checkHardLimit(): void {
-    if (this.socket.writableLength > this.ctx.hardBytes) {
+    if (queuedBytes(this.socket) > this.ctx.hardBytes) {
       this.ctx.counters.backpressureClose();
       this.closed = true;
       this.socket.destroy();

@@ -2,6 +2,7 @@
 // a handful of fields, no closures or timers of its own, no buffers while idle. Socket events go
 // to module-level functions that find their Conn through the socket; reads land in the pool's
 // one shared buffer (net's `onread`), and a TCP frame decoder exists only while a reply is due.
+import { writeCopied } from '@c1m/net-direct';
 import net from 'node:net';
 import tls from 'node:tls';
 import {
@@ -142,7 +143,8 @@ export class Conn {
   write(bytes: Buffer): boolean {
     const socket = this.socket;
     if (socket === null || this.state !== OPEN) return false;
-    socket.write(bytes);
+    // Straight to the handle, copied only where the kernel cannot take it at once: `bytes` may be reused.
+    writeCopied(socket, bytes);
     return true;
   }
 

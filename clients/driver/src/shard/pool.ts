@@ -221,8 +221,8 @@ export class Pool implements ConnOwner {
     else conn.pending.push(entry);
     this.inflight++;
     this.stats.counts.sent++;
-    // Bytes left in the socket's queue keep the frame buffer referenced: the next is built elsewhere.
-    if (conn.write(frame)) requests.afterWrite(conn.socket!.writableLength > 0);
+    // The write copies whatever the kernel does not take at once, so the frame buffer is free again.
+    conn.write(frame);
     return frame.length;
   }
 

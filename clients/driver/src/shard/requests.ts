@@ -112,8 +112,8 @@ export class RequestFactory {
 
   /**
    * A request frame for `seq` stamped with `sendTimeUs` (its size in `bodyBytes`, its body in
-   * `body`). An echo frame may be the factory's reusable buffer: write it at once, then call
-   * afterWrite, before the next build.
+   * `body`). An echo frame may be the factory's reusable buffer: write it (Conn.write copies what
+   * the kernel does not take at once) before the next build.
    */
   build(seq: number, sendTimeUs: number): Buffer {
     if (this.http) {
@@ -141,14 +141,6 @@ export class RequestFactory {
     this.fillBody(body, 0, size, seq, sendTimeUs);
     this.body = body;
     return this.spec.transport === 'tcp' ? encodeFrame(body) : encodeClientFrame(this.opcode, body);
-  }
-
-  /**
-   * Tells the factory whether the socket still holds the frame build() returned (`queued`: the
-   * write left bytes in the socket's queue); if so the next echo frame goes into a new buffer.
-   */
-  afterWrite(queued: boolean): void {
-    if (queued) this.scratch = null;
   }
 
   private get opcode(): number {

@@ -1,0 +1,87 @@
+// Writes to a node:net socket straight to its libuv handle, as node's own Writable does at its
+// end, without the Writable's per-write bookkeeping (state, callbacks, a request object per write).
+// The bytes are written as a latin1 string: node's C++ layer writes what the kernel takes at once
+// and copies only a remainder it must queue, so the caller may reuse its buffer as soon as the
+// call returns (a shared read buffer, a reused frame). Latin1 maps every byte to one char and back.
+import type { Socket } from 'node:net';
+import { getSystemErrorName } from 'node:util';
+import { type StreamHandle, streamBinding, type WriteRequest } from './stream-binding.ts';
+
+interface SocketInternals {
+  _handle: (StreamHandle & { constructor: { name: string } }) | null;
+}
+
+interface QueuedWrite extends WriteRequest {
+  socket: Socket;
+}
+
+/** A request for a write that finished at once; node keeps no reference to such a request. */
+let spare: QueuedWrite | null = null;
+
+function onQueuedWriteDone(this: QueuedWrite, status: number): void {
+  const { socket } = this;
+  if (status < 0) {
+    socket.destroy(errnoError(status));
+    return;
+  }
+  if (queuedBytes(socket) === 0) socket.emit('drain');
+}
+
+function errnoError(status: number): NodeJS.ErrnoException {
+  const code = getSystemErrorName(status);
+  return Object.assign(new Error(`write ${code}`), { errno: status, code, syscall: 'write' });
+}
+
+function handleOf(socket: Socket): (StreamHandle & { constructor: { name: string } }) | null {
+  return (socket as unknown as SocketInternals)._handle;
+}
+
+/**
+ * Whether writeCopied goes straight to the handle for this socket: a connected plain TCP socket
+ * with nothing waiting in its Writable (a direct write must not overtake bytes queued there).
+ */
+export function writesDirectly(socket: Socket): boolean {
+  const handle = handleOf(socket);
+  return (
+    streamBinding !== undefined &&
+    handle !== null &&
+    handle.constructor.name === 'TCP' &&
+    !socket.connecting &&
+    socket.writableLength === 0
+  );
+}
+
+/**
+ * Writes `bytes[start, end)` to `socket`. The caller may reuse `bytes` once this returns. Returns
+ * false when the socket can no longer be written (destroyed, ended, or the write failed, which
+ * destroys it). When the handle's queue empties after a write that had to wait, the socket emits
+ * 'drain', as it does for its own writes; queuedBytes() is the backpressure figure.
+ */
+export function writeCopied(socket: Socket, bytes: Buffer, start = 0, end = bytes.length): boolean {
+  if (socket.destroyed || !socket.writable) return false;
+  if (!writesDirectly(socket)) {
+    socket.write(Buffer.from(bytes.subarray(start, end)));
+    return true;
+  }
+  const binding = streamBinding as NonNullable<typeof streamBinding>;
+  const handle = handleOf(socket) as StreamHandle;
+  const req = spare ?? (binding.newWriteRequest() as QueuedWrite);
+  spare = null;
+  req.handle = handle;
+  req.oncomplete = onQueuedWriteDone as WriteRequest['oncomplete'];
+  req.async = false;
+  req.socket = socket;
+  const status = handle.writeLatin1String(req, bytes.toString('latin1', start, end));
+  if (status !== 0) {
+    socket.destroy(errnoError(status));
+    return false;
+  }
+  if (binding.lastWriteWasAsync()) req.async = true;
+  else spare = req;
+  return true;
+}
+
+/** Bytes handed to `socket` and not yet taken by the kernel: its Writable's and its handle's queue. */
+export function queuedBytes(socket: Socket): number {
+  return socket.writableLength + (handleOf(socket)?.writeQueueSize ?? 0);
+}
