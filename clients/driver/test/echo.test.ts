@@ -169,8 +169,8 @@ describe('c1m-load echo', () => {
     const r = run.result!;
     // 2 x 32 requests of 100-300 kB in flight (~6 MB a connection): more than loopback's socket buffers
     // take (~2.5 MB here), so writes queue; the server reads ~13 MB/s, so replies keep coming and
-    // requests are sent after those queued writes too. With the reused frame buffer written
-    // without a copy of what the kernel did not take at once, this run had mismatches and resets.
+    // requests are sent after those queued writes too. With the reused frame buffer handed to
+    // socket.write uncopied while a write was queued, this run had mismatches and resets.
     expect(r.messages.received).toBeGreaterThan(64);
     expectConsistent(r);
   });
