@@ -60,6 +60,7 @@ export async function spawnServer(opts: SpawnOptions): Promise<ServerProcess> {
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const stdoutClosed = new Promise<void>((resolve) => child.stdout!.once('close', () => resolve()));
   const ready = await new Promise<ServerProcess['ready']>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`no ready line within ${opts.readyTimeoutMs ?? 15000} ms; stderr: ${stderr}`)),
@@ -96,6 +97,9 @@ export async function spawnServer(opts: SpawnOptions): Promise<ServerProcess> {
     stop: async (signal = 'SIGTERM') => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       const code = await exited;
+      // 'exit' may come before the last stdout line (the closed line) has been read: wait for stdout
+      // to close too, bounded in case a process the server started still holds it.
+      await Promise.race([stdoutClosed, new Promise((resolve) => setTimeout(resolve, 2000))]);
       const closed = lines.map(jsonObjectLine).find((e) => e?.event === 'closed');
       return { code, closed: closed && parseClosedLine(closed) };
     },
