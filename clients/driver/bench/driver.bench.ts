@@ -70,22 +70,22 @@ function onCpus(cpus: string | undefined, command: string, args: string[]): [str
 const children: ChildProcess[] = [];
 process.on('exit', () => children.forEach((c) => c.kill('SIGTERM')));
 
-/** The C baseline binaries, compiled into a temp dir, or null without a compiler. */
+/**
+ * The C baseline binaries, built by infra's build-baseline (the one place that knows their sources),
+ * or null without a compiler. Run as a command: the driver does not import infra.
+ */
 function buildBaseline(): { server: string; client: string } | null {
-  const cc = ['cc', 'gcc'].find((c) => {
-    try {
-      execFileSync('which', [c], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  });
-  if (!cc) return null;
-  const out = mkdtempSync(join(tmpdir(), 'c1m-baseline-'));
-  for (const name of ['echo-server', 'echo-client']) {
-    execFileSync(cc, ['-O2', '-std=gnu11', '-o', join(out, name), join(root, 'infra', 'baseline', `${name}.c`)]);
-  }
-  return { server: join(out, 'echo-server'), client: join(out, 'echo-client') };
+  const tsx = join(driverDir, 'node_modules', '.bin', 'tsx');
+  const out = execFileSync(tsx, [join(root, 'infra', 'src', 'build-baseline.ts')], { encoding: 'utf8' });
+  if (out.startsWith('baseline skipped')) return null;
+  // "built with CC:", then the server's and the client's path, one a line.
+  const [server, client] = out
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim());
+  if (!server || !client) throw new Error(`build-baseline printed no paths: ${out}`);
+  return { server, client };
 }
 
 /** Starts a server process and resolves with its port from the JSON ready line. */
