@@ -11,6 +11,11 @@ interface SocketInternals {
   _handle: (StreamHandle & { constructor: { name: string } }) | null;
 }
 
+/** Buffer's own latin1 slicer (present on every Buffer; not in @types/node). */
+interface Latin1Slicing {
+  latin1Slice(start: number, end: number): string;
+}
+
 interface QueuedWrite extends WriteRequest {
   socket: Socket;
 }
@@ -58,7 +63,8 @@ export function writesDirectly(socket: Socket): boolean {
  * 'drain', as it does for its own writes; queuedBytes() is the backpressure figure.
  */
 export function writeCopied(socket: Socket, bytes: Buffer, start = 0, end = bytes.length): boolean {
-  if (socket.destroyed || !socket.writable) return false;
+  // `writable` is false once destroyed, ending or ended.
+  if (!socket.writable) return false;
   if (!writesDirectly(socket)) {
     socket.write(Buffer.from(bytes.subarray(start, end)));
     return true;
@@ -71,7 +77,8 @@ export function writeCopied(socket: Socket, bytes: Buffer, start = 0, end = byte
   req.oncomplete = onQueuedWriteDone as WriteRequest['oncomplete'];
   req.async = false;
   req.socket = socket;
-  const status = handle.writeLatin1String(req, bytes.toString('latin1', start, end));
+  // latin1Slice is what toString('latin1') calls after looking the encoding up, once per write.
+  const status = handle.writeLatin1String(req, (bytes as unknown as Latin1Slicing).latin1Slice(start, end));
   if (status !== 0) {
     socket.destroy(errnoError(status));
     return false;

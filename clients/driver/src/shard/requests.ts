@@ -63,10 +63,12 @@ export class RequestFactory {
   /** Wire bytes of the largest request frame (the size of `scratch`). */
   private readonly maxFrameBytes: number;
   /**
-   * The frame buffer echo requests are built in, reused while every write of it went straight to
-   * the kernel; null after a write left bytes queued in the socket (which then holds it).
+   * The frame buffer echo requests are built in, reused for every request: a write copies what the
+   * kernel does not take at once (writeCopied).
    */
   private scratch: Buffer | null = null;
+  /** The last cut of `scratch` handed out by frame(). */
+  private scratchCut: Buffer | null = null;
   private rng: number;
   /** The body of the request last built: null for echo (see SentRequest.req). */
   body: Buffer | null = null;
@@ -147,10 +149,16 @@ export class RequestFactory {
     return this.spec.wsPingFrames ? OPCODE_PING : OPCODE_BINARY;
   }
 
-  /** The reusable frame buffer cut to `frameBytes` (itself when every request has the one size). */
+  /**
+   * The reusable frame buffer cut to `frameBytes`; the last cut is kept, so requests of one size
+   * (the usual case) reuse one view rather than making one per send.
+   */
   private frame(frameBytes: number): Buffer {
+    const cut = this.scratchCut;
+    if (cut !== null && cut.length === frameBytes) return cut;
     const scratch = (this.scratch ??= Buffer.allocUnsafe(this.maxFrameBytes));
-    return frameBytes === scratch.length ? scratch : scratch.subarray(0, frameBytes);
+    this.scratchCut = frameBytes === scratch.length ? scratch : scratch.subarray(0, frameBytes);
+    return this.scratchCut;
   }
 
   private buildTcpEcho(size: number, seq: number, sendTimeUs: number): Buffer {
