@@ -142,9 +142,9 @@ describe('c1m-load echo', () => {
     expectConsistent(run.result!);
   });
 
-  // Echo requests are built in one reused buffer; a write the kernel cannot take at once stays
-  // queued in the socket, holding that buffer. Against a slow reader most writes queue: had the
-  // buffer been overwritten, the queued requests (and so their echoes) would carry later bodies.
+  // Echo requests are built in one reused buffer; what the kernel cannot take at once is queued as
+  // a copy (writeCopied). Against a slow reader most writes queue: had the queue held the buffer
+  // itself, the queued requests (and so their echoes) would carry later bodies.
   it.each([
     ['tcp', startTcpEcho],
     ['ws', startWsEcho],
