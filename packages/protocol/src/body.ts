@@ -20,6 +20,17 @@ export function writeBodyHeader(target: Buffer, seq: number, sendTime: bigint | 
   target.writeUInt32BE(t - high * 0x100000000, offset + 8);
 }
 
+/** True when `body` starts with the header writeBodyHeader writes for `seq` and `sendTime` (a number). */
+export function hasBodyHeader(body: Buffer, seq: number, sendTime: number): boolean {
+  const t = Math.floor(sendTime);
+  const high = Math.floor(t / 0x100000000);
+  return (
+    body.readUInt32BE(0) === seq >>> 0 &&
+    body.readUInt32BE(4) === high &&
+    body.readUInt32BE(8) === t - high * 0x100000000
+  );
+}
+
 /** Allocates a body of header + payloadBytes, filling the payload with a seq-dependent pattern. */
 export function makeBody(seq: number, sendTime: bigint | number, payloadBytes: number): Buffer {
   const body = Buffer.allocUnsafe(BODY_HEADER_BYTES + payloadBytes);

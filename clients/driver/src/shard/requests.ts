@@ -17,6 +17,7 @@ import {
   makeIoRequest,
   maskPayloadInPlace,
   staticHttpBody,
+  hasBodyHeader,
   writeBodyHeader,
   writeClientFrameHeader,
   writeFrameHeader,
@@ -214,15 +215,7 @@ export class RequestFactory {
   private isEchoOf(request: SentRequest, reply: Buffer): boolean {
     const n = request.bodyBytes;
     if (reply.length !== n || n < BODY_HEADER_BYTES) return false;
-    const t = request.sendTimeUs;
-    const high = Math.floor(t / 0x100000000);
-    if (
-      reply.readUInt32BE(0) !== request.seq >>> 0 ||
-      reply.readUInt32BE(4) !== high ||
-      reply.readUInt32BE(8) !== t - high * 0x100000000
-    ) {
-      return false;
-    }
+    if (!hasBodyHeader(reply, request.seq, request.sendTimeUs)) return false;
     const from = request.seq & 0xff;
     if (n > JS_COMPARE_MAX_BYTES) {
       return reply.compare(this.pattern, from, from + n - BODY_HEADER_BYTES, BODY_HEADER_BYTES, n) === 0;
