@@ -12,7 +12,11 @@
  * close on a malformed request. Pipelined requests are answered in order from one read; the
  * responses of one read are written before the connection is read again.
  *
- * Usage: echo-server [--host 127.0.0.1] [--port 0] [--http [--body-size 1024]]
+ * With --workers N, N forked processes serve the port, each with its own SO_REUSEPORT listener and
+ * epoll loop (workers.c), so the metal can hold as many connections as prefork; the parent prints
+ * the lines below with the children's counters summed.
+ *
+ * Usage: echo-server [--host 127.0.0.1] [--port 0] [--http [--body-size 1024]] [--workers N]
  * Prints one JSON line {"event":"ready",...} when accepting (same shape as the Node servers'
  * readiness line), and {"event":"closed",...} on SIGTERM/SIGINT, then exits 0. It has no stats
  * port: on SIGUSR1 it prints {"event":"stats",...} with its byte and connection counters, which
@@ -36,6 +40,8 @@
 #include <unistd.h>
 
 #include "http-serve.h"
+#include "server-counters.h"
+#include "workers.h"
 
 #define READ_BUFFER_BYTES 65536
 #define MAX_EVENTS 512
@@ -54,17 +60,14 @@ struct conn {
 
 static volatile sig_atomic_t stopping = 0;
 static volatile sig_atomic_t stats_requested = 0;
-static unsigned long long bytes_in = 0, bytes_out = 0;
-static long peak_connections = 0;
 static char read_buffer[READ_BUFFER_BYTES];
-static long current_connections = 0;
-static long total_connections = 0;
-static long refused_connections = 0;
+/* This process's counters: its own, or its slot of the shared mapping under --workers. */
+static struct server_counters own_counters;
+static struct server_counters *counts = &own_counters;
 /* Held open so that at EMFILE one descriptor can be freed to accept-and-close the newcomer,
  * instead of leaving it in the backlog where a level-triggered listener would spin. */
 static int spare_fd = -1;
 static int http_mode = 0;
-static struct http_counters http_counts;
 /* The responses of one read, written at once; reused across connections. */
 static struct out_buffer http_out;
 
@@ -73,16 +76,35 @@ static void on_signal(int sig) {
   else stopping = 1;
 }
 
+/* Under --workers, the parent's view of the children's counters (NULL in a single process). */
+static struct server_counters *worker_slots = NULL;
+static int worker_count = 0;
+
+/* The counters to report: this process's, or the sum of the workers'. */
+static struct server_counters report_counters(void) {
+  struct server_counters sum;
+  if (worker_slots) sum_workers(worker_count, worker_slots, &sum);
+  else sum = *counts;
+  return sum;
+}
+
 static void print_stats(void) {
+  struct server_counters k = report_counters();
   printf("{\"event\":\"stats\",\"bytesIn\":%llu,\"bytesOut\":%llu,\"connections\":"
          "{\"current\":%ld,\"peak\":%ld,\"total\":%ld},\"refusedConnections\":%ld",
-         http_mode ? http_counts.head_bytes : bytes_in, http_mode ? http_counts.body_bytes : bytes_out,
-         current_connections, peak_connections, total_connections, refused_connections);
+         http_mode ? k.http.head_bytes : k.bytes_in, http_mode ? k.http.body_bytes : k.bytes_out, k.current, k.peak,
+         k.total, k.refused);
   if (http_mode)
-    printf(",\"framesIn\":%llu,\"framesOut\":%llu,\"badRequests\":%llu", http_counts.requests,
-           http_counts.responses, http_counts.bad_requests);
+    printf(",\"framesIn\":%llu,\"framesOut\":%llu,\"badRequests\":%llu", k.http.requests, k.http.responses,
+           k.http.bad_requests);
   printf("}\n");
   fflush(stdout);
+}
+
+static void print_stats_if_requested(void) {
+  if (!stats_requested) return;
+  stats_requested = 0;
+  print_stats();
 }
 
 static void close_conn(struct conn *c) {
@@ -90,7 +112,7 @@ static void close_conn(struct conn *c) {
   free(c->pending);
   free(c->in);
   free(c);
-  current_connections--;
+  counts->current--;
 }
 
 /* Writes pending output; returns 1 when all of it is out, 0 when the socket is full, -1 on error. */
@@ -99,7 +121,7 @@ static int flush_pending(struct conn *c) {
     ssize_t n = write(c->fd, c->pending + c->pending_off, c->pending_len - c->pending_off);
     if (n > 0) {
       c->pending_off += (size_t)n;
-      bytes_out += (unsigned long long)n;
+      counts->bytes_out += (unsigned long long)n;
     } else if (n < 0 && errno == EINTR) {
       continue;
     } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
@@ -122,7 +144,7 @@ static int write_or_keep(struct conn *c, const char *data, size_t len) {
     ssize_t w = write(c->fd, data + off, len - off);
     if (w > 0) {
       off += (size_t)w;
-      bytes_out += (unsigned long long)w;
+      counts->bytes_out += (unsigned long long)w;
     } else if (w < 0 && errno == EINTR) {
       continue;
     } else if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
@@ -146,7 +168,7 @@ static int serve_http(struct conn *c, size_t n) {
   http_out.len = 0;
   while (off < n && !c->http.closing) {
     if (c->in_len == 0) {
-      size_t used = http_serve(read_buffer + off, n - off, &c->http, &http_out, &http_counts);
+      size_t used = http_serve(read_buffer + off, n - off, &c->http, &http_out, &counts->http);
       if (used == (size_t)-1) return -1;
       off += used;
       if (off == n || c->http.closing) break;
@@ -160,7 +182,7 @@ static int serve_http(struct conn *c, size_t n) {
     memcpy(c->in + c->in_len, read_buffer + off, take);
     c->in_len += take;
     off += take;
-    size_t used = http_serve(c->in, c->in_len, &c->http, &http_out, &http_counts);
+    size_t used = http_serve(c->in, c->in_len, &c->http, &http_out, &counts->http);
     if (used == (size_t)-1) return -1;
     memmove(c->in, c->in + used, c->in_len - used);
     c->in_len -= used;
@@ -188,7 +210,7 @@ static int service(struct conn *c) {
       if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
       return -1;
     }
-    bytes_in += (unsigned long long)n;
+    counts->bytes_in += (unsigned long long)n;
     int r = http_mode ? serve_http(c, (size_t)n) : write_or_keep(c, read_buffer, (size_t)n);
     if (r <= 0) return r;
     if (c->http.closing) return -1;
@@ -208,7 +230,7 @@ static void accept_all(int listen_fd, int epfd) {
         int victim = accept(listen_fd, NULL, NULL);
         if (victim >= 0) {
           close(victim);
-          refused_connections++;
+          counts->refused++;
         }
         spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
         continue;
@@ -220,7 +242,7 @@ static void accept_all(int listen_fd, int epfd) {
     struct conn *c = calloc(1, sizeof *c);
     if (!c) {
       close(fd);
-      refused_connections++;
+      counts->refused++;
       continue;
     }
     c->fd = fd;
@@ -228,12 +250,12 @@ static void accept_all(int listen_fd, int epfd) {
     if (epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
       close(fd);
       free(c);
-      refused_connections++;
+      counts->refused++;
       continue;
     }
-    current_connections++;
-    total_connections++;
-    if (current_connections > peak_connections) peak_connections = current_connections;
+    counts->current++;
+    counts->total++;
+    if (counts->current > counts->peak) counts->peak = counts->current;
     /* Data may already be waiting: with edge triggering no event would announce it. */
     if (service(c) < 0) close_conn(c);
   }
@@ -248,6 +270,12 @@ static int parse_args(int argc, char **argv, const char **host, int *port, long 
       *port = atoi(argv[++i]);
     } else if (strcmp(argv[i], "--http") == 0) {
       http_mode = 1;
+    } else if (strcmp(argv[i], "--workers") == 0 && i + 1 < argc) {
+      worker_count = (int)strtol(argv[++i], &end, 10);
+      if (*end != '\0' || worker_count < 1 || worker_count > 256) {
+        fprintf(stderr, "C1M_BAD_FLAG_VALUE: --workers %s: must be processes from 1 to 256\n", argv[i]);
+        return -1;
+      }
     } else if (strcmp(argv[i], "--body-size") == 0 && i + 1 < argc) {
       *body_size = strtol(argv[++i], &end, 10);
       if (*end != '\0' || *body_size < 0 || *body_size > 64L * 1024 * 1024) {
@@ -256,7 +284,7 @@ static int parse_args(int argc, char **argv, const char **host, int *port, long 
       }
     } else {
       fprintf(stderr, "C1M_BAD_FLAG: unknown or incomplete flag %s; valid: --host ADDR --port N --http "
-              "--body-size BYTES\n", argv[i]);
+              "--body-size BYTES --workers N\n", argv[i]);
       return -1;
     }
   }
@@ -265,6 +293,44 @@ static int parse_args(int argc, char **argv, const char **host, int *port, long 
     return -1;
   }
   return 0;
+}
+
+/* Serves `listen_fd` until SIGTERM/SIGINT: one epoll loop, counting into `into`. */
+static int serve(int listen_fd, int ready_fd, struct server_counters *into) {
+  counts = into;
+  int epfd = epoll_create1(EPOLL_CLOEXEC);
+  struct epoll_event lev = {.events = EPOLLIN, .data.ptr = NULL};
+  if (epfd < 0 || epoll_ctl(epfd, EPOLL_CTL_ADD, listen_fd, &lev) < 0) {
+    perror("epoll");
+    return 1;
+  }
+  if (ready_fd >= 0) {
+    char byte = 1;
+    if (write(ready_fd, &byte, 1) != 1) return 1;
+    close(ready_fd);
+  }
+  struct epoll_event events[MAX_EVENTS];
+  while (!stopping) {
+    print_stats_if_requested();
+    int n = epoll_wait(epfd, events, MAX_EVENTS, 1000);
+    for (int i = 0; i < n; i++) {
+      struct conn *c = events[i].data.ptr;
+      if (c == NULL) {
+        accept_all(listen_fd, epfd);
+        continue;
+      }
+      if (events[i].events & (EPOLLERR | EPOLLHUP)) {
+        close_conn(c);
+        continue;
+      }
+      if (service(c) < 0 || ((events[i].events & EPOLLRDHUP) && !c->pending)) close_conn(c);
+    }
+  }
+  return 0;
+}
+
+static void on_child(int sig) {
+  (void)sig; /* only wakes the parent's sigsuspend */
 }
 
 int main(int argc, char **argv) {
@@ -290,56 +356,47 @@ int main(int argc, char **argv) {
   sigaction(SIGUSR1, &sa, NULL);
   signal(SIGPIPE, SIG_IGN);
 
-  int listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  int one = 1;
-  setsockopt(listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
   if (inet_pton(AF_INET, host, &addr.sin_addr) != 1) {
     fprintf(stderr, "--host must be an IPv4 address, got %s\n", host);
     return 2;
   }
-  if (bind(listen_fd, (struct sockaddr *)&addr, sizeof addr) < 0 || listen(listen_fd, 65535) < 0) {
-    perror("bind/listen");
-    return 1;
+  int listen_fd = -1;
+  if (worker_count > 0) {
+    struct sigaction child = {0};
+    child.sa_handler = on_child;
+    sigaction(SIGCHLD, &child, NULL);
+    worker_slots = start_workers(worker_count, &addr, serve);
+    if (!worker_slots) return 1;
+  } else {
+    listen_fd = open_listener(&addr, 0);
+    socklen_t len = sizeof addr;
+    if (listen_fd < 0 || getsockname(listen_fd, (struct sockaddr *)&addr, &len) < 0) {
+      perror("bind/listen");
+      return 1;
+    }
   }
-  socklen_t len = sizeof addr;
-  getsockname(listen_fd, (struct sockaddr *)&addr, &len);
 
-  int epfd = epoll_create1(EPOLL_CLOEXEC);
-  struct epoll_event lev = {.events = EPOLLIN, .data.ptr = NULL};
-  epoll_ctl(epfd, EPOLL_CTL_ADD, listen_fd, &lev);
-
-  /* Descriptors kept for stdio, the listener, epoll and the spare. */
-  long max_connections = (long)rl.rlim_cur - 6;
+  /* Descriptors kept for stdio, the listener, epoll and the spare, in each serving process. */
+  long per_process = (long)rl.rlim_cur - 6;
+  int processes = worker_count > 0 ? worker_count + 1 : 1;
   printf("{\"event\":\"ready\",\"architecture\":\"baseline-c\",\"transport\":\"%s\",\"workload\":\"%s\","
          "\"port\":%d,\"statsPort\":null,\"pid\":%d,"
-         "\"fdLimit\":%ld,\"maxConnections\":%ld,\"processes\":1,\"threads\":1}\n",
-         http_mode ? "http" : "tcp", http_mode ? "static" : "echo", ntohs(addr.sin_port), (int)getpid(), (long)rl.rlim_cur, max_connections);
+         "\"fdLimit\":%ld,\"maxConnections\":%ld,\"processes\":%d,\"threads\":1}\n",
+         http_mode ? "http" : "tcp", http_mode ? "static" : "echo", ntohs(addr.sin_port), (int)getpid(),
+         (long)rl.rlim_cur, per_process * (worker_count > 0 ? worker_count : 1), processes);
   fflush(stdout);
 
-  struct epoll_event events[MAX_EVENTS];
-  while (!stopping) {
-    if (stats_requested) {
-      stats_requested = 0;
-      print_stats();
-    }
-    int n = epoll_wait(epfd, events, MAX_EVENTS, 1000);
-    for (int i = 0; i < n; i++) {
-      struct conn *c = events[i].data.ptr;
-      if (c == NULL) {
-        accept_all(listen_fd, epfd);
-        continue;
-      }
-      if (events[i].events & (EPOLLERR | EPOLLHUP)) {
-        close_conn(c);
-        continue;
-      }
-      if (service(c) < 0 || ((events[i].events & EPOLLRDHUP) && !c->pending)) close_conn(c);
-    }
+  int code = 0;
+  if (worker_count > 0) {
+    if (supervise_workers(&stopping, print_stats_if_requested) < 0 || stop_workers() < 0) code = 1;
+  } else {
+    code = serve(listen_fd, -1, &own_counters);
   }
+  struct server_counters k = report_counters();
   printf("{\"event\":\"closed\",\"connectionsOpen\":%ld,\"connectionsTotal\":%ld,"
          "\"refusedConnections\":%ld,\"bytesIn\":%llu,\"bytesOut\":%llu}\n",
-         current_connections, total_connections, refused_connections, bytes_in, bytes_out);
+         k.current, k.total, k.refused, k.bytes_in, k.bytes_out);
   fflush(stdout);
-  return 0;
+  return code;
 }

@@ -4,6 +4,7 @@
 // descriptor ceiling. Tunes the machine first, guards memory, writes results/<run-id>/.
 import { type FlagTable, formatHelp, parseFlags, UsageError, runCli } from '@c1m/cli';
 import { captureEnv } from '@c1m/results';
+import { buildBaseline } from './baseline/build.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +26,7 @@ import { parseList } from './lib/cli.ts';
 import { resultsRoot, tuneSavedFile } from './lib/paths.ts';
 import { detectLimits, limitsRecord } from './matrix/limits.ts';
 import { PROFILES, type Profile } from './matrix/profiles.ts';
-import type { CaseResult, CaseSpec, RunInfo } from './model/case-result.ts';
+import { BASELINE_SERVER, type CaseResult, type CaseSpec, type RunInfo } from './model/case-result.ts';
 import { formatDuration } from './report/format.ts';
 import { runCase } from './run/case.ts';
 import { pinningUnavailable, splitCpus } from './run/cpu-pinning.ts';
@@ -44,6 +45,7 @@ interface C1mOptions {
   pingKind: 'echo' | 'ws-ping';
   workers: number;
   transports: string;
+  metal: boolean;
   ceilings: string;
   tune: 'apply' | 'check';
   minHeadroomBytes: number;
@@ -103,6 +105,14 @@ const FLAGS: FlagTable<C1mOptions> = {
     default: 'ws,tcp',
     help: 'Transports of the prefork million (tcp runs only when the memory measured over ws says it fits)',
   },
+  metal: {
+    flag: 'metal',
+    kind: 'boolean',
+    default: false,
+    help:
+      'Also hold the connections over tcp against the C epoll echo server with as many processes as prefork ' +
+      '(the metal): what a ping costs the kernel alone, beside what it costs node:net and uWS',
+  },
   ceilings: {
     flag: 'ceilings',
     kind: 'string',
@@ -146,7 +156,7 @@ const FLAGS: FlagTable<C1mOptions> = {
 };
 const USAGE =
   'pnpm bench:c1m [--connections N] [--hold 2m] [--ping-interval 30s] [--connect-rate R] [--transports ws,tcp] ' +
-  '[--ceilings a,b|none]';
+  '[--metal] [--ceilings a,b|none]';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 /** How often a case prints the sockets it has open and the memory left. */
@@ -292,6 +302,9 @@ runCli('bench:c1m', async () => {
     c.transports.map((t) => holdCase(settings, c.server, t, options.connections)),
   );
   const millionCase = (t: 'ws' | 'tcp') => holdCase(settings, 'prefork', t, options.connections, workers);
+  // The metal: the C epoll server in as many processes as prefork, so its per-ping cost is the kernel's.
+  const metal = options.metal ? await buildBaseline() : undefined;
+  if (metal && !metal.ok) notes.push(`the metal was not run: ${metal.reason}`);
   const run: RunInfo = {
     schemaVersion: 1,
     runId,
@@ -316,7 +329,7 @@ runCli('bench:c1m', async () => {
   const figures: C1mFigures[] = [];
   const t0 = performance.now();
   const serverPorts = new Set<number>();
-  const planned = 1 + ceilingCases.length + (transports.includes('tcp') ? 1 : 0);
+  const planned = 1 + ceilingCases.length + (transports.includes('tcp') ? 1 : 0) + (metal?.ok ? 1 : 0);
   let k = 0;
   const runOne = async (spec: CaseSpec, atCeiling = false): Promise<C1mFigures> => {
     k++;
@@ -338,6 +351,7 @@ runCli('bench:c1m', async () => {
       stealThresholdPercent: 10,
       serverPorts,
       pinning,
+      ...(metal?.ok ? { baseline: metal } : {}),
     });
     clearInterval(progress);
     const readings = watch.stop();
@@ -400,6 +414,13 @@ runCli('bench:c1m', async () => {
         );
       await runOne(millionCase('tcp'));
     }
+  }
+  if (metal?.ok && !interrupted) {
+    notes.push(
+      `the metal (${BASELINE_SERVER}): the C epoll echo server in ${workers} processes, held over tcp like prefork; ` +
+        "the load generator's ramp guard bounds its memory",
+    );
+    await runOne(holdCase(settings, BASELINE_SERVER, 'tcp', options.connections, workers));
   }
 
   run.finishedAt = new Date().toISOString();

@@ -13,7 +13,10 @@ export type BaselineBuild =
 
 /** Each program and the files it is built from (the first ones compiled, headers only watched). */
 const PROGRAMS = {
-  'echo-server': { sources: ['echo-server.c', 'http-serve.c'], headers: ['http-serve.h'] },
+  'echo-server': {
+    sources: ['echo-server.c', 'http-serve.c', 'workers.c'],
+    headers: ['http-serve.h', 'server-counters.h', 'workers.h'],
+  },
   'echo-client': { sources: ['echo-client.c'], headers: [] },
 } as const;
 

@@ -31,7 +31,8 @@ export function serverCommand(spec: CaseSpec, drainTimeoutSeconds: number, basel
   if (spec.server === BASELINE_SERVER) {
     if (!baselineServer) throw new Error('baseline case without a compiled C server');
     const http = spec.http ? ['--http', '--body-size', String(spec.http.bodySize)] : [];
-    return [baselineServer, '--host', '127.0.0.1', '--port', '0', ...http];
+    const workers = spec.workers !== undefined ? ['--workers', String(spec.workers)] : [];
+    return [baselineServer, '--host', '127.0.0.1', '--port', '0', ...http, ...workers];
   }
   const args = [
     process.execPath,

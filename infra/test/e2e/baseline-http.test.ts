@@ -2,41 +2,20 @@
 // c1m driver over http with every response checked (keep-alive on and off), then sent raw
 // requests: pipelined ones answered in order, a malformed request line 400 and closed, an
 // oversized head 431 and closed, all counted in its SIGUSR1 stats line.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpTestClient } from '@c1m/server-contract/conformance';
 import { buildBaseline } from '../../src/baseline/build.ts';
 import { ensureBuilt, runDriver } from '../../../clients/driver/test/run-driver.ts';
+import { BaselineProcess } from './baseline-process.ts';
 
 /** The static body of protocol README 3.4 (byte i = i mod 251), 1024 bytes. */
 const BODY = Buffer.from(Array.from({ length: 1024 }, (_, i) => i % 251));
 
-interface JsonLine {
-  event: string;
-  [key: string]: unknown;
-}
-
-let server: ChildProcessWithoutNullStreams;
+let server: BaselineProcess;
 let port = 0;
-const lines: JsonLine[] = [];
 const clients: HttpTestClient[] = [];
-
-/** Resolves with the next stdout line whose event is `event`. */
-async function nextLine(event: string, from: number, timeoutMs = 5000): Promise<JsonLine> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const line = lines.slice(from).find((l) => l.event === event);
-    if (line) return line;
-    if (Date.now() > deadline) throw new Error(`no ${event} line within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-async function stats(): Promise<JsonLine> {
-  const from = lines.length;
-  server.kill('SIGUSR1');
-  return nextLine('stats', from);
-}
+const stats = () => server.stats();
 
 async function open(): Promise<HttpTestClient> {
   const c = await HttpTestClient.open(port);
@@ -46,28 +25,15 @@ async function open(): Promise<HttpTestClient> {
 
 beforeAll(async () => {
   ensureBuilt();
-  const build = await buildBaseline();
-  if (!build.ok) throw new Error(`the baseline did not build: ${build.reason}`);
-  server = spawn(build.server, ['--http', '--body-size', '1024', '--port', '0']);
-  let buffered = '';
-  server.stdout.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString();
-    const parts = buffered.split('\n');
-    buffered = parts.pop()!;
-    for (const p of parts) lines.push(JSON.parse(p) as JsonLine);
-  });
-  const ready = await nextLine('ready', 0);
+  server = await BaselineProcess.start(['--http', '--body-size', '1024', '--port', '0']);
+  const ready = await server.nextLine('ready');
   expect(ready).toMatchObject({ architecture: 'baseline-c', transport: 'http', workload: 'static' });
   port = ready.port as number;
 }, 120_000);
 
 afterAll(async () => {
   for (const c of clients) c.destroy();
-  if (server.exitCode === null) {
-    const exited = new Promise((r) => server.once('exit', r));
-    server.kill('SIGKILL');
-    await exited;
-  }
+  await server.kill();
 });
 
 describe('the C baseline server with --http', () => {

@@ -20,8 +20,8 @@ afterAll(() => rmSync(runDir, { recursive: true, force: true }));
 
 describe('pnpm bench:c1m (small)', () => {
   it(
-    'holds every connection on prefork over ws and tcp and on a single-process server, pinging each, and ' +
-      'writes the figures',
+    'holds every connection on prefork over ws and tcp, on a single-process server and on the metal, pinging ' +
+      'each, and writes the figures',
     () => {
       const childEhashBefore = readSysctlValue('net.ipv4.tcp_child_ehash_entries');
       const run = spawnSync(
@@ -42,6 +42,7 @@ describe('pnpm bench:c1m (small)', () => {
           '6000',
           '--ceilings',
           'single-loop',
+          '--metal',
           '--tune',
           'check',
           '--run-id',
@@ -50,7 +51,7 @@ describe('pnpm bench:c1m (small)', () => {
         { cwd: repoRoot, encoding: 'utf8', timeout: 150_000 },
       );
       expect(run.status, run.stderr).toBe(0);
-      expect(run.stderr).toMatch(/\[1\/3\] c1m-hold single-loop ws/);
+      expect(run.stderr).toMatch(/\[1\/4\] c1m-hold single-loop ws/);
       const out = JSON.parse(readFileSync(join(runDir, 'c1m.json'), 'utf8')) as {
         figures: C1mFigures[];
         network: NetworkPlacement;
@@ -81,6 +82,7 @@ describe('pnpm bench:c1m (small)', () => {
         'single-loop ws',
         'prefork ws',
         'prefork tcp',
+        'baseline-c tcp',
       ]);
       for (const f of out.figures) {
         expect(f.passed, f.failures.join('; ')).toBe(true);
@@ -93,8 +95,11 @@ describe('pnpm bench:c1m (small)', () => {
         expect(f.memAvailableBytesMin).toBeLessThanOrEqual(f.memAvailableBytesBefore + 512 * 1024 ** 2);
       }
       expect(out.figures[1]!.serverProcesses).toBe(3);
+      // The metal runs in as many processes as prefork (its parent only supervises).
+      expect(out.figures[3]!.serverProcesses).toBe(3);
       const summary = readFileSync(join(runDir, 'c1m-summary.md'), 'utf8');
       expect(summary).toContain('| c1m-hold prefork ws | 3,000 / 3,000 | 0 | 3 |');
+      expect(summary).toContain('| c1m-hold baseline-c tcp | 3,000 / 3,000 | 0 | 3 |');
       expect(summary).toMatch(/descriptor limit of one process on this machine/);
     },
   );
