@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { c1mFigures, type C1mFigures } from './c1m/figures.ts';
+import { kernelPart } from './c1m/ping-cost.ts';
 import { KernelMemoryWatch, readKernelMemory } from './c1m/kernel-memory.ts';
 import {
   ehashEntriesFor,
@@ -374,8 +375,9 @@ runCli('bench:c1m', async () => {
     const cost = f.pingCostWhileFull;
     if (cost) {
       say(
-        `    each ping cost the server ${cost.serverCpuUsPerPing} CPU-µs and the load generator ` +
-          `${cost.driverCpuUsPerPing} CPU-µs (${cost.pingsPerSecond.toLocaleString('en-US')} pings/s over ` +
+        `    each ping cost the server ${cost.serverCpuUsPerPing} CPU-µs${kernelPart(cost.serverKernelUsPerPing)} ` +
+          `and the load generator ${cost.driverCpuUsPerPing} CPU-µs${kernelPart(cost.driverKernelUsPerPing)} ` +
+          `(${cost.pingsPerSecond.toLocaleString('en-US')} pings/s over ` +
           `${cost.seconds}s while every connection was held)`,
       );
     }

@@ -3,12 +3,23 @@ import { describe, expect, it } from 'vitest';
 import type { CaseSample } from '../src/model/case-result.ts';
 import { pingCostWhileFull } from '../src/c1m/ping-cost.ts';
 
-/** A sample at `atSeconds` with `current` connections, `frames` answered so far and each side's CPU seconds so far. */
-function sample(atSeconds: number, current: number, frames: number, serverCpu: number, driverCpu: number): CaseSample {
+/**
+ * A sample at `atSeconds` with `current` connections, `frames` answered so far and each side's CPU seconds so
+ * far, of which `kernelShare` was system time (undefined: a result recorded before system time was).
+ */
+function sample(
+  atSeconds: number,
+  current: number,
+  frames: number,
+  serverCpu: number,
+  driverCpu: number,
+  kernelShare?: number,
+): CaseSample {
+  const system = (cpu: number) => (kernelShare === undefined ? {} : { systemCpuSeconds: cpu * kernelShare });
   return {
     atSeconds,
-    server: { rssBytes: 0, cpuSeconds: serverCpu, processes: 2 },
-    driver: { rssBytes: 0, cpuSeconds: driverCpu, processes: 2 },
+    server: { rssBytes: 0, cpuSeconds: serverCpu, processes: 2, ...system(serverCpu) },
+    driver: { rssBytes: 0, cpuSeconds: driverCpu, processes: 2, ...system(driverCpu) },
     stats: { connections: { current, peak: current, total: current }, framesIn: frames } as CaseSample['stats'],
     stealPercent: 0,
     busyPercent: 0,
@@ -39,6 +50,18 @@ describe('pingCostWhileFull', () => {
       });
     },
   );
+
+  it('splits out the kernel part of each side when the samples carry system time', () => {
+    const samples = [sample(20, 1000, 1000, 10, 11, 0.5), sample(40, 1000, 41_000, 11, 11.4, 0.5)];
+    expect(pingCostWhileFull(samples)).toMatchObject({
+      serverCpuUsPerPing: 25,
+      serverKernelUsPerPing: 12.5,
+      driverCpuUsPerPing: 10,
+      driverKernelUsPerPing: 5,
+    });
+    const old = pingCostWhileFull([sample(20, 1000, 1000, 10, 11), sample(40, 1000, 41_000, 11, 11.4)]);
+    expect(old).not.toHaveProperty('serverKernelUsPerPing');
+  });
 
   it('gives nothing without two full samples or without an answered ping', () => {
     expect(pingCostWhileFull([sample(0, 1000, 0, 0, 0)])).toBeUndefined();

@@ -1,7 +1,7 @@
 // What the pings cost while every connection was held: from the ~1 s case samples, the frames the
 // server answered per second and the CPU each side spent per ping. It tells whether a failed
 // round is a CPU limit (the cores a side needs for every ping in time exceed what it has).
-import type { CaseSample } from '../model/case-result.ts';
+import type { CaseSample, SampledTree } from '../model/case-result.ts';
 import { fullWindow } from './full-window.ts';
 
 /** Ping throughput and per-ping CPU over the samples taken while the case was full (see fullWindow). */
@@ -13,9 +13,20 @@ export interface PingCost {
   driverCores: number;
   serverCpuUsPerPing: number;
   driverCpuUsPerPing: number;
+  /**
+   * The kernel's part of each side's figure (system time of its processes: its syscalls, and on loopback
+   * the receiving side's TCP stack that its writes run); absent for results recorded without it.
+   */
+  serverKernelUsPerPing?: number;
+  driverKernelUsPerPing?: number;
 }
 
 const round2 = (v: number) => Math.round(v * 100) / 100;
+
+/** " (kernel 12.5)" after a per-ping figure, or nothing when the kernel's part was not recorded. */
+export function kernelPart(us: number | undefined): string {
+  return us === undefined ? '' : ` (kernel ${us})`;
+}
 
 /**
  * Undefined when fewer than two full samples carry the server's counters and the driver's CPU, or no ping was answered.
@@ -32,12 +43,21 @@ export function pingCostWhileFull(samples: readonly CaseSample[]): PingCost | un
   if (seconds <= 0 || pings <= 0) return undefined;
   const serverCpu = last.server.cpuSeconds - first.server.cpuSeconds;
   const driverCpu = last.driver!.cpuSeconds - first.driver!.cpuSeconds;
+  const perPing = (cpuSeconds: number) => Math.round((cpuSeconds / pings) * 1e7) / 10;
+  const kernel = (a: SampledTree, b: SampledTree) =>
+    a.systemCpuSeconds === undefined || b.systemCpuSeconds === undefined
+      ? undefined
+      : perPing(b.systemCpuSeconds - a.systemCpuSeconds);
+  const serverKernel = kernel(first.server, last.server);
+  const driverKernel = kernel(first.driver!, last.driver!);
   return {
     seconds: round2(seconds),
     pingsPerSecond: Math.round(pings / seconds),
     serverCores: round2(serverCpu / seconds),
     driverCores: round2(driverCpu / seconds),
-    serverCpuUsPerPing: Math.round((serverCpu / pings) * 1e7) / 10,
-    driverCpuUsPerPing: Math.round((driverCpu / pings) * 1e7) / 10,
+    serverCpuUsPerPing: perPing(serverCpu),
+    driverCpuUsPerPing: perPing(driverCpu),
+    ...(serverKernel === undefined ? {} : { serverKernelUsPerPing: serverKernel }),
+    ...(driverKernel === undefined ? {} : { driverKernelUsPerPing: driverKernel }),
   };
 }

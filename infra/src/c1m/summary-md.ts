@@ -1,5 +1,6 @@
 // c1m-summary.md: the answer of a bench:c1m run as tables, with the ceiling explained.
 import type { C1mFigures } from './figures.ts';
+import { kernelPart } from './ping-cost.ts';
 
 const n = (v: number) => v.toLocaleString('en-US');
 const kb = (bytes: number) => (bytes / 1024).toFixed(2);
@@ -88,8 +89,11 @@ export function renderC1mSummary(
     'spend for every ping to be answered within its round, at the per-ping cost measured: a side that needs',
     'more than the cores it has (less the loopback softirq it carries) answers late, whatever its memory.',
     '',
-    '| case | pings/s answered | server: cores busy, CPU-µs per ping, cores needed | load generator: cores ' +
-      'busy, CPU-µs per ping, cores needed |',
+    "CPU-µs per ping are followed by the kernel's part in brackets: system time, which on loopback also holds the",
+    "receiving side's TCP stack, run by the sender's write.",
+    '',
+    '| case | pings/s answered | server: cores busy, CPU-µs per ping (kernel), cores needed | load generator: ' +
+      'cores busy, CPU-µs per ping (kernel), cores needed |',
     '|---|---|---|---|',
     ...costed.map((f) => {
       const cost = f.pingCostWhileFull!;
@@ -98,8 +102,10 @@ export function renderC1mSummary(
       return row([
         f.case,
         n(cost.pingsPerSecond),
-        `${cost.serverCores}, ${cost.serverCpuUsPerPing}, ${needed(cost.serverCpuUsPerPing)}`,
-        `${cost.driverCores}, ${cost.driverCpuUsPerPing}, ${needed(cost.driverCpuUsPerPing)}`,
+        `${cost.serverCores}, ${cost.serverCpuUsPerPing}${kernelPart(cost.serverKernelUsPerPing)}, ` +
+          needed(cost.serverCpuUsPerPing),
+        `${cost.driverCores}, ${cost.driverCpuUsPerPing}${kernelPart(cost.driverKernelUsPerPing)}, ` +
+          needed(cost.driverCpuUsPerPing),
       ]);
     }),
     '',

@@ -90,11 +90,15 @@ export interface BaselineClientResult {
  */
 export type ServerStatsSnapshot = Pick<ServerStats, 'connections' | 'framesIn' | 'framesOut'> & Partial<ServerStats>;
 
+/** A process tree in a sample: systemCpuSeconds is absent from results written before it was recorded. */
+export type SampledTree = Pick<ProcessTreeSample, 'rssBytes' | 'cpuSeconds'> &
+  Partial<Pick<ProcessTreeSample, 'systemCpuSeconds'>> & { processes: number };
+
 /** One ~1 s sample taken while a case runs. */
 export interface CaseSample {
   atSeconds: number;
-  server: Pick<ProcessTreeSample, 'rssBytes' | 'cpuSeconds'> & { processes: number };
-  driver?: Pick<ProcessTreeSample, 'rssBytes' | 'cpuSeconds'> & { processes: number };
+  server: SampledTree;
+  driver?: SampledTree;
   stats?: ServerStatsSnapshot;
   stealPercent: number;
   busyPercent: number;

@@ -1,8 +1,8 @@
 // Samples a running case about once per interval: the server's process tree (RSS, CPU), the
 // driver's, the server's /stats, the machine's CPU steal and busy share, and the kernel's TCP
 // socket counts. Ticks never overlap; stop() waits for the one in flight.
-import { sampleProcessTree } from '@c1m/results';
-import type { CaseSample, ServerStatsSnapshot } from '../model/case-result.ts';
+import { type ProcessTreeSample, sampleProcessTree } from '@c1m/results';
+import type { CaseSample, SampledTree, ServerStatsSnapshot } from '../model/case-result.ts';
 import { cpuBetween, readCpuTimes, readSockstat } from '../sys/proc.ts';
 
 export interface SamplerSources {
@@ -10,6 +10,15 @@ export interface SamplerSources {
   /** The load process, once started. */
   driverPid(): number | undefined;
   stats(): Promise<ServerStatsSnapshot | undefined>;
+}
+
+function tree(t: ProcessTreeSample): SampledTree {
+  return {
+    rssBytes: t.rssBytes,
+    cpuSeconds: t.cpuSeconds,
+    systemCpuSeconds: t.systemCpuSeconds,
+    processes: t.pids.length,
+  };
 }
 
 /** Takes one sample now; `since` is the CPU reading the steal share is measured from. */
@@ -29,10 +38,8 @@ export async function takeSample(
     cpu,
     sample: {
       atSeconds: (performance.now() - t0) / 1000,
-      server: { rssBytes: server.rssBytes, cpuSeconds: server.cpuSeconds, processes: server.pids.length },
-      ...(driver && driver.pids.length > 0
-        ? { driver: { rssBytes: driver.rssBytes, cpuSeconds: driver.cpuSeconds, processes: driver.pids.length } }
-        : {}),
+      server: tree(server),
+      ...(driver && driver.pids.length > 0 ? { driver: tree(driver) } : {}),
       ...(stats ? { stats } : {}),
       stealPercent,
       busyPercent,

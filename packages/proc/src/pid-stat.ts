@@ -17,6 +17,8 @@ export interface PidStat {
   ownCpuTicks: number;
   /** Its own CPU plus what its reaped children used, in clock ticks. */
   cpuTicks: number;
+  /** The system part of cpuTicks: time the kernel spent in its syscalls and faults (stime + cstime). */
+  systemTicks: number;
   rssPages: number;
 }
 
@@ -42,6 +44,7 @@ export function parsePidStat(text: string): PidStat | undefined {
     kernel: (num(9) & PF_KTHREAD) !== 0,
     ownCpuTicks: num(14) + num(15),
     cpuTicks: num(14) + num(15) + num(16) + num(17),
+    systemTicks: num(15) + num(17),
     rssPages: num(24),
   };
   return Object.values(stat).every((v) => typeof v !== 'number' || Number.isInteger(v)) ? stat : undefined;

@@ -75,6 +75,7 @@ describe('parsers on captured texts', () => {
       kernel: false,
       ownCpuTicks: 52,
       cpuTicks: 52,
+      systemTicks: 0,
       rssPages: 11873,
     });
   });

@@ -11,6 +11,8 @@ export interface ProcessTreeSample {
   rssBytes: number;
   /** User + system CPU of the live processes, plus what their reaped children used. */
   cpuSeconds: number;
+  /** The system (kernel) part of cpuSeconds. */
+  systemCpuSeconds: number;
 }
 
 /** One process as /proc/<pid>/stat shows it (@c1m/proc's reading). */
@@ -39,10 +41,17 @@ export function processTree(stats: readonly ProcStat[], rootPid: number): ProcSt
 export function sampleProcessTree(rootPid: number): ProcessTreeSample {
   const tree = processTree(readAllPidStats(), rootPid);
   let ticks = 0;
+  let systemTicks = 0;
   let pages = 0;
   for (const s of tree) {
     ticks += s.cpuTicks;
+    systemTicks += s.systemTicks;
     pages += s.rssPages;
   }
-  return { pids: tree.map((s) => s.pid), rssBytes: pages * PAGE_BYTES, cpuSeconds: ticks / CLOCK_TICKS_PER_SECOND };
+  return {
+    pids: tree.map((s) => s.pid),
+    rssBytes: pages * PAGE_BYTES,
+    cpuSeconds: ticks / CLOCK_TICKS_PER_SECOND,
+    systemCpuSeconds: systemTicks / CLOCK_TICKS_PER_SECOND,
+  };
 }
