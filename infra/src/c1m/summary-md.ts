@@ -89,8 +89,8 @@ export function renderC1mSummary(
     'spend for every ping to be answered within its round, at the per-ping cost measured: a side that needs',
     'more than the cores it has (less the loopback softirq it carries) answers late, whatever its memory.',
     '',
-    "CPU-µs per ping are followed by the kernel's part in brackets: system time, which on loopback also holds the",
-    "receiving side's TCP stack, run by the sender's write.",
+    "CPU-µs per ping are followed by the kernel's part in parentheses: system time, which on loopback also holds",
+    "the receiving side's TCP stack, run by the sender's write.",
     '',
     '| case | pings/s answered | server: cores busy, CPU-µs per ping (kernel), cores needed | load generator: ' +
       'cores busy, CPU-µs per ping (kernel), cores needed |',
