@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { c1mFigures, type C1mFigures } from './c1m/figures.ts';
-import { kernelPart } from './c1m/ping-cost.ts';
+import { cpuCount, cpuShortSides, kernelPart } from './c1m/ping-cost.ts';
 import { KernelMemoryWatch, readKernelMemory } from './c1m/kernel-memory.ts';
 import {
   ehashEntriesFor,
@@ -380,6 +380,17 @@ runCli('bench:c1m', async () => {
           `(${cost.pingsPerSecond.toLocaleString('en-US')} pings/s over ` +
           `${cost.seconds}s while every connection was held)`,
       );
+      const short = pinning
+        ? cpuShortSides(cost, f.heldConnections / settings.pingIntervalSeconds, {
+            server: cpuCount(pinning.server),
+            load: cpuCount(pinning.load),
+          })
+        : [];
+      if (short.length > 0) {
+        const verdict = `${spec.key}: ${short.join('; ')}, so its rounds could not all be answered in time`;
+        notes.push(verdict);
+        say(`    CPU limit: ${verdict}`);
+      }
     }
     return f;
   };

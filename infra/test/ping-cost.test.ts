@@ -1,7 +1,7 @@
 // The per-ping CPU figure bench:c1m reports: taken only over samples where the case was full.
 import { describe, expect, it } from 'vitest';
 import type { CaseSample } from '../src/model/case-result.ts';
-import { pingCostWhileFull } from '../src/c1m/ping-cost.ts';
+import { cpuCount, cpuShortSides, pingCostWhileFull, type PingCost } from '../src/c1m/ping-cost.ts';
 
 /**
  * A sample at `atSeconds` with `current` connections, `frames` answered so far and each side's CPU seconds so
@@ -66,5 +66,27 @@ describe('pingCostWhileFull', () => {
   it('gives nothing without two full samples or without an answered ping', () => {
     expect(pingCostWhileFull([sample(0, 1000, 0, 0, 0)])).toBeUndefined();
     expect(pingCostWhileFull([sample(0, 1000, 5, 0, 0), sample(10, 1000, 5, 1, 1)])).toBeUndefined();
+  });
+});
+
+describe('cpuShortSides', () => {
+  const cost: PingCost = {
+    seconds: 100,
+    pingsPerSecond: 22_922,
+    serverCores: 0.48,
+    driverCores: 0.96,
+    serverCpuUsPerPing: 21.1,
+    driverCpuUsPerPing: 41.9,
+  };
+
+  it('names the side whose cores could not answer every ping of its round (the ws million of 3 December)', () => {
+    expect(cpuShortSides(cost, 1_000_000 / 30, { server: 1, load: 1 })).toEqual([
+      'the load generator needed 1.40 cores for every ping in its round and had 1',
+    ]);
+  });
+
+  it('names none when both sides have the cores, and counts a taskset list', () => {
+    expect(cpuShortSides(cost, 1_000_000 / 30, { server: 2, load: 2 })).toEqual([]);
+    expect([cpuCount('0'), cpuCount('2-3'), cpuCount('0,2-5')]).toEqual([1, 2, 5]);
   });
 });

@@ -23,6 +23,39 @@ export interface PingCost {
 
 const round2 = (v: number) => Math.round(v * 100) / 100;
 
+/** CPUs in a taskset list: "0", "2-3", "0,2-3". */
+export function cpuCount(list: string): number {
+  let n = 0;
+  for (const part of list.split(',')) {
+    const [from, to] = part.split('-').map(Number);
+    n += to === undefined ? 1 : to! - from! + 1;
+  }
+  return n;
+}
+
+/**
+ * The sides whose CPU could not keep up: at the cost per ping measured, answering all `askedPerSecond`
+ * pings needs more cores than the side was pinned to. A late round with such a side is that side's CPU
+ * limit (for the load generator: the measuring tool's, not the server's). Empty when neither side was short.
+ */
+export function cpuShortSides(
+  cost: PingCost,
+  askedPerSecond: number,
+  cores: { server: number; load: number },
+): string[] {
+  const short: string[] = [];
+  const needed = (us: number) => (askedPerSecond * us) / 1e6;
+  for (const [side, us, have] of [
+    ['the server', cost.serverCpuUsPerPing, cores.server],
+    ['the load generator', cost.driverCpuUsPerPing, cores.load],
+  ] as const) {
+    if (needed(us) > have) {
+      short.push(`${side} needed ${needed(us).toFixed(2)} cores for every ping in its round and had ${have}`);
+    }
+  }
+  return short;
+}
+
 /** " (kernel 12.5)" after a per-ping figure, or nothing when the kernel's part was not recorded. */
 export function kernelPart(us: number | undefined): string {
   return us === undefined ? '' : ` (kernel ${us})`;
