@@ -11,39 +11,36 @@
 // client's write wakes the server on the client's own CPU and the wake-up preempts the client
 // (measured: ~9,000 involuntary context switches/s of the driver's shard, ~100/s pinned).
 // --compare-cli <another build's dist/cli.js> runs that build's closed loop in every round too.
-// Run: pnpm --filter @c1m/driver build && pnpm --filter @c1m/driver bench [-- --rounds 3 --idle 100000 --pin none]
+// Run: pnpm --filter @c1m/driver build && pnpm --filter @c1m/driver bench [--rounds 3 --idle 100000 --pin none]
 // Not a test: prints a table and writes results/driver-bench/<time>.json (git-ignored).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { captureEnv } from '@c1m/results';
 import { parseDriverResult, type DriverResult } from '@c1m/schema';
+import { UsageError } from '@c1m/cli';
+import { type BenchFlags, parseBenchFlags } from './bench-flags.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const driverDir = join(here, '..');
 const root = join(driverDir, '..', '..');
 const cli = join(driverDir, 'dist', 'cli.js');
 
-const { values: flags } = parseArgs({
-  options: {
-    rounds: { type: 'string', default: '3' },
-    duration: { type: 'string', default: '5' },
-    idle: { type: 'string', default: '100000' },
-    pin: { type: 'string', default: 'split' },
-    // Another build's dist/cli.js (e.g. the commit before a change): its closed loop runs in every round too.
-    'compare-cli': { type: 'string', default: '' },
-  },
-});
-if (flags.pin !== 'split' && flags.pin !== 'none') {
-  console.error(`C1M_BAD_FLAG_VALUE: --pin ${flags.pin}: valid choices are split, none`);
+let parsed: BenchFlags | undefined;
+try {
+  parsed = parseBenchFlags(process.argv.slice(2));
+} catch (err) {
+  if (!(err instanceof UsageError)) throw err;
+  console.error(`${err.code}: ${err.message}`);
   process.exit(2);
 }
-const ROUNDS = Number(flags.rounds);
-const DURATION_S = Number(flags.duration);
-const IDLE = Number(flags.idle);
+if (parsed === undefined) process.exit(0);
+const flags = parsed;
+const ROUNDS = flags.rounds;
+const DURATION_S = flags.durationSeconds;
+const IDLE = flags.idle;
 
 /** The closed-loop target the issue set: the driver at ≥ 0.75x the C client's rate. */
 const TARGET_RATIO = 0.75;
@@ -166,7 +163,7 @@ async function main(): Promise<void> {
     const closed = ['echo', '--target', target, '--connections', '100', '--size', '64'];
     closed.push('--duration', `${DURATION_S}s`, '--warmup', '1s');
     const d = runDriver(closed);
-    const other = flags['compare-cli'] ? runDriver(closed, flags['compare-cli']) : null;
+    const other = flags.compareCli ? runDriver(closed, flags.compareCli) : null;
     const c1 = baseline ? runCClient(baseline.client, port, 1, DURATION_S) : null;
     const o = runDriver([
       'echo',
@@ -284,7 +281,7 @@ async function main(): Promise<void> {
     openLoop1000P50Us: median(rounds.map((r) => r.openLoopP50Us)),
     openLoop1000P50UncorrectedUs: median(rounds.map((r) => r.openLoopP50UncorrectedUs)),
     cOneConnectionP50Us: median(rounds.map((r) => r.cOneConnectionP50Us)),
-    ...(flags['compare-cli']
+    ...(flags.compareCli
       ? {
           comparedMsgsPerSecond: median(rounds.map((r) => r.otherMsgsPerSecond!)),
           comparedRatioToC: median(rounds.map((r) => r.otherRatio!)),
