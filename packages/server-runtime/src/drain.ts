@@ -1,7 +1,6 @@
-// What every listener's drain shares (node:net, uWS, the ws library): it keeps reading for a quiet
-// period, so frames a client sent before the signal are still answered, then ends each connection once
-// it owes no reply, and resets what is left at the deadline. (node:net's listener also keeps accepting
-// through the quiet period: tcp-listener.ts says why.)
+// What every listener's drain shares (node:net, uWS, the ws library): after it stops accepting it
+// keeps reading for a quiet period, so frames a client sent before the signal are still answered,
+// then ends each connection once it owes no reply, and resets what is left at the deadline.
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export { sleep };

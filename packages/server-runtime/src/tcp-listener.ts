@@ -161,38 +161,23 @@ async function drain(
 ): Promise<{ forced: boolean }> {
   const deadline = Date.now() + deadlineMs;
   const quietUntil = Date.now() + Math.min(DRAIN_QUIET_MS, deadlineMs);
-  // Connections a client saw complete before the signal, with frames sent on them, must not be reset by
-  // closing the listener. Under load the kernel can queue such a connection for accept late (its last
-  // handshake segment handled by ksoftirqd after the client's connect returned), so the listener keeps
-  // accepting for the whole quiet period, then for as long as each loop turn still accepts one.
-  // From a check-phase callback, the next setImmediate runs only after the next turn's poll phase.
+  // Connections the kernel completed before the signal wait in the accept queue, and their frames
+  // were sent before it too; closing the listener would reset them. Node accepts one connection
+  // per loop turn, so keep turning until a turn accepts none (bounded by the quiet period). From a
+  // check-phase callback, the next setImmediate runs only after the next turn's poll phase.
   const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
   if (accepting) {
-    await sleep(Math.max(0, quietUntil - Date.now()));
+    await nextTurn();
     let seen: number;
     do {
       seen = arrivals.count;
       await nextTurn();
-    } while (seen !== arrivals.count && Date.now() < deadline);
+    } while (seen !== arrivals.count && Date.now() < quietUntil);
   }
   // A paused server is closed already: its callback then fires (with ERR_SERVER_NOT_RUNNING) once its sessions are
   // gone.
   const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
   await sleep(Math.max(0, quietUntil - Date.now()));
-  // A connection accepted in the last turns has read nothing yet: keep turning until a turn reads
-  // nothing (for at most another quiet period), so the frames sent before the signal are decoded.
-  const chunksRead = () => {
-    let n = 0;
-    for (const s of sessions) n += s.chunksRead;
-    return n;
-  };
-  const readUntil = Math.min(deadline, Date.now() + DRAIN_QUIET_MS);
-  let read: number;
-  do {
-    read = chunksRead();
-    await nextTurn();
-    await nextTurn();
-  } while (chunksRead() !== read && Date.now() < readUntil);
   for (const s of sessions) s.endWhenSettled();
   while (sessions.size > 0 && Date.now() < deadline) await sleep(DRAIN_POLL_MS);
   const forced = sessions.size > 0;

@@ -40,8 +40,6 @@ export class TcpSession {
   /** Set once the drain stops reading: bytes still arriving are not decoded (nothing more is owed). */
   private reading = true;
   private waiter: (() => void) | null = null;
-  /** Chunks read so far, decoded or not: a drain turns the loop until a turn reads none. */
-  chunksRead = 0;
 
   constructor(
     readonly socket: Socket,
@@ -56,7 +54,6 @@ export class TcpSession {
    * reading, bytes are dropped undecoded: no frame is counted in framesIn that the server will not answer.
    */
   onChunk(chunk: Buffer): boolean {
-    this.chunksRead++;
     if (this.closed) return false;
     if (!this.reading) return true;
     batch.begin(chunk);
