@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { c1mFigures, type C1mFigures } from './c1m/figures.ts';
-import { cpuCount, cpuShortSides, kernelPart } from './c1m/ping-cost.ts';
+import { cpuShortSides, kernelPart } from './c1m/ping-cost.ts';
 import { KernelMemoryWatch, readKernelMemory } from './c1m/kernel-memory.ts';
 import {
   ehashEntriesFor,
@@ -30,7 +30,7 @@ import { PROFILES, type Profile } from './matrix/profiles.ts';
 import { BASELINE_SERVER, type CaseResult, type CaseSpec, type RunInfo } from './model/case-result.ts';
 import { formatDuration } from './report/format.ts';
 import { runCase } from './run/case.ts';
-import { pinningUnavailable, splitCpus } from './run/cpu-pinning.ts';
+import { cpuCount, pinningUnavailable, splitCpus } from './run/cpu-pinning.ts';
 import { stopAll } from './run/processes.ts';
 import { newRunId, RunDir } from './run/run-dir.ts';
 import { applyRows, renderOutcomes } from './tune/apply.ts';

@@ -1,7 +1,8 @@
 // The per-ping CPU figure bench:c1m reports: taken only over samples where the case was full.
 import { describe, expect, it } from 'vitest';
 import type { CaseSample } from '../src/model/case-result.ts';
-import { cpuCount, cpuShortSides, pingCostWhileFull, type PingCost } from '../src/c1m/ping-cost.ts';
+import { cpuShortSides, pingCostWhileFull, type PingCost } from '../src/c1m/ping-cost.ts';
+import { cpuCount } from '../src/run/cpu-pinning.ts';
 
 /**
  * A sample at `atSeconds` with `current` connections, `frames` answered so far and each side's CPU seconds so

@@ -23,14 +23,9 @@ export interface PingCost {
 
 const round2 = (v: number) => Math.round(v * 100) / 100;
 
-/** CPUs in a taskset list: "0", "2-3", "0,2-3". */
-export function cpuCount(list: string): number {
-  let n = 0;
-  for (const part of list.split(',')) {
-    const [from, to] = part.split('-').map(Number);
-    n += to === undefined ? 1 : to! - from! + 1;
-  }
-  return n;
+/** Cores a side needs to answer `askedPerSecond` pings at `usPerPing` CPU-µs each. */
+export function coresNeeded(askedPerSecond: number, usPerPing: number): number {
+  return (askedPerSecond * usPerPing) / 1e6;
 }
 
 /**
@@ -44,14 +39,13 @@ export function cpuShortSides(
   cores: { server: number; load: number },
 ): string[] {
   const short: string[] = [];
-  const needed = (us: number) => (askedPerSecond * us) / 1e6;
   for (const [side, us, have] of [
     ['the server', cost.serverCpuUsPerPing, cores.server],
     ['the load generator', cost.driverCpuUsPerPing, cores.load],
   ] as const) {
-    if (needed(us) > have) {
-      short.push(`${side} needed ${needed(us).toFixed(2)} cores for every ping in its round and had ${have}`);
-    }
+    const needed = coresNeeded(askedPerSecond, us);
+    if (needed > have)
+      short.push(`${side} needed ${needed.toFixed(2)} cores for every ping in its round and had ${have}`);
   }
   return short;
 }

@@ -1,6 +1,6 @@
 // c1m-summary.md: the answer of a bench:c1m run as tables, with the ceiling explained.
 import type { C1mFigures } from './figures.ts';
-import { kernelPart } from './ping-cost.ts';
+import { coresNeeded, kernelPart } from './ping-cost.ts';
 
 const n = (v: number) => v.toLocaleString('en-US');
 const kb = (bytes: number) => (bytes / 1024).toFixed(2);
@@ -98,7 +98,7 @@ export function renderC1mSummary(
     ...costed.map((f) => {
       const cost = f.pingCostWhileFull!;
       const asked = f.heldConnections / pingIntervalSeconds;
-      const needed = (us: number) => ((asked * us) / 1e6).toFixed(2);
+      const needed = (us: number) => coresNeeded(asked, us).toFixed(2);
       return row([
         f.case,
         n(cost.pingsPerSecond),

@@ -19,6 +19,16 @@ export function splitCpus(cpus = availableParallelism()): CpuPinning | undefined
   return { load: range(0, half - 1), server: range(half, cpus - 1) };
 }
 
+/** CPUs in a taskset list: "0", "2-3", "0,2-3". */
+export function cpuCount(list: string): number {
+  let n = 0;
+  for (const part of list.split(',')) {
+    const [from, to] = part.split('-').map(Number);
+    n += to === undefined ? 1 : to! - from! + 1;
+  }
+  return n;
+}
+
 /** Why pinning cannot be done here, or undefined when it can. */
 export function pinningUnavailable(): string | undefined {
   if (availableParallelism() < 2) return 'one CPU only';
