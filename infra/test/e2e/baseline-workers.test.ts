@@ -2,7 +2,8 @@
 // (SO_REUSEPORT), driven by the c1m driver over tcp with every reply checked, their counters summed
 // by the parent. A worker killed from outside stops the whole server with exit 1 (a benchmark must not
 // go on measuring a server that lost a share of its connections), and a bad --workers is refused.
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readdirSync, readlinkSync } from 'node:fs';
+import { readAllPidStats } from '@c1m/proc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, runDriver } from '../../../clients/driver/test/run-driver.ts';
 import { BaselineProcess } from './baseline-process.ts';
@@ -18,18 +19,9 @@ async function start(args: string[]): Promise<BaselineProcess> {
 
 /** Pids whose parent is `pid`. */
 function childrenOf(pid: number): number[] {
-  const out: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === pid) out.push(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
+  return readAllPidStats()
+    .filter((s) => s.ppid === pid)
+    .map((s) => s.pid);
 }
 
 /** Open sockets of a process (its listener among them). */

@@ -4,6 +4,7 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { readPidStat } from '@c1m/proc';
 import type { DriverResult } from '@c1m/schema';
 import { afterAll, describe, expect, it } from 'vitest';
 import { namespacesUnavailable } from '../../src/c1m/netns.ts';
@@ -35,16 +36,6 @@ function leftBehind(runId: string): string[] {
 }
 
 const unavailable = namespacesUnavailable();
-
-/** True when `pid` has exited and waits to be reaped (state Z), or is gone. */
-function isZombie(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return true;
-  }
-}
 
 describe('pnpm bench:hosts (small)', () => {
   it('runs 2 hosts of the load Job against the server pod and merges them exactly, then removes the hosts', () => {
@@ -179,7 +170,11 @@ describe('pnpm bench:hosts (small)', () => {
     expect(stderr).toContain('interrupted: stopping every process');
     // A process killed at the end may still be in /proc for a moment: as a zombie (exited, not yet reaped by
     // init once its parent is gone) or finishing its exit. Running ones are what must not be left.
-    const running = () => pids.filter((pid) => existsSync(`/proc/${pid}`) && !isZombie(pid));
+    const running = () =>
+      pids.filter((pid) => {
+        const stat = readPidStat(pid);
+        return stat !== undefined && stat.state !== 'Z';
+      });
     for (let i = 0; i < 20 && running().length > 0; i++) await new Promise((r) => setTimeout(r, 100));
     expect(running()).toEqual([]);
     expect(leftBehind(runId)).toEqual([]);

@@ -11,6 +11,8 @@ export interface PidStat {
   pgrp: number;
   /** The command name (comm). */
   name: string;
+  /** Its state letter: R running, S sleeping, Z exited and not yet reaped (a zombie), … */
+  state: string;
   /** A kernel thread (PF_KTHREAD): it works for everyone (softirq, reclaim), no process's own. */
   kernel: boolean;
   /** User + system CPU of the process itself, in clock ticks. */
@@ -41,6 +43,7 @@ export function parsePidStat(text: string): PidStat | undefined {
     ppid: num(4),
     pgrp: num(5),
     name: text.slice(open + 1, close),
+    state: fields[0]!,
     kernel: (num(9) & PF_KTHREAD) !== 0,
     ownCpuTicks: num(14) + num(15),
     cpuTicks: num(14) + num(15) + num(16) + num(17),

@@ -72,6 +72,7 @@ describe('parsers on captured texts', () => {
       ppid: 8805,
       pgrp: 8805,
       name: 'node',
+      state: 'R',
       kernel: false,
       ownCpuTicks: 52,
       cpuTicks: 52,
