@@ -272,8 +272,8 @@ static int parse_args(int argc, char **argv, const char **host, int *port, long 
       http_mode = 1;
     } else if (strcmp(argv[i], "--workers") == 0 && i + 1 < argc) {
       worker_count = (int)strtol(argv[++i], &end, 10);
-      if (*end != '\0' || worker_count < 1 || worker_count > 256) {
-        fprintf(stderr, "C1M_BAD_FLAG_VALUE: --workers %s: must be processes from 1 to 256\n", argv[i]);
+      if (*end != '\0' || worker_count < 1 || worker_count > MAX_WORKERS) {
+        fprintf(stderr, "C1M_BAD_FLAG_VALUE: --workers %s: must be processes from 1 to %d\n", argv[i], MAX_WORKERS);
         return -1;
       }
     } else if (strcmp(argv[i], "--body-size") == 0 && i + 1 < argc) {

@@ -18,8 +18,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define MAX_WORKERS 256
-
 static pid_t children[MAX_WORKERS];
 static int child_count = 0;
 

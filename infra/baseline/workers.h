@@ -10,6 +10,9 @@
 
 #include "server-counters.h"
 
+/* Most processes --workers may ask for. */
+#define MAX_WORKERS 256
+
 /* Serves on an already listening socket until told to stop; writes one byte to `ready_fd` (when
  * >= 0) once it accepts, and counts into `counters`. Returns the process's exit code. */
 typedef int (*serve_fn)(int listen_fd, int ready_fd, struct server_counters *counters);
