@@ -161,18 +161,20 @@ async function drain(
 ): Promise<{ forced: boolean }> {
   const deadline = Date.now() + deadlineMs;
   const quietUntil = Date.now() + Math.min(DRAIN_QUIET_MS, deadlineMs);
-  // Connections the kernel completed before the signal wait in the accept queue, and their frames
-  // were sent before it too; closing the listener would reset them. Node accepts one connection
-  // per loop turn, so keep turning until a turn accepts none (bounded by the quiet period). From a
-  // check-phase callback, the next setImmediate runs only after the next turn's poll phase.
+  // Connections a client saw complete before the signal, with frames sent on them, must not be reset
+  // by closing the listener. Under load the kernel can queue such a connection for accept late (its
+  // last handshake segment handled by ksoftirqd after the client's connect returned), so the listener
+  // keeps accepting through the whole quiet period, then while each loop turn still accepts one. A
+  // connection starts reading as it is accepted, so the turn that accepts none reads the last one's bytes.
+  // From a check-phase callback, the next setImmediate runs only after the next turn's poll phase.
   const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
   if (accepting) {
-    await nextTurn();
+    await sleep(Math.max(0, quietUntil - Date.now()));
     let seen: number;
     do {
       seen = arrivals.count;
       await nextTurn();
-    } while (seen !== arrivals.count && Date.now() < quietUntil);
+    } while (seen !== arrivals.count && Date.now() < deadline);
   }
   // A paused server is closed already: its callback then fires (with ERR_SERVER_NOT_RUNNING) once its sessions are
   // gone.
