@@ -226,6 +226,9 @@ static void accept_all(int listen_fd, int epfd) {
     if (fd < 0) {
       if (errno == EINTR || errno == ECONNABORTED) continue;
       if ((errno == EMFILE || errno == ENFILE) && spare_fd >= 0) {
+        /* accept4 says EMFILE before it looks at the backlog, so an empty backlog looks the same:
+         * only the victim's accept tells. Without this check the loop never returned to epoll
+         * (closing no connection, answering no signal) once the table was full. */
         close(spare_fd);
         int victim = accept(listen_fd, NULL, NULL);
         if (victim >= 0) {
@@ -233,6 +236,7 @@ static void accept_all(int listen_fd, int epfd) {
           counts->refused++;
         }
         spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        if (victim < 0) return;
         continue;
       }
       return; /* EAGAIN: backlog empty */

@@ -23,11 +23,13 @@ export class BaselineProcess {
     child.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
   }
 
-  /** Builds the server if needed and starts it with `args`. */
-  static async start(args: string[]): Promise<BaselineProcess> {
+  /** Builds the server if needed and starts it with `args` (under a lower open-files limit if given). */
+  static async start(args: string[], fdLimit?: number): Promise<BaselineProcess> {
     const build = await buildBaseline();
     if (!build.ok) throw new Error(`the baseline did not build: ${build.reason}`);
-    return new BaselineProcess(spawn(build.server, args));
+    if (fdLimit === undefined) return new BaselineProcess(spawn(build.server, args));
+    const limited = `ulimit -n ${fdLimit} && exec "$0" "$@"`;
+    return new BaselineProcess(spawn('sh', ['-c', limited, build.server, ...args]));
   }
 
   /** Resolves with the next stdout line whose event is `event`, looking from line `from` on. */
