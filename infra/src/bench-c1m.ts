@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { c1mFigures, type C1mFigures } from './c1m/figures.ts';
-import { cpuShortSides, kernelPart } from './c1m/ping-cost.ts';
+import { cpuLimitVerdict, heldLine, pingCostLine } from './c1m/case-lines.ts';
 import { KernelMemoryWatch, readKernelMemory } from './c1m/kernel-memory.ts';
 import {
   ehashEntriesFor,
@@ -23,12 +23,13 @@ import {
 } from './c1m/netns.ts';
 import { CEILING_SERVERS, holdCase, preforkWorkers, type C1mSettings } from './c1m/plan.ts';
 import { renderC1mSummary } from './c1m/summary-md.ts';
+import { decideTcpMillion } from './c1m/tcp-million.ts';
 import { parseList } from './lib/cli.ts';
 import { resultsRoot, tuneSavedFile } from './lib/paths.ts';
 import { detectLimits, limitsRecord } from './matrix/limits.ts';
 import { PROFILES, type Profile } from './matrix/profiles.ts';
 import { BASELINE_SERVER, type CaseResult, type CaseSpec, type RunInfo } from './model/case-result.ts';
-import { formatDuration } from './report/format.ts';
+import { formatDuration, formatGib } from './report/format.ts';
 import { runCase } from './run/case.ts';
 import { cpuCount, pinningUnavailable, splitCpus } from './run/cpu-pinning.ts';
 import { stopAll } from './run/processes.ts';
@@ -173,22 +174,6 @@ interface TuneRecord {
 interface FromHost {
   tune: TuneRecord;
   hostEhashEntries: number;
-}
-const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
-
-/**
- * MemAvailable a prefork tcp million would take: what the ws million took (kernel, baselines and
- * all, counted once however many processes share a page), plus what a node:net connection costs
- * beyond a uWS one on each side, per connection. conn-per-socket tcp's costs stand in for
- * node:net (an upper bound: its coroutine per connection costs more than prefork's loop).
- */
-function predictTcpBytes(ws: C1mFigures, tcpCeiling: C1mFigures | undefined, connections: number): number | undefined {
-  if (!tcpCeiling || ws.heldConnections === 0) return undefined;
-  const wsTook = ws.memAvailableBytesBefore - ws.memAvailableBytesMin;
-  const extraPerConnection =
-    Math.max(0, tcpCeiling.serverBytesPerConnection - ws.serverBytesPerConnection) +
-    Math.max(0, tcpCeiling.driverBytesPerConnection - ws.driverBytesPerConnection);
-  return (wsTook / ws.heldConnections) * connections + extraPerConnection * connections;
 }
 
 runCli('bench:c1m', async () => {
@@ -342,7 +327,7 @@ runCli('bench:c1m', async () => {
       const r = watch.latest();
       say(
         `    ${formatDuration((performance.now() - caseStart) / 1000)}: ${r.tcpInuse.toLocaleString('en-US')} ` +
-          `TCP sockets open (both ends), MemAvailable ${gib(r.memAvailableBytes)}`,
+          `TCP sockets open (both ends), MemAvailable ${formatGib(r.memAvailableBytes)}`,
       );
     }, PROGRESS_EVERY_MS);
     const result: CaseResult = await runCase(spec, {
@@ -364,30 +349,17 @@ runCli('bench:c1m', async () => {
     run.cases.push({ id: spec.id, key: spec.key, status: result.status, file: `cases/${spec.id}.json` });
     dir.writeRun(run);
     figures.push(f);
-    say(
-      `    ${f.passed ? 'passed' : `FAILED (${f.failures.join('; ')})`}: ` +
-        `held ${f.heldConnections.toLocaleString('en-US')} in ${f.connectSeconds.toFixed(1)}s, ping ` +
-        `p99 ${(f.pingRttP99Us / 1000).toFixed(1)} ms, server ${(f.serverBytesPerConnection / 1024).toFixed(2)} ` +
-        `KB/conn, load generator ${(f.driverBytesPerConnection / 1024).toFixed(2)} KB/conn, ` +
-        `kernel ${(f.kernelBytesPerConnection / 1024).toFixed(2)} KB/conn, lowest ` +
-        `MemAvailable ${gib(f.memAvailableBytesMin)}`,
-    );
+    say(heldLine(f));
     const cost = f.pingCostWhileFull;
     if (cost) {
-      say(
-        `    each ping cost the server ${cost.serverCpuUsPerPing} CPU-µs${kernelPart(cost.serverKernelUsPerPing)} ` +
-          `and the load generator ${cost.driverCpuUsPerPing} CPU-µs${kernelPart(cost.driverKernelUsPerPing)} ` +
-          `(${cost.pingsPerSecond.toLocaleString('en-US')} pings/s over ` +
-          `${cost.seconds}s while every connection was held)`,
-      );
-      const short = pinning
-        ? cpuShortSides(cost, f.heldConnections / settings.pingIntervalSeconds, {
-            server: cpuCount(pinning.server),
-            load: cpuCount(pinning.load),
-          })
-        : [];
-      if (short.length > 0) {
-        const verdict = `${spec.key}: ${short.join('; ')}, so its rounds could not all be answered in time`;
+      say(pingCostLine(cost));
+      const verdict =
+        pinning &&
+        cpuLimitVerdict(spec.key, cost, f.heldConnections / settings.pingIntervalSeconds, {
+          server: cpuCount(pinning.server),
+          load: cpuCount(pinning.load),
+        });
+      if (verdict) {
         notes.push(verdict);
         say(`    CPU limit: ${verdict}`);
       }
@@ -401,32 +373,16 @@ runCli('bench:c1m', async () => {
   const ws = transports.includes('ws') && !interrupted ? await runOne(millionCase('ws')) : undefined;
   if (transports.includes('tcp') && !interrupted) {
     const tcpCeiling = figures.find((f) => f.server === 'conn-per-socket' && f.transport === 'tcp');
-    const need = ws ? predictTcpBytes(ws, tcpCeiling, options.connections) : undefined;
-    const available = readKernelMemory().memAvailableBytes;
-    if (need !== undefined && need > available - options.minHeadroomBytes) {
-      const why =
-        `prefork tcp at ${options.connections.toLocaleString('en-US')} skipped: ` +
-        `predicted ${gib(need)} (what the ws million took, plus what a node:net connection costs beyond a uWS ` +
-        `one: server ${(tcpCeiling!.serverBytesPerConnection / 1024).toFixed(1)} ` +
-        `vs ${(ws!.serverBytesPerConnection / 1024).toFixed(1)} KB, load ` +
-        `generator ${(tcpCeiling!.driverBytesPerConnection / 1024).toFixed(1)} ` +
-        `vs ${(ws!.driverBytesPerConnection / 1024).toFixed(1)} KB) but ${gib(available)} is available ` +
-        `and ${gib(options.minHeadroomBytes)} must stay free`;
-      notes.push(why);
-      say(`\n${why}`);
-    } else {
-      if (need === undefined)
-        notes.push(
-          'prefork tcp ran without a memory prediction (no ws million or conn-per-socket tcp ceiling measured ' +
-            "first); the load generator's ramp guard still applied",
-        );
-      else
-        notes.push(
-          `prefork tcp ran: predicted to take ${gib(need)} of the ${gib(available)} available (what the ws ` +
-            `million took, plus node:net's extra cost per connection measured on conn-per-socket tcp, an upper bound)`,
-        );
-      await runOne(millionCase('tcp'));
-    }
+    const decision = decideTcpMillion(
+      ws,
+      tcpCeiling,
+      options.connections,
+      readKernelMemory().memAvailableBytes,
+      options.minHeadroomBytes,
+    );
+    notes.push(decision.note);
+    if (!decision.run) say(`\n${decision.note}`);
+    else await runOne(millionCase('tcp'));
   }
   if (metal?.ok && !interrupted) {
     notes.push(

@@ -1,8 +1,9 @@
 // The per-ping CPU figure bench:c1m reports: taken only over samples where the case was full.
 import { describe, expect, it } from 'vitest';
 import type { CaseSample } from '../src/model/case-result.ts';
-import { cpuShortSides, pingCostWhileFull, type PingCost } from '../src/c1m/ping-cost.ts';
+import { cpuShortSides, pingCostWhileFull } from '../src/c1m/ping-cost.ts';
 import { cpuCount } from '../src/run/cpu-pinning.ts';
+import { WS_MILLION_COST } from './helpers/ws-million-cost.ts';
 
 /**
  * A sample at `atSeconds` with `current` connections, `frames` answered so far and each side's CPU seconds so
@@ -71,14 +72,7 @@ describe('pingCostWhileFull', () => {
 });
 
 describe('cpuShortSides', () => {
-  const cost: PingCost = {
-    seconds: 100,
-    pingsPerSecond: 22_922,
-    serverCores: 0.48,
-    driverCores: 0.96,
-    serverCpuUsPerPing: 21.1,
-    driverCpuUsPerPing: 41.9,
-  };
+  const cost = WS_MILLION_COST;
 
   it('names the side whose cores could not answer every ping of its round (the ws million of 3 December)', () => {
     expect(cpuShortSides(cost, 1_000_000 / 30, { server: 1, load: 1 })).toEqual([

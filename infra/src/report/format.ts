@@ -52,3 +52,8 @@ export const SCENARIO_TITLES: Record<ScenarioId, string> = {
     'TLS hold — idle connections inside TLS (tls://, wss://, self-signed certificate): connect/s is TLS ' +
     'handshakes/s, server B / conn the memory per idle TLS connection',
 };
+
+/** Bytes as GiB with one decimal ("2.3 GiB"). */
+export function formatGib(bytes: number): string {
+  return `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+}

@@ -1,5 +1,6 @@
 // The arithmetic of `pnpm tune`: what a target of N loopback connections (both ends on this
 // machine) needs, compared with what the machine has. Pure, so tests feed it snapshots.
+import { formatGib } from '../report/format.ts';
 import type { MachineSnapshot } from './machine.ts';
 
 /** Descriptors each process keeps for itself (stdio, listeners, epoll, pipes, stats port…). */
@@ -42,7 +43,6 @@ export interface TuneAssessment {
 
 const num = (s: string | undefined) => (s === undefined ? NaN : Number(s.split(' ')[0]));
 const fmt = (n: number) => n.toLocaleString('en-US');
-const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
 
 function sysctlRow(
   name: string,
@@ -255,7 +255,7 @@ export function assess(m: MachineSnapshot, connections: number): TuneAssessment 
         highNeeded,
       ].join(' '),
       `pages of queued socket data, all sockets together (high ` +
-        `= ${Number.isNaN(highNow) ? '?' : gib(highNow * pageBytes)}); idle connections queue none`,
+        `= ${Number.isNaN(highNow) ? '?' : formatGib(highNow * pageBytes)}); idle connections queue none`,
     ),
   );
   for (const name of ['net.ipv4.tcp_rmem', 'net.ipv4.tcp_wmem'] as const) {
@@ -275,8 +275,8 @@ export function assess(m: MachineSnapshot, connections: number): TuneAssessment 
   const memOk = kernelBytesNeeded <= m.memAvailableBytes * 0.6;
   rows.push({
     name: 'kernel memory',
-    current: `${gib(m.memAvailableBytes)} available of ${gib(m.memTotalBytes)}`,
-    needed: `≈ ${gib(kernelBytesNeeded)} (${KERNEL_BYTES_PER_CONNECTION / 1000} KB × connection, both ends)`,
+    current: `${formatGib(m.memAvailableBytes)} available of ${formatGib(m.memTotalBytes)}`,
+    needed: `≈ ${formatGib(kernelBytesNeeded)} (${KERNEL_BYTES_PER_CONNECTION / 1000} KB × connection, both ends)`,
     verdict: memOk ? 'ok' : 'cannot',
     commands: [],
     note: memOk
