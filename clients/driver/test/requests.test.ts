@@ -67,6 +67,25 @@ describe('RequestFactory', () => {
     expect(f.replyWireBytes(40)).toBe(44);
   });
 
+  it('checks an echo reply where it lies inside a larger buffer (the read buffer), by its bounds alone', () => {
+    for (const size of [40, 5000]) {
+      const f = new RequestFactory(echoSpec('tcp', [size]), 3);
+      const body = decodeTcp(f.build(513, 77));
+      const request = sent(f, 513, 77);
+      // Other replies' bytes around it: a check that ignored start or end would read them.
+      const read = Buffer.concat([makeBody(9, 1n, 20), body, makeBody(10, 2n, 20)]);
+      const start = 32;
+      expect(f.verify(request, read, OPCODE_BINARY, start, start + size)).toBe(true);
+      expect(f.verify(request, read, OPCODE_BINARY, start, start + size - 1)).toBe(false);
+      expect(f.verify(request, read, OPCODE_BINARY, start - 1, start + size - 1)).toBe(false);
+      for (const at of [0, 4, 11, 12, size - 1]) {
+        const corrupt = Buffer.from(read);
+        corrupt[start + at]! ^= 1;
+        expect(f.verify(request, corrupt, OPCODE_BINARY, start, start + size), `${size}: byte ${at}`).toBe(false);
+      }
+    }
+  });
+
   it('checks long echo bodies (compared natively) byte for byte too', () => {
     const f = new RequestFactory(echoSpec('tcp', [5000]), 5);
     const frame = f.build(300, 99);

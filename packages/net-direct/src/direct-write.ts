@@ -42,6 +42,20 @@ function handleOf(socket: Socket): (StreamHandle & { constructor: { name: string
 }
 
 /**
+ * The constructor of node's TCP handles, once one was seen: comparing it is cheaper than reading
+ * a constructor's name (an API getter call on every write).
+ */
+let tcpHandleClass: unknown = null;
+
+function isTcpHandle(handle: { constructor: { name: string } }): boolean {
+  const cls = handle.constructor;
+  if (cls === tcpHandleClass) return true;
+  if (tcpHandleClass !== null || cls.name !== 'TCP') return false;
+  tcpHandleClass = cls;
+  return true;
+}
+
+/**
  * Whether writeCopied goes straight to the handle for this socket: a connected plain TCP socket
  * with nothing waiting in its Writable (a direct write must not overtake bytes queued there).
  */
@@ -50,7 +64,7 @@ export function writesDirectly(socket: Socket): boolean {
   return (
     streamBinding !== undefined &&
     handle !== null &&
-    handle.constructor.name === 'TCP' &&
+    isTcpHandle(handle) &&
     !socket.connecting &&
     socket.writableLength === 0
   );

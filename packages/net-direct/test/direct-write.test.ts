@@ -2,7 +2,10 @@
 // rewrites its buffer after every call, also when the kernel cannot take them at once (a peer that
 // does not read), and the socket reports the queue and its draining as node's own writes do.
 import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { queuedBytes, streamBinding, writeCopied, writesDirectly } from '../src/index.ts';
 
@@ -50,6 +53,23 @@ describe('writeCopied', () => {
     expect(streamBinding).toBeDefined();
     const { client } = await pair();
     expect(writesDirectly(client)).toBe(true);
+  });
+
+  it('leaves a Unix-socket stream to its Writable, also once a TCP handle has been recognized', async () => {
+    const { client } = await pair();
+    expect(writesDirectly(client)).toBe(true);
+    const path = join(mkdtempSync(join(tmpdir(), 'c1m-pipe-')), 's');
+    const server = createServer((c) => c.pipe(c));
+    await new Promise<void>((resolve) => server.listen(path, resolve));
+    const unix = connect(path);
+    cleanup.push(() => {
+      unix.destroy();
+      server.close();
+    });
+    await once(unix, 'connect');
+    expect(writesDirectly(unix)).toBe(false);
+    expect(writeCopied(unix, Buffer.from('over a pipe'))).toBe(true);
+    expect((await readAll(unix, 11)).toString()).toBe('over a pipe');
   });
 
   it('delivers every block intact while the caller rewrites its one buffer, through a full socket buffer', async () => {

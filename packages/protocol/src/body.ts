@@ -1,5 +1,6 @@
 // The body every workload shares: bytes 0-3 seq (u32 BE), bytes 4-11 the client's send time
 // (u64 BE, opaque to servers), then the payload.
+import { readU32BE, writeU32BE } from './big-endian.ts';
 
 /** Bytes of the seq + send-time header. */
 export const BODY_HEADER_BYTES = 12;
@@ -9,25 +10,28 @@ export const BODY_HEADER_BYTES = 12;
  * at `offset` of `target`. A number is written as two u32 halves: no BigInt on the send path.
  */
 export function writeBodyHeader(target: Buffer, seq: number, sendTime: bigint | number, offset = 0): void {
-  target.writeUInt32BE(seq >>> 0, offset);
+  writeU32BE(target, offset, seq >>> 0);
   if (typeof sendTime === 'bigint') {
     target.writeBigUInt64BE(sendTime, offset + 4);
     return;
   }
   const t = Math.floor(sendTime);
   const high = Math.floor(t / 0x100000000);
-  target.writeUInt32BE(high, offset + 4);
-  target.writeUInt32BE(t - high * 0x100000000, offset + 8);
+  writeU32BE(target, offset + 4, high);
+  writeU32BE(target, offset + 8, t - high * 0x100000000);
 }
 
-/** True when `body` starts with the header writeBodyHeader writes for `seq` and `sendTime` (a number). */
-export function hasBodyHeader(body: Buffer, seq: number, sendTime: number): boolean {
+/**
+ * True when the body at `at` of `bytes` starts with the header writeBodyHeader writes for `seq`
+ * and `sendTime` (a number). The caller guarantees BODY_HEADER_BYTES from `at`.
+ */
+export function hasBodyHeader(bytes: Uint8Array, seq: number, sendTime: number, at = 0): boolean {
   const t = Math.floor(sendTime);
   const high = Math.floor(t / 0x100000000);
   return (
-    body.readUInt32BE(0) === seq >>> 0 &&
-    body.readUInt32BE(4) === high &&
-    body.readUInt32BE(8) === t - high * 0x100000000
+    readU32BE(bytes, at) === seq >>> 0 &&
+    readU32BE(bytes, at + 4) === high &&
+    readU32BE(bytes, at + 8) === t - high * 0x100000000
   );
 }
 
@@ -41,7 +45,7 @@ export function makeBody(seq: number, sendTime: bigint | number, payloadBytes: n
 
 /** Reads the seq of a body of at least 4 bytes. */
 export function readSeq(body: Uint8Array): number {
-  return ((body[0]! << 24) | (body[1]! << 16) | (body[2]! << 8) | body[3]!) >>> 0;
+  return readU32BE(body, 0);
 }
 
 /** Reads the send time of a body of at least 12 bytes. */

@@ -2,6 +2,7 @@
 // The decoder streams: frames split across chunks are reassembled into one buffer sized to the
 // frame, frames that arrive whole inside a chunk are handed out as views (no copy), and the
 // declared length is checked against maxFrameBytes before any byte of the body is buffered.
+import { readU32BE, writeU32BE } from './big-endian.ts';
 import { C1mError } from './errors.ts';
 
 /** Bytes of the length prefix. */
@@ -19,7 +20,7 @@ export function encodeFrame(body: Uint8Array): Buffer {
 
 /** Writes the 4-byte length prefix for a body of `length` bytes into `target` at `offset`. */
 export function writeFrameHeader(target: Buffer, offset: number, length: number): void {
-  target.writeUInt32BE(length, offset);
+  writeU32BE(target, offset, length);
 }
 
 /**
@@ -70,7 +71,7 @@ export class FrameDecoder {
         this.headerHave = end - pos;
         return;
       }
-      const length = chunk.readUInt32BE(pos);
+      const length = readU32BE(chunk, pos);
       this.checkLength(length);
       const bodyStart = pos + FRAME_HEADER_BYTES;
       if (end - bodyStart >= length) {

@@ -1,5 +1,6 @@
 // Public surface of @c1m/protocol.
 export * from './errors.ts';
+export * from './big-endian.ts';
 export * from './frame-codec.ts';
 export * from './body.ts';
 export * from './workloads.ts';

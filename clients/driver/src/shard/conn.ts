@@ -19,6 +19,7 @@ import {
   failureCause,
   isC1mError,
   makeWsKey,
+  readU32BE,
   type FailureCause,
   type ServerFrameHandlers,
 } from '@c1m/protocol';
@@ -61,8 +62,11 @@ export interface ConnOwner {
   opened(conn: Conn): void;
   /** The connection ended (errno, C1M_* code or EOF); idempotent. */
   lost(conn: Conn, cause: FailureCause): void;
-  /** A reply body arrived (opcode is binary for tcp, the status code for http, whose head size comes too). */
-  frame(conn: Conn, body: Buffer, opcode: number, httpHeadBytes?: number): void;
+  /**
+   * A reply body arrived: `bytes[start, end)`, valid only during the call (it may lie in the read
+   * buffer). The opcode is binary for tcp, the status code for http, whose head size comes too.
+   */
+  frame(conn: Conn, bytes: Buffer, start: number, end: number, opcode: number, httpHeadBytes?: number): void;
 }
 
 type ConnSocket = net.Socket & { conn: Conn; raw?: net.Socket };
@@ -94,13 +98,17 @@ export class Conn {
   handshake: UpgradeResponseParser | null = null;
   /** When connecting started (nowUs). */
   startUs = 0;
+  /** target.transport, read on every reply. */
+  readonly transport: Target['transport'];
 
   constructor(
     readonly owner: ConnOwner,
     /** Index within its shard. */
     readonly index: number,
     readonly target: Target,
-  ) {}
+  ) {
+    this.transport = target.transport;
+  }
 
   /** Starts connecting; failures arrive through owner.lost. */
   connect(startUs: number, localAddress: string | undefined, localPort: number | undefined): void {
@@ -174,7 +182,7 @@ export class Conn {
       if (rest.length === 0 || (this.state as number) !== OPEN) return;
       data = rest;
     }
-    if (this.target.transport === 'http') {
+    if (this.transport === 'http') {
       const parser = (this.decoder ??= new HttpResponseParser(
         this.owner.maxFrameBytes,
         onHttpResponse,
@@ -183,7 +191,7 @@ export class Conn {
       parser.push(data);
       // As for tcp: no parser while no response is due (the pool may also have replaced the socket).
       if (this.pending === null && parser.idle && this.decoder === parser) this.decoder = null;
-    } else if (this.target.transport === 'tcp') {
+    } else if (this.transport === 'tcp') {
       const decoder = (this.decoder ??= new FrameDecoder(this.owner.maxFrameBytes, onTcpFrame)) as FrameDecoder;
       current = this;
       decoder.push(data);
@@ -200,23 +208,23 @@ export class Conn {
 let current: Conn;
 
 function onTcpFrame(body: Buffer): void {
-  current.owner.frame(current, body, OPCODE_BINARY);
+  current.owner.frame(current, body, 0, body.length, OPCODE_BINARY);
 }
 
 function onHttpResponse(status: number, body: Buffer, _close: boolean, headBytes: number): void {
-  current.owner.frame(current, body, status, headBytes);
+  current.owner.frame(current, body, 0, body.length, status, headBytes);
 }
 
 const wsHandlers: ServerFrameHandlers = {
   onMessage(opcode, payload) {
-    current.owner.frame(current, payload, opcode);
+    current.owner.frame(current, payload, 0, payload.length, opcode);
   },
   onPing(payload) {
     current.write(encodeClientFrame(OPCODE_PONG, payload));
   },
   onPong(payload) {
     // A pong answers one of our pings; otherwise unsolicited pongs are allowed and ignored (RFC 6455 §5.5.3).
-    if (current.owner.pongReplies) current.owner.frame(current, payload, OPCODE_PONG);
+    if (current.owner.pongReplies) current.owner.frame(current, payload, 0, payload.length, OPCODE_PONG);
   },
   onClose() {
     current.owner.lost(current, 'C1M_WS_CLOSED');
@@ -226,7 +234,7 @@ const wsHandlers: ServerFrameHandlers = {
 function onConnect(this: ConnSocket): void {
   const conn = this.conn;
   if (conn.state !== CONNECTING) return;
-  if (conn.target.transport !== 'ws') {
+  if (conn.transport !== 'ws') {
     conn.owner.opened(conn);
     return;
   }
@@ -242,13 +250,13 @@ function onRead(this: ConnSocket, nread: number, buffer: Buffer): void {
   if (conn.state === CLOSED || conn.state === CLOSING) return;
   try {
     // The usual read: exactly one whole reply and nothing half-decoded before it. Its body goes
-    // out as one view of the read buffer, without the decoder (tcp: created per reply otherwise).
-    const transport = conn.target.transport;
+    // out where it lies in the read buffer, without the decoder (tcp: created per reply otherwise).
+    const transport = conn.transport;
     if (conn.state === OPEN && transport !== 'http') {
       const at = transport === 'tcp' ? wholeTcpFrame(conn, buffer, nread) : wholeWsFrame(conn, buffer, nread);
       if (at > 0) {
         // tcp frames are binary; a ws frame's opcode is the low nibble of its first byte.
-        conn.owner.frame(conn, buffer.subarray(at, nread), transport === 'tcp' ? OPCODE_BINARY : buffer[0]! & 0x0f);
+        conn.owner.frame(conn, buffer, at, nread, transport === 'tcp' ? OPCODE_BINARY : buffer[0]! & 0x0f);
         return;
       }
     }
@@ -266,7 +274,7 @@ function onRead(this: ConnSocket, nread: number, buffer: Buffer): void {
 function wholeTcpFrame(conn: Conn, buffer: Buffer, nread: number): number {
   if (conn.decoder !== null && !(conn.decoder as FrameDecoder).idle) return -1;
   if (nread < FRAME_HEADER_BYTES) return -1;
-  const length = buffer.readUInt32BE(0);
+  const length = readU32BE(buffer, 0);
   return length === nread - FRAME_HEADER_BYTES && length <= conn.owner.maxFrameBytes ? FRAME_HEADER_BYTES : -1;
 }
 
@@ -286,7 +294,7 @@ function wholeWsFrame(conn: Conn, buffer: Buffer, nread: number): number {
   if (b1 === 126) {
     if (nread < 4) return -1;
     at = 4;
-    length = buffer.readUInt16BE(2);
+    length = (buffer[2]! << 8) | buffer[3]!;
   } else if (b1 > 126) return -1; // masked, or a 64-bit length
   if (b0 === 0x80 + OPCODE_PONG && length > 125) return -1;
   return nread === at + length && length <= conn.owner.maxFrameBytes ? at : -1;

@@ -1,7 +1,7 @@
 // The connections of one shard and everything that happens to them: connecting (paced by the
 // phase, bounded by one timeout sweep for all sockets), sending requests, matching and checking
 // replies, losing connections. What a phase does with an answer is up to its PhaseListener.
-import { END_OF_STREAM, readSeq, type FailureCause } from '@c1m/protocol';
+import { END_OF_STREAM, readU32BE, type FailureCause } from '@c1m/protocol';
 import { epochUs, nowUs } from './clock.ts';
 import { CLOSED, CLOSING, CONNECTING, Conn, OPEN, Pending, UPGRADING, resetSocket, type ConnOwner } from './conn.ts';
 import type { RequestFactory } from './requests.ts';
@@ -226,15 +226,15 @@ export class Pool implements ConnOwner {
     return frame.length;
   }
 
-  frame(conn: Conn, body: Buffer, opcode: number, httpHeadBytes = 0): void {
+  frame(conn: Conn, bytes: Buffer, start: number, end: number, opcode: number, httpHeadBytes = 0): void {
     const atUs = nowUs();
     const list = conn.pending;
     const stats = this.stats;
     let i = -1;
     // HTTP responses carry no seq: they answer the requests in order.
-    if (list !== null && conn.target.transport === 'http') i = 0;
-    else if (list !== null && body.length >= 4) {
-      const seq = readSeq(body);
+    if (list !== null && conn.transport === 'http') i = 0;
+    else if (list !== null && end - start >= 4) {
+      const seq = readU32BE(bytes, start);
       if (list[0]!.seq === seq) i = 0;
       else i = list.findIndex((p) => p.seq === seq);
     }
@@ -247,7 +247,7 @@ export class Pool implements ConnOwner {
     if (i === 0) list!.shift();
     else list!.splice(i, 1);
     if (list!.length === 0) conn.pending = null;
-    const correct = this.requests.verify(entry, body, opcode);
+    const correct = this.requests.verify(entry, bytes, opcode, start, end);
     if (correct) stats.counts.received++;
     else {
       stats.counts.mismatches++;
@@ -260,7 +260,7 @@ export class Pool implements ConnOwner {
       return;
     }
     this.inflight--;
-    this.listener.answered(conn, entry, correct, atUs, this.requests.replyWireBytes(body.length, httpHeadBytes));
+    this.listener.answered(conn, entry, correct, atUs, this.requests.replyWireBytes(end - start, httpHeadBytes));
   }
 
   /**
