@@ -1,7 +1,8 @@
 // The driver's efficiency figures (issue 4), measured against the C baseline pair of
 // infra/baseline when a C compiler is present (else against a node:net echo server, said so):
 // - msgs/s at 100 connections, 64 B bodies, closed loop, beside the C client's (A B A B rounds,
-//   because this shared machine's speed drifts by 2-3x within minutes);
+//   because this shared machine's speed drifts by 2-3x within minutes) and beside the node:net
+//   floor client's (bench/floor-client.ts: what any Node load generator here costs at the least);
 // - driver CPU-seconds per million messages beside the C client's;
 // - p50 at 1000 msgs/s open loop beside the C client's one-connection round trip;
 // - RSS per idle connection (hold) at 18,000 connections (one shard) and at --idle N (default 100,000;
@@ -127,6 +128,18 @@ interface CResult {
   latencyP99Us: number;
 }
 
+/**
+ * The floor of any node:net load generator here (bench/floor-client.ts): the driver's socket and
+ * write path without its checks and records. Its cpuSeconds cover the measured seconds only.
+ */
+function runFloorClient(port: number, seconds: number): { messagesPerSecond: number; cpuSecondsPerMillion: number } {
+  const tsx = join(driverDir, 'node_modules', '.bin', 'tsx');
+  const args = [join(here, 'floor-client.ts'), '--port', String(port), '--connections', '100', '--size', '64'];
+  const out = execFileSync(...onCpus(pinning?.client, tsx, [...args, '--duration', String(seconds), '--warmup', '1']));
+  const r = JSON.parse(out.toString()) as { messages: number; messagesPerSecond: number; cpuSeconds: number };
+  return { messagesPerSecond: r.messagesPerSecond, cpuSecondsPerMillion: r.cpuSeconds / (r.messages / 1e6) };
+}
+
 function runCClient(client: string, port: number, connections: number, seconds: number): CResult {
   const args = ['--port', String(port), '--connections', String(connections), '--size', '64'];
   const out = execFileSync(
@@ -160,6 +173,7 @@ async function main(): Promise<void> {
   const rounds: Array<Record<string, number>> = [];
   for (let k = 1; k <= ROUNDS; k++) {
     const c = baseline ? runCClient(baseline.client, port, 100, DURATION_S) : null;
+    const floor = runFloorClient(port, DURATION_S);
     const closed = ['echo', '--target', target, '--connections', '100', '--size', '64'];
     closed.push('--duration', `${DURATION_S}s`, '--warmup', '1s');
     const d = runDriver(closed);
@@ -188,6 +202,10 @@ async function main(): Promise<void> {
       cMsgsPerSecond: c?.messagesPerSecond ?? 0,
       cCpuSecondsPerMillion: c ? c.cpuSeconds / ((c.messages * (DURATION_S + 1)) / DURATION_S / 1e6) : 0,
       ratio: c ? d.messagesPerSecond / c.messagesPerSecond : 0,
+      floorMsgsPerSecond: floor.messagesPerSecond,
+      floorCpuSecondsPerMillion: floor.cpuSecondsPerMillion,
+      floorRatio: c ? floor.messagesPerSecond / c.messagesPerSecond : 0,
+      driverToFloor: d.messagesPerSecond / floor.messagesPerSecond,
       openLoopP50Us: o.latencyUs.p50Us,
       openLoopP50UncorrectedUs: o.latencyUncorrectedUs.p50Us,
       openLoopP99Us: o.latencyUs.p99Us,
@@ -208,6 +226,8 @@ async function main(): Promise<void> {
           ? ` | C ${fmt(row.cMsgsPerSecond)} msgs/s (${fmt(row.cCpuSecondsPerMillion, 2)} CPU-s/M) | ` +
             `ratio ${fmt(row.ratio, 2)}`
           : '') +
+        ` | node floor ${fmt(row.floorMsgsPerSecond)} msgs/s (${fmt(row.floorCpuSecondsPerMillion, 2)} CPU-s/M` +
+        `${c ? `, ratio ${fmt(row.floorRatio, 2)}` : ''})` +
         (other
           ? ` | compared build ${fmt(row.otherMsgsPerSecond!)} msgs/s ` +
             `(${fmt(row.otherCpuSecondsPerMillion!, 2)} CPU-s/M, ratio ${fmt(row.otherRatio!, 2)})`
@@ -222,7 +242,9 @@ async function main(): Promise<void> {
     console.log(
       `closed loop: driver ${fmt(median(rounds.map((r) => r.driverMsgsPerSecond)))} msgs/s vs C client ` +
         `${fmt(median(rounds.map((r) => r.cMsgsPerSecond)))}: median ratio ${fmt(ratio, 2)} ` +
-        `(target ≥ ${TARGET_RATIO}, ${ratio >= TARGET_RATIO ? 'met' : 'not met'})`,
+        `(target ≥ ${TARGET_RATIO}, ${ratio >= TARGET_RATIO ? 'met' : 'not met'}); the node:net floor client ` +
+        `${fmt(median(rounds.map((r) => r.floorMsgsPerSecond)))} msgs/s, median ratio ` +
+        `${fmt(median(rounds.map((r) => r.floorRatio)), 2)}; driver/floor ${fmt(median(rounds.map((r) => r.driverToFloor)), 2)}`,
     );
   }
 
@@ -276,6 +298,10 @@ async function main(): Promise<void> {
     driverMsgsPerSecond: median(rounds.map((r) => r.driverMsgsPerSecond)),
     cMsgsPerSecond: median(rounds.map((r) => r.cMsgsPerSecond)),
     ratioToC: median(rounds.map((r) => r.ratio)),
+    floorMsgsPerSecond: median(rounds.map((r) => r.floorMsgsPerSecond)),
+    floorRatioToC: median(rounds.map((r) => r.floorRatio)),
+    driverToFloorRatio: median(rounds.map((r) => r.driverToFloor)),
+    floorCpuSecondsPerMillion: median(rounds.map((r) => r.floorCpuSecondsPerMillion)),
     driverCpuSecondsPerMillion: median(rounds.map((r) => r.driverCpuSecondsPerMillion)),
     cCpuSecondsPerMillion: median(rounds.map((r) => r.cCpuSecondsPerMillion)),
     openLoop1000P50Us: median(rounds.map((r) => r.openLoopP50Us)),
