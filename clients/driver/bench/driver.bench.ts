@@ -237,14 +237,15 @@ async function main(): Promise<void> {
     );
   }
 
-  const ratio = median(rounds.map((r) => r.ratio));
+  const medianOf = (key: string) => median(rounds.map((r) => r[key]!));
+  const ratio = medianOf('ratio');
   if (baseline) {
     console.log(
-      `closed loop: driver ${fmt(median(rounds.map((r) => r.driverMsgsPerSecond)))} msgs/s vs C client ` +
-        `${fmt(median(rounds.map((r) => r.cMsgsPerSecond)))}: median ratio ${fmt(ratio, 2)} ` +
+      `closed loop: driver ${fmt(medianOf('driverMsgsPerSecond'))} msgs/s vs C client ` +
+        `${fmt(medianOf('cMsgsPerSecond'))}: median ratio ${fmt(ratio, 2)} ` +
         `(target ≥ ${TARGET_RATIO}, ${ratio >= TARGET_RATIO ? 'met' : 'not met'}); the node:net floor client ` +
-        `${fmt(median(rounds.map((r) => r.floorMsgsPerSecond)))} msgs/s, median ratio ` +
-        `${fmt(median(rounds.map((r) => r.floorRatio)), 2)}; driver/floor ${fmt(median(rounds.map((r) => r.driverToFloor)), 2)}`,
+        `${fmt(medianOf('floorMsgsPerSecond'))} msgs/s, median ratio ${fmt(medianOf('floorRatio'), 2)}; ` +
+        `driver/floor ${fmt(medianOf('driverToFloor'), 2)}`,
     );
   }
 
