@@ -1,11 +1,12 @@
 // The cheapest closed-loop client we know how to write on node:net, run beside the driver in its
 // bench as the floor of any Node load generator on this machine: sockets read into one shared
-// buffer (onread) and write straight to their handle (net-direct), like the driver's, but each reply
-// is checked only for its length prefix and nothing is recorded (no seq, no send time, no body check,
-// no histogram). What the driver costs above it is its own; what this costs above the C client is
-// node's. Prints one JSON line with the C client's fields: messages, messagesPerSecond, cpuSeconds.
+// buffer (onread) and write their one frame straight to their handle uncopied (net-direct writeLent),
+// like the driver's, but each reply is checked only for its length prefix and nothing is recorded
+// (no seq, no send time, no body check, no histogram). What the driver costs above it is its own;
+// what this costs above the C client is node's. Prints one JSON line with the C client's fields:
+// messages, messagesPerSecond, cpuSeconds.
 // Run: tsx bench/floor-client.ts --port P [--connections 100] [--size 64] [--duration 5] [--warmup 1]
-import { writeCopied } from '@c1m/net-direct';
+import { writeLent } from '@c1m/net-direct';
 import net from 'node:net';
 import { parseArgs } from 'node:util';
 
@@ -44,7 +45,7 @@ function onRead(this: FloorSocket, nread: number): void {
   while (bytes >= frame.length) {
     bytes -= frame.length;
     messages++;
-    writeCopied(this, frame);
+    writeLent(this, frame);
   }
   this.partial = bytes;
 }
@@ -69,7 +70,7 @@ for (let i = 0; i < connections; i++) {
 
 function start(): void {
   clearTimeout(deadline);
-  for (const socket of sockets) writeCopied(socket, frame);
+  for (const socket of sockets) writeLent(socket, frame);
   setTimeout(() => {
     const from = messages;
     const cpuFrom = process.cpuUsage();

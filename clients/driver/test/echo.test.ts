@@ -142,9 +142,10 @@ describe('c1m-load echo', () => {
     expectConsistent(run.result!);
   });
 
-  // Echo requests are built in one reused buffer; what the kernel cannot take at once is queued as
-  // a copy (writeCopied). Against a slow reader most writes queue: had the queue held the buffer
-  // itself, the queued requests (and so their echoes) would carry later bodies.
+  // Echo requests are built in one reused buffer until a write's queue keeps it (writeLent says
+  // HELD); the next request is then built in a new buffer. Against a slow reader most writes queue:
+  // had the factory gone on writing into a buffer a queue held, the queued requests (and so their
+  // echoes) would carry later bodies.
   it.each([
     ['tcp', startTcpEcho],
     ['ws', startWsEcho],
@@ -170,7 +171,8 @@ describe('c1m-load echo', () => {
     // 2 x 32 requests of 100-300 kB in flight (~6 MB a connection): more than loopback's socket buffers
     // take (~2.5 MB here), so writes queue; the server reads ~13 MB/s, so replies keep coming and
     // requests are sent after those queued writes too. With the reused frame buffer handed to
-    // socket.write uncopied while a write was queued, this run had mismatches and resets.
+    // socket.write uncopied while a write was queued, this run had mismatches and resets (and so it
+    // has with writeLent when Pool.send ignores HELD).
     expect(r.messages.received).toBeGreaterThan(64);
     expectConsistent(r);
   });

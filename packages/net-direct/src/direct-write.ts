@@ -1,11 +1,13 @@
 // Writes to a node:net socket straight to its libuv handle, as node's own Writable does at its
 // end, without the Writable's per-write bookkeeping (state, callbacks, a request object per write).
-// The bytes are written as a latin1 string: node's C++ layer writes what the kernel takes at once
-// and copies only a remainder it must queue, so the caller may reuse its buffer as soon as the
-// call returns (a shared read buffer, a reused frame). Latin1 maps every byte to one char and back.
+// writeCopied writes the bytes as a latin1 string: node's C++ layer writes what the kernel takes at
+// once and copies only a remainder it must queue, so the caller may reuse its buffer as soon as the
+// call returns (a shared read buffer). Latin1 maps every byte to one char and back. writeLent hands
+// the buffer itself, with no string made, and says whether the queue kept it (a reused frame is then
+// replaced by its owner).
 import type { Socket } from 'node:net';
 import { getSystemErrorName } from 'node:util';
-import { type StreamHandle, streamBinding, type WriteRequest } from './stream-binding.ts';
+import { type StreamBinding, type StreamHandle, streamBinding, type WriteRequest } from './stream-binding.ts';
 
 interface SocketInternals {
   _handle: (StreamHandle & { constructor: { name: string } }) | null;
@@ -18,6 +20,8 @@ interface Latin1Slicing {
 
 interface QueuedWrite extends WriteRequest {
   socket: Socket;
+  /** The bytes a queued writeLent reads from, kept alive while it waits. */
+  buffer?: Buffer;
 }
 
 /** A request for a write that finished at once; node keeps no reference to such a request. */
@@ -25,6 +29,7 @@ let spare: QueuedWrite | null = null;
 
 function onQueuedWriteDone(this: QueuedWrite, status: number): void {
   const { socket } = this;
+  this.buffer = undefined;
   if (status < 0) {
     socket.destroy(errnoError(status));
     return;
@@ -70,6 +75,37 @@ export function writesDirectly(socket: Socket): boolean {
   );
 }
 
+/** A request for a direct write to `handle` of `socket` (the spare one when there is one). */
+function requestFor(socket: Socket, handle: StreamHandle): QueuedWrite {
+  const req = spare ?? ((streamBinding as StreamBinding).newWriteRequest() as QueuedWrite);
+  spare = null;
+  req.handle = handle;
+  req.oncomplete = onQueuedWriteDone as WriteRequest['oncomplete'];
+  req.async = false;
+  req.socket = socket;
+  return req;
+}
+
+/** What a direct write came to: FAILED (the socket is destroyed), SENT (all taken at once) or HELD (queued). */
+function settle(socket: Socket, req: QueuedWrite, status: number): WriteOutcome {
+  if (status !== 0) {
+    socket.destroy(errnoError(status));
+    return FAILED;
+  }
+  if ((streamBinding as StreamBinding).lastWriteWasAsync()) {
+    req.async = true;
+    return HELD;
+  }
+  spare = req;
+  return SENT;
+}
+
+/** writeLent's outcomes. */
+export const FAILED = -1;
+export const SENT = 0;
+export const HELD = 1;
+export type WriteOutcome = typeof FAILED | typeof SENT | typeof HELD;
+
 /**
  * Writes `bytes[start, end)` to `socket`. The caller may reuse `bytes` once this returns. Returns
  * false when the socket can no longer be written (destroyed, ended, or the write failed, which
@@ -83,23 +119,32 @@ export function writeCopied(socket: Socket, bytes: Buffer, start = 0, end = byte
     socket.write(Buffer.from(bytes.subarray(start, end)));
     return true;
   }
-  const binding = streamBinding as NonNullable<typeof streamBinding>;
   const handle = handleOf(socket) as StreamHandle;
-  const req = spare ?? (binding.newWriteRequest() as QueuedWrite);
-  spare = null;
-  req.handle = handle;
-  req.oncomplete = onQueuedWriteDone as WriteRequest['oncomplete'];
-  req.async = false;
-  req.socket = socket;
+  const req = requestFor(socket, handle);
   // latin1Slice is what toString('latin1') calls after looking the encoding up, once per write.
   const status = handle.writeLatin1String(req, (bytes as unknown as Latin1Slicing).latin1Slice(start, end));
-  if (status !== 0) {
-    socket.destroy(errnoError(status));
-    return false;
+  return settle(socket, req, status) !== FAILED;
+}
+
+/**
+ * Writes all of `bytes` to `socket` without copying them: cheaper than writeCopied by the string it
+ * makes. SENT: the kernel took every byte, and `bytes` is the caller's again. HELD: the rest waits
+ * in a queue that reads it from `bytes` later, so the caller must never change `bytes` again (the
+ * queue keeps it alive; drain and backpressure as for writeCopied). FAILED: as writeCopied's false.
+ */
+export function writeLent(socket: Socket, bytes: Buffer): WriteOutcome {
+  if (!socket.writable) return FAILED;
+  if (!writesDirectly(socket)) {
+    socket.write(bytes);
+    return HELD;
   }
-  if (binding.lastWriteWasAsync()) req.async = true;
-  else spare = req;
-  return true;
+  const handle = handleOf(socket) as StreamHandle;
+  const req = requestFor(socket, handle);
+  const status = handle.writeBuffer(req, bytes);
+  const outcome = settle(socket, req, status);
+  // node's C++ queue points into `bytes`: this reference keeps the memory alive until the write completes.
+  if (outcome === HELD) req.buffer = bytes;
+  return outcome;
 }
 
 /** Bytes handed to `socket` and not yet taken by the kernel: its Writable's and its handle's queue. */

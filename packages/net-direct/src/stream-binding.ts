@@ -13,6 +13,8 @@ export interface WriteRequest {
 /** The methods of a libuv stream handle (node's TCPWrap) that writers use. */
 export interface StreamHandle {
   writeLatin1String(req: WriteRequest, data: string): number;
+  /** Writes what the kernel takes at once; a rest is queued pointing into `data` (not copied). */
+  writeBuffer(req: WriteRequest, data: Uint8Array): number;
   readonly writeQueueSize: number;
 }
 

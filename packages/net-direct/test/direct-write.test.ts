@@ -7,7 +7,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { queuedBytes, streamBinding, writeCopied, writesDirectly } from '../src/index.ts';
+import { HELD, SENT, queuedBytes, streamBinding, writeCopied, writeLent, writesDirectly } from '../src/index.ts';
 
 const cleanup: Array<() => void> = [];
 afterEach(() => {
@@ -133,5 +133,36 @@ describe('writeCopied', () => {
     const [err] = (await failed) as [NodeJS.ErrnoException];
     expect(['EPIPE', 'ECONNRESET']).toContain(err.code);
     expect(client.destroyed).toBe(true);
+  });
+});
+
+describe('writeLent', () => {
+  it('says SENT while the kernel takes every byte, and HELD once a queue keeps the buffer itself', async () => {
+    const { client, peer } = await pair();
+    peer.pause();
+    // One buffer, refilled after every SENT; a new one after HELD, as the driver's frames do. Had
+    // writeLent said SENT for a write it queued, a refill would change bytes still waiting.
+    let buffer = Buffer.alloc(1024);
+    const outcomes = { sent: 0, held: 0 };
+    const blocks = 8192;
+    for (let i = 0; i < blocks; i++) {
+      fillBlock(buffer, i);
+      const outcome = writeLent(client, buffer);
+      if (outcome === SENT) outcomes.sent++;
+      else {
+        expect(outcome).toBe(HELD);
+        outcomes.held++;
+        buffer = Buffer.alloc(1024);
+      }
+    }
+    expect(outcomes.sent).toBeGreaterThan(0);
+    expect(outcomes.held).toBeGreaterThan(0);
+    const received = await readAll(peer, blocks * 1024);
+    const expected = Buffer.alloc(1024);
+    for (let i = 0; i < blocks; i++) {
+      fillBlock(expected, i);
+      expect(received.subarray(i * 1024, (i + 1) * 1024).equals(expected), `block ${i}`).toBe(true);
+    }
+    expect(queuedBytes(client)).toBe(0);
   });
 });

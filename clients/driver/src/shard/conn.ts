@@ -2,7 +2,7 @@
 // a handful of fields, no closures or timers of its own, no buffers while idle. Socket events go
 // to module-level functions that find their Conn through the socket; reads land in the pool's
 // one shared buffer (net's `onread`), and a TCP frame decoder exists only while a reply is due.
-import { writeCopied } from '@c1m/net-direct';
+import { FAILED, writeLent, type WriteOutcome } from '@c1m/net-direct';
 import net from 'node:net';
 import tls from 'node:tls';
 import {
@@ -147,13 +147,15 @@ export class Conn {
     socket.on('close', onClose);
   }
 
-  /** Writes bytes; false when the connection is not open. */
-  write(bytes: Buffer): boolean {
+  /**
+   * Writes `bytes` straight to the handle, uncopied: HELD when a rest waits in the queue, which then
+   * owns `bytes` (never to be changed again); SENT when the kernel took it all; FAILED when the
+   * connection is not open or the write failed.
+   */
+  write(bytes: Buffer): WriteOutcome {
     const socket = this.socket;
-    if (socket === null || this.state !== OPEN) return false;
-    // Straight to the handle, copied only where the kernel cannot take it at once: `bytes` may be reused.
-    writeCopied(socket, bytes);
-    return true;
+    if (socket === null || this.state !== OPEN) return FAILED;
+    return writeLent(socket, bytes);
   }
 
   /**

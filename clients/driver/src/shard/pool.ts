@@ -7,6 +7,7 @@ import { CLOSED, CLOSING, CONNECTING, Conn, OPEN, Pending, UPGRADING, resetSocke
 import type { RequestFactory } from './requests.ts';
 import { PhaseStats } from '../recording/stats.ts';
 import type { PoolSettings } from '../ipc/messages.ts';
+import { HELD } from '@c1m/net-direct';
 
 /** What the current phase wants to hear about. */
 export interface PhaseListener {
@@ -221,8 +222,9 @@ export class Pool implements ConnOwner {
     else conn.pending.push(entry);
     this.inflight++;
     this.stats.counts.sent++;
-    // The write copies whatever the kernel does not take at once, so the frame buffer is free again.
-    conn.write(frame);
+    // A frame the kernel could not take at once stays with the socket's queue: the factory builds the
+    // next one in a new buffer.
+    if (conn.write(frame) === HELD) requests.frameHeld(frame);
     return frame.length;
   }
 

@@ -83,8 +83,8 @@ export class RequestFactory {
   /** Wire bytes of the largest request frame (the size of `scratch`). */
   private readonly maxFrameBytes: number;
   /**
-   * The frame buffer echo requests are built in, reused for every request: a write copies what the
-   * kernel does not take at once (writeCopied).
+   * The frame buffer echo requests are built in, reused for every request until a socket's write
+   * queue keeps one (frameHeld): the next is then built in a new buffer.
    */
   private scratch: Buffer | null = null;
   /** The last cut of `scratch` handed out by frame(). */
@@ -142,8 +142,8 @@ export class RequestFactory {
 
   /**
    * A request frame for `seq` stamped with `sendTimeUs` (its size in `bodyBytes`, its body in
-   * `body`). An echo frame may be the factory's reusable buffer: write it (Conn.write copies what
-   * the kernel does not take at once) before the next build.
+   * `body`). An echo frame may be the factory's reusable buffer: write it before the next build,
+   * and say frameHeld() when the write kept it.
    */
   build(seq: number, sendTimeUs: number): Buffer {
     if (this.http) {
@@ -181,6 +181,16 @@ export class RequestFactory {
     const scratch = (this.scratch ??= Buffer.allocUnsafe(this.maxFrameBytes));
     this.scratchCut = frameBytes === scratch.length ? scratch : scratch.subarray(0, frameBytes);
     return this.scratchCut;
+  }
+
+  /**
+   * `frame`, built here, was kept by a socket's write queue (Conn.write said HELD): if it is the
+   * reusable buffer, the next request is built in a new one.
+   */
+  frameHeld(frame: Buffer): void {
+    if (frame !== this.scratchCut) return;
+    this.scratch = null;
+    this.scratchCut = null;
   }
 
   private buildTcpEcho(size: number, seq: number, sendTimeUs: number): Buffer {
