@@ -96,12 +96,33 @@ describe('RequestFactory', () => {
     expect(f.verify(request, body, OPCODE_BINARY)).toBe(false);
   });
 
-  it('builds every echo frame in its one reused buffer (the write copies what it must keep)', () => {
+  it('reuses one frame buffer for echo requests, and a new one after a write queue kept it (frameHeld)', () => {
+    const f = new RequestFactory(echoSpec('tcp', [1000]), 6);
+    const first = f.build(1, 10);
+    expect(f.build(2, 20)).toBe(first);
+    f.frameHeld(first);
+    const third = f.build(3, 30);
+    expect(third).not.toBe(first);
+    // What the queue holds is left as it was written.
+    expect(decodeTcp(first).equals(makeBody(2, 20n, 988))).toBe(true);
+    expect(decodeTcp(third).equals(makeBody(3, 30n, 988))).toBe(true);
+  });
+
+  it('keeps short tcp echo frames built, one per seq & 0xff, stamping only the body header per send', () => {
     const f = new RequestFactory(echoSpec('tcp', [64]), 6);
     const first = f.build(1, 10);
-    const second = f.build(2, 20);
-    expect(second).toBe(first);
-    expect(readSeq(decodeTcp(second))).toBe(2);
+    expect(f.build(2, 20)).not.toBe(first);
+    const again = f.build(257, 30);
+    expect(again).toBe(first);
+    expect(decodeTcp(again).equals(makeBody(257, 30n, 52))).toBe(true);
+    expect(f.verify(sent(f, 257, 30), decodeTcp(again), OPCODE_BINARY)).toBe(true);
+    // A frame a write queue kept is never written again: seq 513 gets a new one.
+    f.frameHeld(again);
+    const next = f.build(513, 40);
+    expect(next).not.toBe(again);
+    expect(decodeTcp(again).equals(makeBody(257, 30n, 52))).toBe(true);
+    expect(decodeTcp(next).equals(makeBody(513, 40n, 52))).toBe(true);
+    expect(f.build(769, 50)).toBe(next);
   });
 
   it('masks ws echo frames in place, every size of a range', () => {

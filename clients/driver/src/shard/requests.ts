@@ -1,7 +1,8 @@
 // Builds the requests a shard sends (body per workload, framed per transport) and checks each
-// reply against the request it answers. An echo request is written straight into one reusable
+// reply against the request it answers. An echo request is written straight into a reusable
 // frame buffer and never kept: its body is a function of seq, send time and size, so the reply is
-// checked against that function instead of a copy (no allocation per send). cpu and io requests
+// checked against that function instead of a copy (no allocation per send). Short tcp echo frames
+// of one size are kept one per seq & 0xff, whose payload they already hold: a send writes 12 bytes. cpu and io requests
 // keep their body, since their replies are computed from it; every http GET is one constant buffer.
 import {
   BODY_HEADER_BYTES,
@@ -18,6 +19,7 @@ import {
   maskPayloadInPlace,
   staticHttpBody,
   hasBodyHeader,
+  readU32BE,
   writeBodyHeader,
   writeClientFrameHeader,
   writeFrameHeader,
@@ -57,6 +59,8 @@ export interface SentRequest {
  */
 const JS_COMPARE_MAX_BYTES = 256;
 const JS_COPY_MAX_BYTES = 256;
+/** tcp echo requests of one size up to this are kept built, one frame per seq & 0xff (256 of them). */
+const PREBUILT_MAX_BYTES = 256;
 
 /** Makes request frames and verifies replies. One per shard. */
 export class RequestFactory {
@@ -89,6 +93,11 @@ export class RequestFactory {
   private scratch: Buffer | null = null;
   /** The last cut of `scratch` handed out by frame(). */
   private scratchCut: Buffer | null = null;
+  /**
+   * tcp echo of one size up to PREBUILT_MAX_BYTES: entry k is the frame of the last request whose
+   * seq & 0xff is k (its payload is the same for every such seq), built on first use; else null.
+   */
+  private readonly tcpFrames: Array<Buffer | undefined> | null;
   private rng: number;
   /** The body of the request last built: null for echo (see SentRequest.req). */
   body: Buffer | null = null;
@@ -107,6 +116,7 @@ export class RequestFactory {
     this.replyOpcode = spec.wsPingFrames ? OPCODE_PONG : OPCODE_BINARY;
     this.newConnectionPerRequest = spec.http?.keepAlive === false;
     this.pongReplies = spec.wsPingFrames;
+    this.tcpFrames = this.echo && this.tcp && this.fixedSize >= 0 && this.fixedSize <= PREBUILT_MAX_BYTES ? [] : null;
     const largest = maxSize(spec.size);
     this.maxFrameBytes = spec.transport === 'tcp' ? FRAME_HEADER_BYTES + largest : clientFrameBytes(largest);
     this.pattern = Buffer.allocUnsafe(largest + 256);
@@ -188,12 +198,33 @@ export class RequestFactory {
    * reusable buffer, the next request is built in a new one.
    */
   frameHeld(frame: Buffer): void {
+    const kept = this.tcpFrames;
+    if (kept !== null) {
+      // The seq is the body's first field: its low byte says which kept frame this is.
+      const k = readU32BE(frame, FRAME_HEADER_BYTES) & 0xff;
+      if (kept[k] === frame) kept[k] = undefined;
+      return;
+    }
     if (frame !== this.scratchCut) return;
     this.scratch = null;
     this.scratchCut = null;
   }
 
   private buildTcpEcho(size: number, seq: number, sendTimeUs: number): Buffer {
+    const kept = this.tcpFrames;
+    if (kept !== null) {
+      const k = seq & 0xff;
+      const frame = kept[k];
+      if (frame !== undefined) {
+        writeBodyHeader(frame, seq, sendTimeUs, FRAME_HEADER_BYTES);
+        return frame;
+      }
+      const built = Buffer.allocUnsafe(FRAME_HEADER_BYTES + size);
+      writeFrameHeader(built, 0, size);
+      this.fillBody(built, FRAME_HEADER_BYTES, size, seq, sendTimeUs);
+      kept[k] = built;
+      return built;
+    }
     const frame = this.frame(FRAME_HEADER_BYTES + size);
     writeFrameHeader(frame, 0, size);
     this.fillBody(frame, FRAME_HEADER_BYTES, size, seq, sendTimeUs);
