@@ -165,16 +165,22 @@ export function describeHttpConformance(target: HttpConformanceTarget): void {
       const oversized = await open(s.ready.port);
       oversized.writeRaw(`GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(32 * 1024)}\r\n\r\n`);
       expect(await oversized.closedWithin(5000)).toBe(true);
-      expect(oversized.replies.map((r) => r.status)).toEqual([431]);
+      const refused = oversized.replies.map((r) => r.status);
       if (target.httpEngine === 'node') {
+        expect(refused).toEqual([431]);
         expect(await malformed.closedWithin(5000)).toBe(true);
         expect(malformed.replies.map((r) => r.status)).toEqual([400]);
         expect((await s.stats()).protocolErrors).toEqual({ C1M_HTTP_BAD_REQUEST: 2 });
       } else {
-        // uWS 20.30 holds a malformed request line silently until its idle timeout (README 1.3).
+        // uWS 20.30 holds a malformed request line silently until its idle timeout (README 1.3). An
+        // oversized head reaches the server's 431 (counted) when uWS reads it whole; one that arrives
+        // in pieces past uWS's own head buffer is reset by uWS with no response and reaches no handler
+        // (measured: 11 of 200 loopback connections).
+        expect([[431], []]).toContainEqual(refused);
         await new Promise((r) => setTimeout(r, 300));
         expect(malformed.replies).toEqual([]);
-        expect((await s.stats()).protocolErrors).toEqual({ C1M_HTTP_BAD_REQUEST: 1 });
+        const counted = refused.length === 1 ? { C1M_HTTP_BAD_REQUEST: 1 } : {};
+        expect((await s.stats()).protocolErrors).toEqual(counted);
       }
       expect(await works(good, 'static', 1024)).toBe(true);
     });
