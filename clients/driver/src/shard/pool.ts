@@ -77,6 +77,7 @@ export class Pool implements ConnOwner {
     this.maxFrameBytes = settings.maxFrameBytes;
     this.pongReplies = requests.pongReplies;
     this.requests = requests;
+    requests.useReadBuffer(this.readBuffer);
   }
 
   /** Starts a new connection (index = its position in `conns`). */

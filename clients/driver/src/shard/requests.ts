@@ -29,6 +29,7 @@ import {
 } from '@c1m/protocol';
 import type { RequestSpec } from '../ipc/messages.ts';
 import { maxSize } from '../options/values.ts';
+import { EchoPayload } from './echo-payload.ts';
 
 /** What an http factory precomputes. */
 interface HttpParts {
@@ -52,13 +53,6 @@ export interface SentRequest {
   readonly req: Buffer | null;
 }
 
-/**
- * Echo payloads up to these sizes are compared and filled in JS; longer ones with one memcmp
- * (Buffer#compare) or memcpy (Buffer#copy), whose per-call cost (a typed array made for the copy's
- * source) is more than a short loop's.
- */
-const JS_COMPARE_MAX_BYTES = 256;
-const JS_COPY_MAX_BYTES = 256;
 /** tcp echo requests of one size up to this are kept built, one frame per seq & 0xff (256 of them). */
 const PREBUILT_MAX_BYTES = 256;
 
@@ -66,8 +60,8 @@ const PREBUILT_MAX_BYTES = 256;
 export class RequestFactory {
   private readonly spec: RequestSpec;
   private readonly params: WorkloadParams;
-  /** pattern[i] = i & 0xff: the payload of seq s is pattern[s & 0xff ...], as makeBody writes it. */
-  private readonly pattern: Buffer;
+  /** The payload after an echo body's header: a function of seq & 0xff and its length. */
+  private readonly payload: EchoPayload;
   /** tcp or ws echo: requests built in `scratch` and checked without a copy. */
   private readonly echo: boolean;
   /**
@@ -119,8 +113,7 @@ export class RequestFactory {
     this.tcpFrames = this.echo && this.tcp && this.fixedSize >= 0 && this.fixedSize <= PREBUILT_MAX_BYTES ? [] : null;
     const largest = maxSize(spec.size);
     this.maxFrameBytes = spec.transport === 'tcp' ? FRAME_HEADER_BYTES + largest : clientFrameBytes(largest);
-    this.pattern = Buffer.allocUnsafe(largest + 256);
-    for (let i = 0; i < this.pattern.length; i++) this.pattern[i] = i & 0xff;
+    this.payload = new EchoPayload(largest);
     this.rng = (seed * 2654435761 + 1) >>> 0 || 1;
     const http = spec.http;
     this.http = http
@@ -242,12 +235,7 @@ export class RequestFactory {
   /** Writes the body of `seq` (header, then the seq's pattern) into `target` at `at`. */
   private fillBody(target: Buffer, at: number, size: number, seq: number, sendTimeUs: number): void {
     writeBodyHeader(target, seq, sendTimeUs, at);
-    const from = seq & 0xff;
-    if (size > JS_COPY_MAX_BYTES) {
-      this.pattern.copy(target, at + BODY_HEADER_BYTES, from, from + size - BODY_HEADER_BYTES);
-      return;
-    }
-    for (let i = at + BODY_HEADER_BYTES, v = from, end = at + size; i < end; i++, v++) target[i] = v & 0xff;
+    this.payload.fill(target, at + BODY_HEADER_BYTES, size - BODY_HEADER_BYTES, seq & 0xff);
   }
 
   /** The body an echo request of `seq`, `sendTimeUs` and `bodyBytes` carried (tests, diagnostics). */
@@ -275,14 +263,12 @@ export class RequestFactory {
     const n = request.bodyBytes;
     if (end - start !== n || n < BODY_HEADER_BYTES) return false;
     if (!hasBodyHeader(bytes, request.seq, request.sendTimeUs, start)) return false;
-    const from = request.seq & 0xff;
-    if (n > JS_COMPARE_MAX_BYTES) {
-      return bytes.compare(this.pattern, from, from + n - BODY_HEADER_BYTES, start + BODY_HEADER_BYTES, end) === 0;
-    }
-    for (let i = start + BODY_HEADER_BYTES, v = from; i < end; i++, v++) {
-      if (bytes[i] !== (v & 0xff)) return false;
-    }
-    return true;
+    return this.payload.matches(bytes, start + BODY_HEADER_BYTES, end, request.seq & 0xff);
+  }
+
+  /** Replies are read into `buffer` (the shard's read buffer): echo payloads there are compared by words. */
+  useReadBuffer(buffer: Buffer): void {
+    this.payload.useReadBuffer(buffer);
   }
 
   /** Bytes on the wire of a reply whose body has `bodyBytes` (server frames are unmasked). */
