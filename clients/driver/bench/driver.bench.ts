@@ -296,23 +296,23 @@ async function main(): Promise<void> {
   }
 
   const summary = {
-    driverMsgsPerSecond: median(rounds.map((r) => r.driverMsgsPerSecond)),
-    cMsgsPerSecond: median(rounds.map((r) => r.cMsgsPerSecond)),
-    ratioToC: median(rounds.map((r) => r.ratio)),
-    floorMsgsPerSecond: median(rounds.map((r) => r.floorMsgsPerSecond)),
-    floorRatioToC: median(rounds.map((r) => r.floorRatio)),
-    driverToFloorRatio: median(rounds.map((r) => r.driverToFloor)),
-    floorCpuSecondsPerMillion: median(rounds.map((r) => r.floorCpuSecondsPerMillion)),
-    driverCpuSecondsPerMillion: median(rounds.map((r) => r.driverCpuSecondsPerMillion)),
-    cCpuSecondsPerMillion: median(rounds.map((r) => r.cCpuSecondsPerMillion)),
-    openLoop1000P50Us: median(rounds.map((r) => r.openLoopP50Us)),
-    openLoop1000P50UncorrectedUs: median(rounds.map((r) => r.openLoopP50UncorrectedUs)),
-    cOneConnectionP50Us: median(rounds.map((r) => r.cOneConnectionP50Us)),
+    driverMsgsPerSecond: medianOf('driverMsgsPerSecond'),
+    cMsgsPerSecond: medianOf('cMsgsPerSecond'),
+    ratioToC: medianOf('ratio'),
+    floorMsgsPerSecond: medianOf('floorMsgsPerSecond'),
+    floorRatioToC: medianOf('floorRatio'),
+    driverToFloorRatio: medianOf('driverToFloor'),
+    floorCpuSecondsPerMillion: medianOf('floorCpuSecondsPerMillion'),
+    driverCpuSecondsPerMillion: medianOf('driverCpuSecondsPerMillion'),
+    cCpuSecondsPerMillion: medianOf('cCpuSecondsPerMillion'),
+    openLoop1000P50Us: medianOf('openLoopP50Us'),
+    openLoop1000P50UncorrectedUs: medianOf('openLoopP50UncorrectedUs'),
+    cOneConnectionP50Us: medianOf('cOneConnectionP50Us'),
     ...(flags.compareCli
       ? {
-          comparedMsgsPerSecond: median(rounds.map((r) => r.otherMsgsPerSecond!)),
-          comparedRatioToC: median(rounds.map((r) => r.otherRatio!)),
-          comparedCpuSecondsPerMillion: median(rounds.map((r) => r.otherCpuSecondsPerMillion!)),
+          comparedMsgsPerSecond: medianOf('otherMsgsPerSecond'),
+          comparedRatioToC: medianOf('otherRatio'),
+          comparedCpuSecondsPerMillion: medianOf('otherCpuSecondsPerMillion'),
         }
       : {}),
     ...(hold18k

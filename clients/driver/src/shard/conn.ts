@@ -98,17 +98,13 @@ export class Conn {
   handshake: UpgradeResponseParser | null = null;
   /** When connecting started (nowUs). */
   startUs = 0;
-  /** target.transport, read on every reply. */
-  readonly transport: Target['transport'];
 
   constructor(
     readonly owner: ConnOwner,
     /** Index within its shard. */
     readonly index: number,
     readonly target: Target,
-  ) {
-    this.transport = target.transport;
-  }
+  ) {}
 
   /** Starts connecting; failures arrive through owner.lost. */
   connect(startUs: number, localAddress: string | undefined, localPort: number | undefined): void {
@@ -184,7 +180,7 @@ export class Conn {
       if (rest.length === 0 || (this.state as number) !== OPEN) return;
       data = rest;
     }
-    if (this.transport === 'http') {
+    if (this.target.transport === 'http') {
       const parser = (this.decoder ??= new HttpResponseParser(
         this.owner.maxFrameBytes,
         onHttpResponse,
@@ -193,7 +189,7 @@ export class Conn {
       parser.push(data);
       // As for tcp: no parser while no response is due (the pool may also have replaced the socket).
       if (this.pending === null && parser.idle && this.decoder === parser) this.decoder = null;
-    } else if (this.transport === 'tcp') {
+    } else if (this.target.transport === 'tcp') {
       const decoder = (this.decoder ??= new FrameDecoder(this.owner.maxFrameBytes, onTcpFrame)) as FrameDecoder;
       current = this;
       decoder.push(data);
@@ -236,7 +232,7 @@ const wsHandlers: ServerFrameHandlers = {
 function onConnect(this: ConnSocket): void {
   const conn = this.conn;
   if (conn.state !== CONNECTING) return;
-  if (conn.transport !== 'ws') {
+  if (conn.target.transport !== 'ws') {
     conn.owner.opened(conn);
     return;
   }
@@ -253,7 +249,7 @@ function onRead(this: ConnSocket, nread: number, buffer: Buffer): void {
   try {
     // The usual read: exactly one whole reply and nothing half-decoded before it. Its body goes
     // out where it lies in the read buffer, without the decoder (tcp: created per reply otherwise).
-    const transport = conn.transport;
+    const transport = conn.target.transport;
     if (conn.state === OPEN && transport !== 'http') {
       const at = transport === 'tcp' ? wholeTcpFrame(conn, buffer, nread) : wholeWsFrame(conn, buffer, nread);
       if (at > 0) {

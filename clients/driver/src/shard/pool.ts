@@ -1,13 +1,13 @@
 // The connections of one shard and everything that happens to them: connecting (paced by the
 // phase, bounded by one timeout sweep for all sockets), sending requests, matching and checking
 // replies, losing connections. What a phase does with an answer is up to its PhaseListener.
+import { HELD } from '@c1m/net-direct';
 import { END_OF_STREAM, readU32BE, type FailureCause } from '@c1m/protocol';
 import { epochUs, nowUs } from './clock.ts';
 import { CLOSED, CLOSING, CONNECTING, Conn, OPEN, Pending, UPGRADING, resetSocket, type ConnOwner } from './conn.ts';
 import type { RequestFactory } from './requests.ts';
 import { PhaseStats } from '../recording/stats.ts';
 import type { PoolSettings } from '../ipc/messages.ts';
-import { HELD } from '@c1m/net-direct';
 
 /** What the current phase wants to hear about. */
 export interface PhaseListener {
@@ -235,7 +235,7 @@ export class Pool implements ConnOwner {
     const stats = this.stats;
     let i = -1;
     // HTTP responses carry no seq: they answer the requests in order.
-    if (list !== null && conn.transport === 'http') i = 0;
+    if (list !== null && conn.target.transport === 'http') i = 0;
     else if (list !== null && end - start >= 4) {
       const seq = readU32BE(bytes, start);
       if (list[0]!.seq === seq) i = 0;

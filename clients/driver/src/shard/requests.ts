@@ -2,8 +2,9 @@
 // reply against the request it answers. An echo request is written straight into a reusable
 // frame buffer and never kept: its body is a function of seq, send time and size, so the reply is
 // checked against that function instead of a copy (no allocation per send). Short tcp echo frames
-// of one size are kept one per seq & 0xff, whose payload they already hold: a send writes 12 bytes. cpu and io requests
-// keep their body, since their replies are computed from it; every http GET is one constant buffer.
+// of one size are kept one per seq & 0xff, whose payload they already hold: a send writes 12 bytes.
+// cpu and io requests keep their body, since their replies are computed from it; every http GET is
+// one constant buffer.
 import {
   BODY_HEADER_BYTES,
   FRAME_HEADER_BYTES,
@@ -89,7 +90,7 @@ export class RequestFactory {
   private scratchCut: Buffer | null = null;
   /**
    * tcp echo of one size up to PREBUILT_MAX_BYTES: entry k is the frame of the last request whose
-   * seq & 0xff is k (its payload is the same for every such seq), built on first use; else null.
+   * seq & 0xff is k (its payload is the same for every such seq), built on first use. Null otherwise.
    */
   private readonly tcpFrames: Array<Buffer | undefined> | null;
   private rng: number;
@@ -112,7 +113,7 @@ export class RequestFactory {
     this.pongReplies = spec.wsPingFrames;
     this.tcpFrames = this.echo && this.tcp && this.fixedSize >= 0 && this.fixedSize <= PREBUILT_MAX_BYTES ? [] : null;
     const largest = maxSize(spec.size);
-    this.maxFrameBytes = spec.transport === 'tcp' ? FRAME_HEADER_BYTES + largest : clientFrameBytes(largest);
+    this.maxFrameBytes = this.tcp ? FRAME_HEADER_BYTES + largest : clientFrameBytes(largest);
     this.payload = new EchoPayload(largest);
     this.rng = (seed * 2654435761 + 1) >>> 0 || 1;
     const http = spec.http;
@@ -140,7 +141,7 @@ export class RequestFactory {
     if (this.fixedSize >= 0) return this.fixedSize;
     const size = this.spec.size;
     if (size.kind === 'range') return size.min + (this.random() % (size.max - size.min + 1));
-    return size.sizes.length === 1 ? size.sizes[0]! : size.sizes[this.random() % size.sizes.length]!;
+    return size.sizes[this.random() % size.sizes.length]!;
   }
 
   /**
