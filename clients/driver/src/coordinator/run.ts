@@ -73,11 +73,14 @@ export function loadStep(options: Options, overrides: Partial<LoadStep>): LoadSt
  * Node flags of a shard. --expose-gc lets memory be measured after a collection. hold keeps
  * tens of thousands of idle sockets: a 1 MiB young generation and --optimize-for-size keep
  * the heap near what is live (18K idle plain net.Socket clients: ~5.1 KB RSS each with node's
- * defaults, ~3.0 KB with these flags).
+ * defaults, ~3.0 KB with these flags). --no-memory-reducer: the shard compacts its heap itself
+ * when its ramp ends (the forced collections that measure its memory); V8's memory reducer then
+ * ran two more full collections in the first seconds of the hold, ~4 CPU-µs of every ping at
+ * 600 pings/s (README: the load generator's CPU per ping).
  */
 export function shardExecArgv(options: Options): string[] {
   const flags = ['--expose-gc'];
-  if (options.scenario === 'hold') flags.push('--max-semi-space-size=1', '--optimize-for-size');
+  if (options.scenario === 'hold') flags.push('--max-semi-space-size=1', '--optimize-for-size', '--no-memory-reducer');
   // Extra node flags for profiling a shard (e.g. --cpu-prof), space-separated.
   const extra = process.env.C1M_SHARD_NODE_FLAGS?.trim();
   if (extra) flags.push(...extra.split(/\s+/));
