@@ -1,4 +1,4 @@
-// The per-ping CPU figure bench:c1m reports: taken only over samples where the case was full.
+// The per-ping CPU figure bench:c1m reports: taken only over samples where the case was full and pings flowed.
 import { describe, expect, it } from 'vitest';
 import type { CaseSample } from '../src/model/case-result.ts';
 import { cpuShortSides, pingCostWhileFull } from '../src/c1m/ping-cost.ts';
@@ -52,6 +52,26 @@ describe('pingCostWhileFull', () => {
       });
     },
   );
+
+  it('counts only the intervals in which pings flowed: not the settling after the ramp, nor the end', () => {
+    const samples = [
+      sample(20, 1000, 0, 10, 11), // full, the shards measuring their memory
+      sample(22, 1000, 0, 12, 13), // still no ping
+      sample(24, 1000, 500, 12.2, 13.1), // pings began within the last interval
+      sample(34, 1000, 20_500, 12.7, 13.3),
+      sample(44, 1000, 40_500, 13.2, 13.5),
+      sample(46, 1000, 41_000, 13.3, 13.6), // pings stopped within this interval
+      sample(48, 1000, 41_000, 14, 15), // replies drained, connections let go
+    ];
+    expect(pingCostWhileFull(samples)).toEqual({
+      seconds: 20,
+      pingsPerSecond: 2000,
+      serverCores: 0.05,
+      driverCores: 0.02,
+      serverCpuUsPerPing: 25,
+      driverCpuUsPerPing: 10,
+    });
+  });
 
   it('splits out the kernel part of each side when the samples carry system time', () => {
     const samples = [sample(20, 1000, 1000, 10, 11, 0.5), sample(40, 1000, 41_000, 11, 11.4, 0.5)];

@@ -1,10 +1,10 @@
-// What the pings cost while every connection was held: from the ~1 s case samples, the frames the
-// server answered per second and the CPU each side spent per ping. It tells whether a failed
+// What the pings cost while every connection was held and pings flowed: from the ~1 s case samples,
+// the frames the server answered per second and the CPU each side spent per ping. It tells whether a failed
 // round is a CPU limit (the cores a side needs for every ping in time exceed what it has).
 import type { CaseSample, SampledTree } from '../model/case-result.ts';
 import { fullWindow } from './full-window.ts';
 
-/** Ping throughput and per-ping CPU over the samples taken while the case was full (see fullWindow). */
+/** Ping throughput and per-ping CPU over the samples taken while the case was full and pings flowed. */
 export interface PingCost {
   seconds: number;
   /** Frames the server answered per second (one per ping). */
@@ -56,15 +56,27 @@ export function kernelPart(us: number | undefined): string {
 }
 
 /**
+ * Of the full samples, the stretch in which pings flowed the whole time: from the end of the first
+ * interval in which the server answered a ping to the start of the last. The seconds between the end
+ * of the ramp and the first ping (each shard measures its memory with forced collections, both sides
+ * settle) and the end of the hold (replies drained, connections let go) are work, but not a ping's.
+ * The whole full window when pings flowed in fewer than three intervals.
+ */
+function pingWindow(full: readonly CaseSample[]): { first: CaseSample; last: CaseSample } {
+  const grew: number[] = [];
+  for (let i = 1; i < full.length; i++) if (full[i]!.stats!.framesIn > full[i - 1]!.stats!.framesIn) grew.push(i);
+  if (grew.length < 3) return { first: full[0]!, last: full.at(-1)! };
+  return { first: full[grew[0]!]!, last: full[grew.at(-1)! - 1]! };
+}
+
+/**
  * Undefined when fewer than two full samples carry the server's counters and the driver's CPU, or no ping was answered.
  */
 export function pingCostWhileFull(samples: readonly CaseSample[]): PingCost | undefined {
-  const window = fullWindow(
-    samples.filter((s) => s.stats && s.driver),
-    (s) => s.stats!.connections.current,
-  );
-  if (!window || window.first === window.last) return undefined;
-  const { first, last } = window;
+  const counted = samples.filter((s) => s.stats && s.driver);
+  const full = fullWindow(counted, (s) => s.stats!.connections.current);
+  if (!full || full.first === full.last) return undefined;
+  const { first, last } = pingWindow(counted.slice(counted.indexOf(full.first), counted.indexOf(full.last) + 1));
   const seconds = last.atSeconds - first.atSeconds;
   const pings = last.stats!.framesIn - first.stats!.framesIn;
   if (seconds <= 0 || pings <= 0) return undefined;
