@@ -23,7 +23,7 @@ export function pingCostLine(cost: PingCost): string {
     `    each ping cost the server ${cost.serverCpuUsPerPing} CPU-µs${kernelPart(cost.serverKernelUsPerPing)} ` +
     `and the load generator ${cost.driverCpuUsPerPing} CPU-µs${kernelPart(cost.driverKernelUsPerPing)} ` +
     `(${cost.pingsPerSecond.toLocaleString('en-US')} pings/s over ` +
-    `${cost.seconds}s while every connection was held)`
+    `${cost.seconds}s while every connection was held and pinged)`
   );
 }
 

@@ -45,7 +45,7 @@ export interface C1mFigures {
   driverCpuCores: number;
   /** The whole machine while every connection was held: user code, kernel, softirq (loopback receive), idle. */
   machineCpuWhileFull: CpuSplit;
-  /** Pings answered per second and CPU per ping on each side while every connection was held. */
+  /** Pings answered per second and CPU per ping on each side while every connection was held and pinged. */
   pingCostWhileFull?: PingCost;
   wallSeconds: number;
 }

@@ -82,7 +82,7 @@ export function renderC1mSummary(
       ]),
     ),
     '',
-    '## What the pings cost while every connection was held',
+    '## What the pings cost while every connection was held and pinged',
     '',
     `A round asks each connection for one round trip every ${pingIntervalSeconds} s. "Needed" is the CPU each ` +
       `side must`,
