@@ -24,6 +24,24 @@ export function writeFrameHeader(target: Buffer, offset: number, length: number)
 }
 
 /**
+ * How many frames `chunk[0, end)` holds when it is a run of whole frames, each body at most
+ * `maxFrameBytes`; -1 when it is not (a frame cut at the end, or one too large: the decoder then
+ * reassembles or rejects it). Lets an echo answer such a chunk with its own bytes, undecoded.
+ */
+export function countWholeFrames(chunk: Uint8Array, end: number, maxFrameBytes: number): number {
+  let pos = 0;
+  let frames = 0;
+  while (pos < end) {
+    if (end - pos < FRAME_HEADER_BYTES) return -1;
+    const length = readU32BE(chunk, pos);
+    if (length > maxFrameBytes) return -1;
+    pos += FRAME_HEADER_BYTES + length;
+    frames++;
+  }
+  return pos === end ? frames : -1;
+}
+
+/**
  * Streaming frame decoder. `push` each received chunk; `onFrame` is called once per complete
  * body, in order. A body handed to `onFrame` may be a view into the chunk: copy it if it must
  * outlive the callback. Throws C1mError('C1M_FRAME_TOO_LARGE') when a declared length exceeds

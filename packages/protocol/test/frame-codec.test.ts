@@ -2,7 +2,7 @@
 // of whole frames, and every malformed input.
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
-import { DEFAULT_MAX_FRAME, FrameDecoder, encodeFrame, writeFrameHeader } from '../src/index.ts';
+import { countWholeFrames, DEFAULT_MAX_FRAME, FrameDecoder, encodeFrame, writeFrameHeader } from '../src/index.ts';
 import { cutPoints, splitAt } from './chunking.ts';
 import { codeOf } from './code-of.ts';
 
@@ -126,5 +126,33 @@ describe('FrameDecoder', () => {
     decoder.push(Buffer.alloc(0));
     decoder.push(Buffer.from([0, 1, 0x41]));
     expect(out.map(String)).toEqual(['A']);
+  });
+});
+
+describe('countWholeFrames', () => {
+  test('counts a run of whole frames, and only a run of whole frames within the limit', () => {
+    fc.assert(
+      fc.property(fc.array(body, { maxLength: 20 }), fc.nat(), (bodies, cutSeed) => {
+        const wire = Buffer.concat(bodies.map((b) => encodeFrame(b)));
+        expect(countWholeFrames(wire, wire.length, DEFAULT_MAX_FRAME)).toBe(bodies.length);
+        // Read from a larger buffer (a shared read buffer): only the first `end` bytes count.
+        const padded = Buffer.concat([wire, Buffer.from([0, 0, 0])]);
+        expect(countWholeFrames(padded, wire.length, DEFAULT_MAX_FRAME)).toBe(bodies.length);
+        if (wire.length === 0) return;
+        // Cut anywhere but at a frame boundary: not a run of whole frames.
+        const boundaries = new Set<number>();
+        let at = 0;
+        for (const b of bodies) boundaries.add((at += 4 + b.length));
+        const cut = 1 + (cutSeed % wire.length);
+        if (!boundaries.has(cut)) expect(countWholeFrames(wire, cut, DEFAULT_MAX_FRAME)).toBe(-1);
+      }),
+    );
+  });
+
+  test('refuses a chunk holding a frame over the limit, whole or not', () => {
+    const wire = Buffer.concat([encodeFrame(Buffer.alloc(8)), encodeFrame(Buffer.alloc(20))]);
+    expect(countWholeFrames(wire, wire.length, 20)).toBe(2);
+    expect(countWholeFrames(wire, wire.length, 19)).toBe(-1);
+    expect(countWholeFrames(wire, 3, 20)).toBe(-1);
   });
 });

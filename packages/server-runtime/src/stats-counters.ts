@@ -60,8 +60,8 @@ export class StatsCounters {
     return this.values[INDEX.connectionsCurrent]!;
   }
 
-  frameIn(bytes: number): void {
-    this.values[INDEX.framesIn]! += 1;
+  frameIn(bytes: number, frames = 1): void {
+    this.values[INDEX.framesIn]! += frames;
     this.values[INDEX.bytesIn]! += bytes;
   }
 

@@ -203,7 +203,7 @@ function readIntoSharedBuffer(this: Socket, length: number, bytes: Buffer): bool
   // A connection refused over budget has no session: it is being reset.
   const session = (this as SessionSocket)[SESSION];
   if (session === undefined) return false;
-  if (!session.onChunk(bytes.subarray(0, length))) return false;
+  if (!session.onChunk(bytes, length)) return false;
   if (!session.mustWait) return undefined;
   void session.ready().then(() => this.resume());
   return false;

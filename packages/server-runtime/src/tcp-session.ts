@@ -6,7 +6,7 @@
 // once is copied by the write, so a reply may be a view of a reused read buffer.
 import { queuedBytes, writeCopied } from '@c1m/net-direct';
 import type { Socket } from 'node:net';
-import { encodeFrame, FrameDecoder, isC1mError } from '@c1m/protocol';
+import { countWholeFrames, encodeFrame, FRAME_HEADER_BYTES, FrameDecoder, isC1mError } from '@c1m/protocol';
 import { ReplyBatch } from './reply-batch.ts';
 import type { StatsCounters } from './stats-counters.ts';
 import type { FrameHandler } from './workload-handler.ts';
@@ -49,16 +49,19 @@ export class TcpSession {
   }
 
   /**
-   * Feeds received bytes; the chunk must not be reused afterwards (a reply may be a view of it).
+   * Feeds the first `length` received bytes of `chunk`, which must not be reused afterwards (a reply
+   * may be a view of it).
    * Returns false when the connection was closed for a protocol error. Once the drain has stopped
    * reading, bytes are dropped undecoded: no frame is counted in framesIn that the server will not answer.
    */
-  onChunk(chunk: Buffer): boolean {
+  onChunk(chunk: Buffer, length = chunk.length): boolean {
     if (this.closed) return false;
     if (!this.reading) return true;
-    batch.begin(chunk);
+    if (this.echoWholeFrames(chunk, length)) return !this.closed;
+    const bytes = length === chunk.length ? chunk : chunk.subarray(0, length);
+    batch.begin(bytes);
     try {
-      this.decoder.push(chunk);
+      this.decoder.push(bytes);
     } catch (err) {
       // The frames before the bad one are answered, as they would have been one write at a time.
       this.flushBatch();
@@ -157,6 +160,26 @@ export class TcpSession {
           this.fail(err);
         },
       );
+  }
+
+  /**
+   * The echo of a chunk that is a run of whole frames (one ping, the usual read) is the chunk itself:
+   * counted frame by frame and written in one write without decoding it (no view per frame, no batch).
+   * False when the chunk needs the decoder: another workload, a frame split across reads, or one too large.
+   */
+  private echoWholeFrames(chunk: Buffer, length: number): boolean {
+    const ctx = this.ctx;
+    if (!ctx.echo || ctx.asyncHandler || !this.decoder.idle) return false;
+    const frames = countWholeFrames(chunk, length, ctx.maxFrameBytes);
+    if (frames <= 0) return false;
+    const bodyBytes = length - frames * FRAME_HEADER_BYTES;
+    ctx.counters.frameIn(bodyBytes, frames);
+    // As flushBatch: replies that can no longer be written are not counted out.
+    if (!this.socket.writable) return true;
+    writeCopied(this.socket, chunk, 0, length);
+    ctx.counters.frameOut(bodyBytes, frames);
+    this.checkHardLimit();
+    return true;
   }
 
   /** Writes the synchronous replies to the chunk just decoded. */

@@ -118,6 +118,14 @@ describe('ReplyBatch', () => {
     batch.begin(chunk);
     batch.flush(server);
     expect(writes()).toBe(1);
+    // Nothing of the mixed batch is left over for the next one: it writes its own echo alone.
+    const next = encodeFrame(makeBody(3, 3n, 16));
+    batch.begin(next);
+    batch.echo(bodiesOf(next)[0]!);
+    const gotNext = receive(client, next.length);
+    batch.flush(server);
+    expect((await gotNext).equals(next)).toBe(true);
+    expect(writes()).toBe(2);
   });
 });
 
@@ -175,6 +183,35 @@ describe.each(['events', 'shared'] as const)(
       // Replies written in batches are counted one by one, with their body bytes.
       const stats = snapshotOf(listener.counters);
       expect([stats.framesOut, stats.bytesOut]).toEqual([300, bodies.reduce((n, b) => n + b.length, 0)]);
+    });
+
+    it('echoes reads of whole frames as they came and counts them frame by frame', async () => {
+      const random = xorshift(SEED + 2);
+      const listener = await listen('echo', reads);
+      const bodies = Array.from({ length: 200 }, (_, i) => makeBody(i, BigInt(i), Math.floor(random() * 100)));
+      const frames = bodies.map(encodeFrame);
+      const wire = Buffer.concat(frames);
+      const client = connect(listener.port, '127.0.0.1');
+      cleanups.push(() => void client.destroy());
+      await new Promise((resolve) => client.once('connect', resolve));
+      client.setNoDelay(true);
+      const got = receive(client, wire.length);
+      // One to three whole frames per write, with a turn between.
+      for (let i = 0; i < frames.length; ) {
+        const n = 1 + Math.floor(random() * 3);
+        client.write(Buffer.concat(frames.slice(i, i + n)));
+        i += n;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      expect((await got).equals(wire)).toBe(true);
+      const bodyBytes = bodies.reduce((n, b) => n + b.length, 0);
+      const stats = snapshotOf(listener.counters);
+      expect([stats.framesIn, stats.bytesIn, stats.framesOut, stats.bytesOut]).toEqual([
+        200,
+        bodyBytes,
+        200,
+        bodyBytes,
+      ]);
     });
 
     it('frames computed replies (cpu) in order, however the bytes are split', async () => {
