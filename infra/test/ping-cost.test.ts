@@ -30,6 +30,16 @@ function sample(
   };
 }
 
+/** What both window tests expect: 40,000 pings over 20 s, the server spending 1 s of CPU and the driver 0.4. */
+const PINGS_20S_AT_2000 = {
+  seconds: 20,
+  pingsPerSecond: 2000,
+  serverCores: 0.05,
+  driverCores: 0.02,
+  serverCpuUsPerPing: 25,
+  driverCpuUsPerPing: 10,
+};
+
 describe('pingCostWhileFull', () => {
   it(
     'divides CPU by the pings answered between the first ' + 'and last full sample, ignoring the ramp and the close',
@@ -42,14 +52,7 @@ describe('pingCostWhileFull', () => {
         sample(40, 1000, 41_000, 11, 11.4),
         sample(50, 10, 41_000, 30, 30), // closing: ignored
       ];
-      expect(pingCostWhileFull(samples)).toEqual({
-        seconds: 20,
-        pingsPerSecond: 2000,
-        serverCores: 0.05,
-        driverCores: 0.02,
-        serverCpuUsPerPing: 25,
-        driverCpuUsPerPing: 10,
-      });
+      expect(pingCostWhileFull(samples)).toEqual(PINGS_20S_AT_2000);
     },
   );
 
@@ -63,14 +66,7 @@ describe('pingCostWhileFull', () => {
       sample(46, 1000, 41_000, 13.3, 13.6), // pings stopped within this interval
       sample(48, 1000, 41_000, 14, 15), // replies drained, connections let go
     ];
-    expect(pingCostWhileFull(samples)).toEqual({
-      seconds: 20,
-      pingsPerSecond: 2000,
-      serverCores: 0.05,
-      driverCores: 0.02,
-      serverCpuUsPerPing: 25,
-      driverCpuUsPerPing: 10,
-    });
+    expect(pingCostWhileFull(samples)).toEqual(PINGS_20S_AT_2000);
   });
 
   it('splits out the kernel part of each side when the samples carry system time', () => {

@@ -177,8 +177,7 @@ export class TcpSession {
     // As flushBatch: replies that can no longer be written are not counted out.
     if (!this.socket.writable) return true;
     writeCopied(this.socket, chunk, 0, length);
-    ctx.counters.frameOut(bodyBytes, frames);
-    this.checkHardLimit();
+    this.handedOut(bodyBytes, frames);
     return true;
   }
 
@@ -190,20 +189,22 @@ export class TcpSession {
       return;
     }
     batch.flush(this.socket);
-    if (batch.replies === 0) return;
-    this.ctx.counters.frameOut(batch.bodyBytes, batch.replies);
-    this.checkHardLimit();
+    if (batch.replies > 0) this.handedOut(batch.bodyBytes, batch.replies);
   }
 
   /** An async reply, written as it completes (in request order). */
   private write(reply: Buffer): void {
     if (this.closed || !this.socket.writable) return;
     writeCopied(this.socket, encodeFrame(reply));
-    this.ctx.counters.frameOut(reply.length);
-    this.checkHardLimit();
+    this.handedOut(reply.length);
   }
 
-  private checkHardLimit(): void {
+  /**
+   * Counts `frames` replies of `bodyBytes` body bytes as handed to the socket (framesOut), then closes
+   * the connection if its unsent output passed the hard limit (counted).
+   */
+  private handedOut(bodyBytes: number, frames = 1): void {
+    this.ctx.counters.frameOut(bodyBytes, frames);
     if (queuedBytes(this.socket) > this.ctx.hardBytes) {
       this.ctx.counters.backpressureClose();
       this.closed = true;
