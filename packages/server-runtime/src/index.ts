@@ -3,6 +3,7 @@
 // (node:net sessions, uWS app, the ws library), the one-loop and per-connection servers and the
 // offload pool. Each server package composes these into its architecture.
 export * from './run-server.ts';
+export * from './heap-settings.ts';
 export * from './entry-url.ts';
 export * from './fd-budget.ts';
 export * from './connection-gate.ts';

@@ -14,6 +14,7 @@ import {
   type StartServer,
 } from '@c1m/server-contract';
 import { readFdLimit } from './fd-budget.ts';
+import { applyServerHeapSettings } from './heap-settings.ts';
 import { serveStats } from './stats-http.ts';
 
 /**
@@ -29,6 +30,7 @@ export async function runServer(spec: ServerSpec, start: StartServer, argv = pro
     );
   }
 
+  applyServerHeapSettings();
   let options = parsed;
   let server: RunningServer;
   try {

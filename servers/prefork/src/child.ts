@@ -2,11 +2,18 @@
 // listening socket shared through node:cluster for tcp). It answers the primary's stats requests
 // with its counters, steers its tcp accepting with the primary (accept-governor.ts) and drains
 // when told to; signals from a terminal go to the primary, which decides.
-import { ConnectionGate, processBudget, startOwnLoop, StatsCounters } from '@c1m/server-runtime';
+import {
+  applyServerHeapSettings,
+  ConnectionGate,
+  processBudget,
+  startOwnLoop,
+  StatsCounters,
+} from '@c1m/server-runtime';
 import { AcceptGovernor } from './accept-governor.ts';
 import { CHILD_SETUP_ENV, type ChildSetup, type FromChild, type ToChild } from './messages.ts';
 
 async function run(): Promise<void> {
+  applyServerHeapSettings();
   const { options, port, anchor } = JSON.parse(process.env[CHILD_SETUP_ENV] ?? '') as ChildSetup;
   const tell = (message: FromChild, then?: () => void) => process.send!(message, undefined, {}, then);
   const counters = new StatsCounters();
