@@ -81,6 +81,30 @@ describe('pingCostWhileFull', () => {
     expect(old).not.toHaveProperty('serverKernelUsPerPing');
   });
 
+  it('gives the median of 4-s stretches beside the mean, which a warm-up hump moves less', () => {
+    // 2,000 pings/s read every 2 s for 24 s; each ping costs the server 25 µs and the driver 10, except in
+    // the first 4 s of pings, when both cost four times as much (the first round's warm-up).
+    const samples = [sample(20, 1000, 0, 10, 11)];
+    let frames = 0;
+    let server = 10;
+    let driver = 11;
+    for (let t = 22; t <= 44; t += 2) {
+      const hump = t <= 24 ? 4 : 1;
+      frames += 4000;
+      server += 4000 * 25e-6 * hump;
+      driver += 4000 * 10e-6 * hump;
+      samples.push(sample(t, 1000, frames, server, driver));
+    }
+    const cost = pingCostWhileFull(samples)!;
+    // The window runs from 22 s to 42 s: the hump is in its first stretch, of five.
+    expect(cost.seconds).toBe(20);
+    expect(cost.serverCpuUsPerPing).toBeCloseTo(32.5, 5);
+    expect(cost.serverMedianUsPerPing).toBe(25);
+    expect(cost.driverMedianUsPerPing).toBe(10);
+    // Fewer than three stretches: no median.
+    expect(pingCostWhileFull(samples.slice(0, 6))).not.toHaveProperty('serverMedianUsPerPing');
+  });
+
   it('gives nothing without two full samples or without an answered ping', () => {
     expect(pingCostWhileFull([sample(0, 1000, 0, 0, 0)])).toBeUndefined();
     expect(pingCostWhileFull([sample(0, 1000, 5, 0, 0), sample(10, 1000, 5, 1, 1)])).toBeUndefined();

@@ -2,7 +2,7 @@
 // whether a side ran out of CPU for its rounds.
 import { formatGib } from '../report/format.ts';
 import type { C1mFigures } from './figures.ts';
-import { cpuShortSides, kernelPart, type PingCost } from './ping-cost.ts';
+import { cpuShortSides, kernelPart, MEDIAN_STRETCH_SECONDS, type PingCost } from './ping-cost.ts';
 
 const kbPerConn = (bytes: number) => `${(bytes / 1024).toFixed(2)} KB/conn`;
 
@@ -23,7 +23,11 @@ export function pingCostLine(cost: PingCost): string {
     `    each ping cost the server ${cost.serverCpuUsPerPing} CPU-µs${kernelPart(cost.serverKernelUsPerPing)} ` +
     `and the load generator ${cost.driverCpuUsPerPing} CPU-µs${kernelPart(cost.driverKernelUsPerPing)} ` +
     `(${cost.pingsPerSecond.toLocaleString('en-US')} pings/s over ` +
-    `${cost.seconds}s while every connection was held and pinged)`
+    `${cost.seconds}s while every connection was held and pinged)` +
+    (cost.serverMedianUsPerPing === undefined
+      ? ''
+      : `; median of ${MEDIAN_STRETCH_SECONDS}-s stretches: server ${cost.serverMedianUsPerPing}, ` +
+        `load generator ${cost.driverMedianUsPerPing}`)
   );
 }
 

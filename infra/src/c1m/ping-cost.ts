@@ -19,7 +19,18 @@ export interface PingCost {
    */
   serverKernelUsPerPing?: number;
   driverKernelUsPerPing?: number;
+  /**
+   * The median, over the window's consecutive stretches of at least MEDIAN_STRETCH_SECONDS, of each
+   * side's CPU-µs per ping in that stretch: the steady cost, which a one-time hump (the first round's
+   * warm-up, a late collection) or a few seconds of a slow VM move less than the mean above. Absent with
+   * fewer than three stretches.
+   */
+  serverMedianUsPerPing?: number;
+  driverMedianUsPerPing?: number;
 }
+
+/** The shortest stretch of samples whose per-ping cost enters the medians (samples come ~1–2 s apart). */
+export const MEDIAN_STRETCH_SECONDS = 4;
 
 const round2 = (v: number) => Math.round(v * 100) / 100;
 
@@ -69,6 +80,34 @@ function pingWindow(full: readonly CaseSample[]): { first: CaseSample; last: Cas
   return { first: full[grew[0]!]!, last: full[grew.at(-1)! - 1]! };
 }
 
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/**
+ * Each side's median CPU-µs per ping over the consecutive stretches of at least MEDIAN_STRETCH_SECONDS
+ * in `window` (stretches without an answered ping are left out); undefined with fewer than three stretches.
+ */
+function stretchMedians(window: readonly CaseSample[]): { server: number; driver: number } | undefined {
+  const server: number[] = [];
+  const driver: number[] = [];
+  let start = window[0]!;
+  for (const end of window.slice(1)) {
+    if (end.atSeconds - start.atSeconds < MEDIAN_STRETCH_SECONDS) continue;
+    const pings = end.stats!.framesIn - start.stats!.framesIn;
+    if (pings > 0) {
+      server.push(((end.server.cpuSeconds - start.server.cpuSeconds) / pings) * 1e6);
+      driver.push(((end.driver!.cpuSeconds - start.driver!.cpuSeconds) / pings) * 1e6);
+    }
+    start = end;
+  }
+  if (server.length < 3) return undefined;
+  const tenth = (v: number) => Math.round(v * 10) / 10;
+  return { server: tenth(median(server)), driver: tenth(median(driver)) };
+}
+
 /**
  * Undefined when fewer than two full samples carry the server's counters and the driver's CPU, or no ping was answered.
  */
@@ -76,7 +115,8 @@ export function pingCostWhileFull(samples: readonly CaseSample[]): PingCost | un
   const counted = samples.filter((s) => s.stats && s.driver);
   const full = fullWindow(counted, (s) => s.stats!.connections.current);
   if (!full || full.first === full.last) return undefined;
-  const { first, last } = pingWindow(counted.slice(counted.indexOf(full.first), counted.indexOf(full.last) + 1));
+  const fullSamples = counted.slice(counted.indexOf(full.first), counted.indexOf(full.last) + 1);
+  const { first, last } = pingWindow(fullSamples);
   const seconds = last.atSeconds - first.atSeconds;
   const pings = last.stats!.framesIn - first.stats!.framesIn;
   if (seconds <= 0 || pings <= 0) return undefined;
@@ -89,6 +129,7 @@ export function pingCostWhileFull(samples: readonly CaseSample[]): PingCost | un
       : perPing(b.systemCpuSeconds - a.systemCpuSeconds);
   const serverKernel = kernel(first.server, last.server);
   const driverKernel = kernel(first.driver!, last.driver!);
+  const medians = stretchMedians(fullSamples.slice(fullSamples.indexOf(first), fullSamples.indexOf(last) + 1));
   return {
     seconds: round2(seconds),
     pingsPerSecond: Math.round(pings / seconds),
@@ -98,5 +139,6 @@ export function pingCostWhileFull(samples: readonly CaseSample[]): PingCost | un
     driverCpuUsPerPing: perPing(driverCpu),
     ...(serverKernel === undefined ? {} : { serverKernelUsPerPing: serverKernel }),
     ...(driverKernel === undefined ? {} : { driverKernelUsPerPing: driverKernel }),
+    ...(medians === undefined ? {} : { serverMedianUsPerPing: medians.server, driverMedianUsPerPing: medians.driver }),
   };
 }

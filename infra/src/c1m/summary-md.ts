@@ -1,6 +1,6 @@
 // c1m-summary.md: the answer of a bench:c1m run as tables, with the ceiling explained.
 import type { C1mFigures } from './figures.ts';
-import { coresNeeded, kernelPart } from './ping-cost.ts';
+import { coresNeeded, kernelPart, MEDIAN_STRETCH_SECONDS } from './ping-cost.ts';
 
 const n = (v: number) => v.toLocaleString('en-US');
 const kb = (bytes: number) => (bytes / 1024).toFixed(2);
@@ -91,10 +91,13 @@ export function renderC1mSummary(
     '',
     "CPU-µs per ping are followed by the kernel's part in parentheses: system time, which on loopback also holds",
     "the receiving side's TCP stack, run by the sender's write.",
+    `The last column is each side's median cost per ping over the window's ${MEDIAN_STRETCH_SECONDS}-s stretches: ` +
+      'the steady cost, beside a mean that a warm-up or a slow spell of the machine moves more.',
     '',
     '| case | pings/s answered | server: cores busy, CPU-µs per ping (kernel), cores needed | load generator: ' +
-      'cores busy, CPU-µs per ping (kernel), cores needed |',
-    '|---|---|---|---|',
+      'cores busy, CPU-µs per ping (kernel), cores needed | ' +
+      `median of ${MEDIAN_STRETCH_SECONDS}-s stretches: server / load generator |`,
+    '|---|---|---|---|---|',
     ...costed.map((f) => {
       const cost = f.pingCostWhileFull!;
       const asked = f.heldConnections / pingIntervalSeconds;
@@ -106,6 +109,9 @@ export function renderC1mSummary(
           needed(cost.serverCpuUsPerPing),
         `${cost.driverCores}, ${cost.driverCpuUsPerPing}${kernelPart(cost.driverKernelUsPerPing)}, ` +
           needed(cost.driverCpuUsPerPing),
+        cost.serverMedianUsPerPing === undefined
+          ? '—'
+          : `${cost.serverMedianUsPerPing} / ${cost.driverMedianUsPerPing}`,
       ]);
     }),
     '',
