@@ -2,6 +2,7 @@
 // the frames the server answered per second and the CPU each side spent per ping. It tells whether a failed
 // round is a CPU limit (the cores a side needs for every ping in time exceed what it has).
 import type { CaseSample, SampledTree } from '../model/case-result.ts';
+import { median } from '../model/metrics.ts';
 import { fullWindow } from './full-window.ts';
 
 /** Ping throughput and per-ping CPU over the samples taken while the case was full and pings flowed. */
@@ -73,18 +74,12 @@ export function kernelPart(us: number | undefined): string {
  * settle) and the end of the hold (replies drained, connections let go) are work, but not a ping's.
  * The whole full window when pings flowed in fewer than three intervals.
  */
-function pingWindow(full: readonly CaseSample[]): { first: CaseSample; last: CaseSample } {
+function pingWindow(full: readonly CaseSample[]): readonly CaseSample[] {
   const grew: number[] = [];
   for (let i = 1; i < full.length; i++) if (full[i]!.stats!.framesIn > full[i - 1]!.stats!.framesIn) grew.push(i);
-  if (grew.length < 3) return { first: full[0]!, last: full.at(-1)! };
-  return { first: full[grew[0]!]!, last: full[grew.at(-1)! - 1]! };
+  if (grew.length < 3) return full;
+  return full.slice(grew[0]!, grew.at(-1)!);
 }
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 /**
  * Each side's median CPU-µs per ping over the consecutive stretches of at least MEDIAN_STRETCH_SECONDS
@@ -105,7 +100,7 @@ function stretchMedians(window: readonly CaseSample[]): { server: number; driver
   }
   if (server.length < 3) return undefined;
   const tenth = (v: number) => Math.round(v * 10) / 10;
-  return { server: tenth(median(server)), driver: tenth(median(driver)) };
+  return { server: tenth(median(server)!), driver: tenth(median(driver)!) };
 }
 
 /**
@@ -115,8 +110,9 @@ export function pingCostWhileFull(samples: readonly CaseSample[]): PingCost | un
   const counted = samples.filter((s) => s.stats && s.driver);
   const full = fullWindow(counted, (s) => s.stats!.connections.current);
   if (!full || full.first === full.last) return undefined;
-  const fullSamples = counted.slice(counted.indexOf(full.first), counted.indexOf(full.last) + 1);
-  const { first, last } = pingWindow(fullSamples);
+  const window = pingWindow(counted.slice(counted.indexOf(full.first), counted.indexOf(full.last) + 1));
+  const first = window[0]!;
+  const last = window.at(-1)!;
   const seconds = last.atSeconds - first.atSeconds;
   const pings = last.stats!.framesIn - first.stats!.framesIn;
   if (seconds <= 0 || pings <= 0) return undefined;
@@ -129,7 +125,7 @@ export function pingCostWhileFull(samples: readonly CaseSample[]): PingCost | un
       : perPing(b.systemCpuSeconds - a.systemCpuSeconds);
   const serverKernel = kernel(first.server, last.server);
   const driverKernel = kernel(first.driver!, last.driver!);
-  const medians = stretchMedians(fullSamples.slice(fullSamples.indexOf(first), fullSamples.indexOf(last) + 1));
+  const medians = stretchMedians(window);
   return {
     seconds: round2(seconds),
     pingsPerSecond: Math.round(pings / seconds),
