@@ -2,7 +2,7 @@
 // metric with the noise rule. Cases flagged for CPU steal are left out of the judgement.
 import { BASELINE_SERVER, type CaseResult } from '../model/case-result.ts';
 import type { LoadedRun } from '../model/load-run.ts';
-import { caseMetrics, METRICS, type MetricName } from '../model/metrics.ts';
+import { caseMetrics, METRICS, type MetricName, median } from '../model/metrics.ts';
 import { envDifferences } from './env-diff.ts';
 import { judge, type Judgement, NOISE_FLOOR, spread } from './noise.ts';
 
@@ -56,12 +56,6 @@ function paramDifference(a: CaseResult, b: CaseResult): string | undefined {
   return diffs.length > 0 ? diffs.join(', ') : undefined;
 }
 
-const median = (v: number[]) => {
-  const s = [...v].sort((x, y) => x - y);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-
 /** Compares side B against side A. */
 export function compareRuns(sideA: LoadedRun[], sideB: LoadedRun[]): Comparison {
   const envDiffs = envDifferences(sideA[0]?.env, sideB[0]?.env);
@@ -113,8 +107,9 @@ export function compareRuns(sideA: LoadedRun[], sideB: LoadedRun[]): Comparison 
     }
     const mA = a.map(caseMetrics);
     const mB = b.map(caseMetrics);
-    const errorsA = median(mA.map((m) => m.errors));
-    const errorsB = median(mB.map((m) => m.errors));
+    // Both sides have a usable result here, so every median below is of a non-empty list.
+    const errorsA = median(mA.map((m) => m.errors))!;
+    const errorsB = median(mB.map((m) => m.errors))!;
     if (errorsB > errorsA) {
       out.errorIncreases.push({ key, a: errorsA, b: errorsB });
       out.regressions++;
@@ -135,8 +130,8 @@ export function compareRuns(sideA: LoadedRun[], sideB: LoadedRun[]): Comparison 
         key,
         metric: name,
         better,
-        a: median(va),
-        b: median(vb),
+        a: median(va)!,
+        b: median(vb)!,
         change: j.ratio - 1,
         judgement: j,
         verdict,
