@@ -4,7 +4,7 @@
 // pure-JS emulation when its binary does not load; a benchmark on that would be a lie, so this loader
 // requires the native .node file itself and never touches the fallback.
 import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as UwsModule from '@trufflesuite/uws-js-unofficial';
@@ -17,6 +17,8 @@ export interface UwsBuild {
   packageName: string;
   version: string;
   binary: string;
+  /** Each package tried before this one and why it did not load ("name: reason"). */
+  passedOver: string[];
 }
 
 const OFFICIAL = '@btc-vision/uwebsockets.js';
@@ -44,6 +46,29 @@ function packageRequire(): NodeRequire {
   }
 }
 
+/**
+ * The directory of installed package `name`, found from its main entry: a package whose `exports`
+ * does not list `./package.json` (the official builds' does not) cannot be resolved by that path.
+ */
+export function packageRoot(req: NodeRequire, name: string): string {
+  let dir = dirname(req.resolve(name));
+  for (;;) {
+    const pkgJson = join(dir, 'package.json');
+    if (existsSync(pkgJson) && (JSON.parse(readFileSync(pkgJson, 'utf8')) as { name?: string }).name === name) {
+      return dir;
+    }
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`no package.json named ${name} above its main entry`);
+    dir = parent;
+  }
+}
+
+/** The packages tried, in order, and where each keeps its .node files. */
+const CANDIDATES = [
+  { packageName: OFFICIAL, binaries: '.' },
+  { packageName: UNOFFICIAL, binaries: 'binaries' },
+] as const;
+
 /** Loads (once) and returns a native uWS build; throws an Error naming what was tried otherwise. */
 export function loadUws(): UwsBuild {
   if (cached) return cached;
@@ -51,26 +76,18 @@ export function loadUws(): UwsBuild {
   const binaryName = `uws_${process.platform}_${process.arch}_${process.versions.modules}.node`;
   const tried: string[] = [];
 
-  try {
-    const pkgJson = req.resolve(`${OFFICIAL}/package.json`);
-    const binary = join(dirname(pkgJson), binaryName);
-    if (!existsSync(binary)) throw new Error(`no ${binaryName} in the package`);
-    const uws = req(binary) as Uws;
-    cached = { uws, packageName: OFFICIAL, version: req(pkgJson).version, binary };
-    return cached;
-  } catch (err) {
-    tried.push(`${OFFICIAL}: ${firstLine(err)}`);
-  }
-
-  try {
-    const pkgJson = req.resolve(`${UNOFFICIAL}/package.json`);
-    const binary = join(dirname(pkgJson), 'binaries', binaryName);
-    if (!existsSync(binary)) throw new Error(`no ${binaryName} in the package`);
-    const uws = req(binary) as Uws;
-    cached = { uws, packageName: UNOFFICIAL, version: req(pkgJson).version, binary };
-    return cached;
-  } catch (err) {
-    tried.push(`${UNOFFICIAL}: ${firstLine(err)}`);
+  for (const { packageName, binaries } of CANDIDATES) {
+    try {
+      const root = packageRoot(req, packageName);
+      const binary = join(root, binaries, binaryName);
+      if (!existsSync(binary)) throw new Error(`no ${binaryName} in the package`);
+      const uws = req(binary) as Uws;
+      const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+      cached = { uws, packageName, version, binary, passedOver: tried };
+      return cached;
+    } catch (err) {
+      tried.push(`${packageName}: ${firstLine(err)}`);
+    }
   }
 
   throw new Error(
