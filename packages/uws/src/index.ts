@@ -46,16 +46,23 @@ function packageRequire(): NodeRequire {
   }
 }
 
+/** Where an installed package lies and its version, from its package.json. */
+export interface InstalledPackage {
+  root: string;
+  version: string;
+}
+
 /**
- * The directory of installed package `name`, found from its main entry: a package whose `exports`
- * does not list `./package.json` (the official builds' does not) cannot be resolved by that path.
+ * Installed package `name`, found from its main entry: a package whose `exports` does not list
+ * `./package.json` (the official builds' does not) cannot be resolved by that path.
  */
-export function packageRoot(req: NodeRequire, name: string): string {
+export function installedPackage(req: NodeRequire, name: string): InstalledPackage {
   let dir = dirname(req.resolve(name));
   for (;;) {
     const pkgJson = join(dir, 'package.json');
-    if (existsSync(pkgJson) && (JSON.parse(readFileSync(pkgJson, 'utf8')) as { name?: string }).name === name) {
-      return dir;
+    if (existsSync(pkgJson)) {
+      const manifest = JSON.parse(readFileSync(pkgJson, 'utf8')) as { name?: string; version: string };
+      if (manifest.name === name) return { root: dir, version: manifest.version };
     }
     const parent = dirname(dir);
     if (parent === dir) throw new Error(`no package.json named ${name} above its main entry`);
@@ -78,11 +85,10 @@ export function loadUws(): UwsBuild {
 
   for (const { packageName, binaries } of CANDIDATES) {
     try {
-      const root = packageRoot(req, packageName);
+      const { root, version } = installedPackage(req, packageName);
       const binary = join(root, binaries, binaryName);
       if (!existsSync(binary)) throw new Error(`no ${binaryName} in the package`);
       const uws = req(binary) as Uws;
-      const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
       cached = { uws, packageName, version, binary, passedOver: tried };
       return cached;
     } catch (err) {

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadUws, packageRoot } from '../src/index.ts';
+import { installedPackage, loadUws } from '../src/index.ts';
 
 const OFFICIAL = '@btc-vision/uwebsockets.js';
 const UNOFFICIAL = '@trufflesuite/uws-js-unofficial';
@@ -31,11 +31,13 @@ describe('loadUws', () => {
   });
 });
 
-describe('packageRoot', () => {
+describe('installedPackage', () => {
   it('finds each uWS package from its main entry, with or without package.json in its exports', () => {
     for (const name of [OFFICIAL, UNOFFICIAL]) {
-      const root = packageRoot(fromThisPackage, name);
-      expect(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).name).toBe(name);
+      const { root, version } = installedPackage(fromThisPackage, name);
+      const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+      expect(manifest.name).toBe(name);
+      expect(version).toBe(manifest.version);
     }
     expect(() => fromThisPackage.resolve(`${OFFICIAL}/package.json`)).toThrow(/not defined by "exports"/);
   });
